@@ -1,0 +1,47 @@
+# Kaizen — build, test and benchmark entry points. Every target installs what
+# it needs itself (Go modules, the chDB library), so a fresh clone works.
+
+GO        ?= go
+BIN       := bin
+PKGS      := ./...
+# The race detector needs cgo; the code itself does not (purego).
+export CGO_ENABLED ?= 1
+
+.PHONY: all deps build test vet lint fmt bench bench-collector collector collector-check demo clean
+
+all: build
+
+## deps: download Go modules and install the chDB library into .deps/chdb.
+deps:
+	$(GO) mod download
+	./scripts/install-chdb.sh
+
+## build: compile every package and the binaries into bin/.
+build: deps
+	$(GO) build $(PKGS)
+	@mkdir -p $(BIN)
+	@if [ -d analyzer/cmd/kaizen ]; then $(GO) build -o $(BIN)/kaizen ./analyzer/cmd/kaizen; fi
+	@if [ -d collector/cmd/kaizen-collector ]; then $(GO) build -o $(BIN)/kaizen-collector ./collector/cmd/kaizen-collector; fi
+
+## vet: go vet every package.
+vet:
+	$(GO) vet $(PKGS)
+
+## fmt: rewrite Go files with gofmt.
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## lint: gofmt check and go vet.
+lint: vet
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## test: deps, lint, then every test under the race detector.
+test: deps lint
+	$(GO) test -race -count=1 -timeout 45m $(PKGS)
+
+## bench: the benchmark harness the issues ask for (ratios against baselines).
+bench: deps
+	./scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)
