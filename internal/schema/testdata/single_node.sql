@@ -1,0 +1,157 @@
+CREATE DATABASE IF NOT EXISTS `kaizen`;
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`schema_migrations` (
+    Version UInt32,
+    Name String,
+    AppliedAt DateTime64(3),
+    AppliedBy String
+) ENGINE = ReplacingMergeTree(AppliedAt)
+ORDER BY Version;
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`otel_traces` (
+    Timestamp DateTime64(9) CODEC(Delta, ZSTD(3)),
+    TraceId String CODEC(ZSTD(3)),
+    SpanId String CODEC(ZSTD(3)),
+    ParentSpanId String CODEC(ZSTD(3)),
+    TraceState String CODEC(ZSTD(3)),
+    SpanName LowCardinality(String) CODEC(ZSTD(3)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(3)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(3)),
+    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    ScopeName String CODEC(ZSTD(3)),
+    ScopeVersion String CODEC(ZSTD(3)),
+    SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    Duration UInt64 CODEC(ZSTD(3)),
+    StatusCode LowCardinality(String) CODEC(ZSTD(3)),
+    StatusMessage String CODEC(ZSTD(3)),
+    Events Nested (
+        Timestamp DateTime64(9),
+        Name LowCardinality(String),
+        Attributes Map(LowCardinality(String), String)
+    ) CODEC(ZSTD(3)),
+    Links Nested (
+        TraceId String,
+        SpanId String,
+        TraceState String,
+        Attributes Map(LowCardinality(String), String)
+    ) CODEC(ZSTD(3)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_duration Duration TYPE minmax GRANULARITY 1
+) ENGINE = MergeTree()
+PARTITION BY toDate(Timestamp)
+ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`otel_traces_trace_id_ts` (
+    TraceId String CODEC(ZSTD(3)),
+    Start DateTime CODEC(Delta, ZSTD(3)),
+    End DateTime CODEC(Delta, ZSTD(3)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.01) GRANULARITY 1
+) ENGINE = MergeTree()
+PARTITION BY toDate(Start)
+ORDER BY (TraceId, Start)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `kaizen`.`otel_traces_trace_id_ts_mv`
+TO `kaizen`.`otel_traces_trace_id_ts`
+AS SELECT
+    TraceId,
+    min(Timestamp) AS Start,
+    max(Timestamp) AS End
+FROM `kaizen`.`otel_traces`
+WHERE TraceId != ''
+GROUP BY TraceId;
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`llm_calls` (
+    Timestamp DateTime64(9) CODEC(Delta, ZSTD(3)),
+    TraceId String CODEC(ZSTD(3)),
+    SpanId String CODEC(ZSTD(3)),
+    ParentSpanId String CODEC(ZSTD(3)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(3)),
+    Workflow LowCardinality(String) CODEC(ZSTD(3)),
+    Agent LowCardinality(String) CODEC(ZSTD(3)),
+    Operation LowCardinality(String) CODEC(ZSTD(3)),
+    Provider LowCardinality(String) CODEC(ZSTD(3)),
+    RequestModel LowCardinality(String) CODEC(ZSTD(3)),
+    ResponseModel LowCardinality(String) CODEC(ZSTD(3)),
+    InputTokens UInt64 CODEC(T64, ZSTD(3)),
+    OutputTokens UInt64 CODEC(T64, ZSTD(3)),
+    CacheReadTokens UInt64 CODEC(T64, ZSTD(3)),
+    CacheWriteTokens UInt64 CODEC(T64, ZSTD(3)),
+    ReasoningTokens UInt64 CODEC(T64, ZSTD(3)),
+    CostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    InputCostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    OutputCostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    PriceVersion LowCardinality(String) CODEC(ZSTD(3)),
+    PriceStatus LowCardinality(String) CODEC(ZSTD(3)),
+    Duration UInt64 CODEC(T64, ZSTD(3)),
+    TimeToFirstChunk UInt64 CODEC(T64, ZSTD(3)),
+    Stream Bool CODEC(ZSTD(3)),
+    FinishReasons Array(LowCardinality(String)) CODEC(ZSTD(3)),
+    StatusCode LowCardinality(String) CODEC(ZSTD(3)),
+    ErrorType LowCardinality(String) CODEC(ZSTD(3)),
+    SystemInstructions String CODEC(ZSTD(3)),
+    InputMessages String CODEC(ZSTD(3)),
+    OutputMessages String CODEC(ZSTD(3)),
+    ContentPolicy LowCardinality(String) CODEC(ZSTD(3)),
+    PromptHash String CODEC(ZSTD(3)),
+    PromptSimHash UInt64 CODEC(ZSTD(3)),
+    SystemHash String CODEC(ZSTD(3)),
+    PrefixHash String CODEC(ZSTD(3)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_request_model RequestModel TYPE set(0) GRANULARITY 4
+) ENGINE = MergeTree()
+PARTITION BY toDate(Timestamp)
+ORDER BY (ServiceName, Workflow, toDateTime(Timestamp), TraceId)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`analyses` (
+    AnalysisId UUID,
+    TraceId String CODEC(ZSTD(3)),
+    Workflow LowCardinality(String) CODEC(ZSTD(3)),
+    CreatedAt DateTime64(3) CODEC(Delta, ZSTD(3)),
+    UpdatedAt DateTime64(3) CODEC(Delta, ZSTD(3)),
+    Status LowCardinality(String) CODEC(ZSTD(3)),
+    Mode LowCardinality(String) CODEC(ZSTD(3)),
+    Model LowCardinality(String) CODEC(ZSTD(3)),
+    Calls UInt32 CODEC(ZSTD(3)),
+    OriginalCostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    OptimizedCostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    SavingsUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    Findings UInt32 CODEC(ZSTD(3)),
+    AnalysisInputTokens UInt64 CODEC(ZSTD(3)),
+    AnalysisOutputTokens UInt64 CODEC(ZSTD(3)),
+    AnalysisCostUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    Error String CODEC(ZSTD(3)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+PARTITION BY toYYYYMM(CreatedAt)
+ORDER BY (TraceId, AnalysisId);
+
+CREATE TABLE IF NOT EXISTS `kaizen`.`findings` (
+    AnalysisId UUID,
+    TraceId String CODEC(ZSTD(3)),
+    CreatedAt DateTime64(3) CODEC(Delta, ZSTD(3)),
+    Ordinal UInt32 CODEC(ZSTD(3)),
+    Type LowCardinality(String) CODEC(ZSTD(3)),
+    Severity LowCardinality(String) CODEC(ZSTD(3)),
+    Confidence Float64 CODEC(ZSTD(3)),
+    CallNumbers Array(UInt32) CODEC(ZSTD(3)),
+    SpanIds Array(String) CODEC(ZSTD(3)),
+    Title String CODEC(ZSTD(3)),
+    Explanation String CODEC(ZSTD(3)),
+    Recommendation String CODEC(ZSTD(3)),
+    SavingsUSD Decimal(18, 12) CODEC(ZSTD(3)),
+    Source LowCardinality(String) CODEC(ZSTD(3)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1
+) ENGINE = MergeTree()
+PARTITION BY toYYYYMM(CreatedAt)
+ORDER BY (TraceId, AnalysisId, Ordinal);
+
+ALTER TABLE `kaizen`.`llm_calls` ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1;
+
+ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
