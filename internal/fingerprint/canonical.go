@@ -1,0 +1,237 @@
+package fingerprint
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Placeholders that replace volatile tokens in canonical text.
+const (
+	PlaceholderUUID = "<uuid>"
+	PlaceholderTime = "<ts>"
+	PlaceholderHex  = "<hex>"
+	PlaceholderNum  = "<num>"
+	PlaceholderID   = "<id>"
+)
+
+// Thresholds of the volatile-token rules (see Canonical).
+const (
+	minNumDigits = 5  // digit runs at least this long are ids
+	minHexLen    = 8  // hex runs (with a digit and a letter) at least this long
+	minIDLen     = 16 // mixed alphanumeric runs at least this long with >=2 digits
+)
+
+// Canonical returns the normalized form of a prompt text used by the
+// fingerprints. Normalization, applied in one left-to-right pass:
+//
+//  1. Invalid UTF-8 bytes become U+FFFD.
+//  2. Letters are lower-cased (Unicode simple case folding via ToLower).
+//  3. Runs of Unicode white space become a single ASCII space; leading and
+//     trailing space is removed.
+//  4. Volatile tokens, recognized at the start of an ASCII alphanumeric run,
+//     are replaced by placeholders:
+//     UUIDs (8-4-4-4-12 hex) → "<uuid>";
+//     ISO-8601 dates and timestamps (2024-05-01, 2024-05-01T10:20:30.5Z,
+//     with offset) and clock times (10:20, 10:20:30) → "<ts>";
+//     runs of ≥5 digits → "<num>";
+//     hex runs of ≥8 characters with at least one digit and one letter → "<hex>";
+//     alphanumeric runs of ≥16 characters with at least 2 digits and 2 letters
+//     (random ids, tokens) → "<id>".
+//
+// Punctuation is kept. The output is deterministic and stable across
+// processes and versions (golden tests pin it).
+func Canonical(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	space := false // a space is pending
+	prevAlnum := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || (c >= '\t' && c <= '\r'):
+				space, prevAlnum = b.Len() > 0, false
+				i++
+				continue
+			case isAlnum(c) && !prevAlnum:
+				flushSpace(&b, &space)
+				n, ph := volatileAt(text[i:])
+				if ph != "" {
+					b.WriteString(ph)
+				} else {
+					writeLower(&b, text[i:i+n])
+				}
+				i += n
+				prevAlnum = true
+				continue
+			}
+			flushSpace(&b, &space)
+			b.WriteByte(lowerASCII(c))
+			prevAlnum = isAlnum(c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		if unicode.IsSpace(r) {
+			space, prevAlnum = b.Len() > 0, false
+			continue
+		}
+		flushSpace(&b, &space)
+		b.WriteRune(unicode.ToLower(r)) // RuneError for invalid bytes
+		prevAlnum = false
+	}
+	return b.String()
+}
+
+func flushSpace(b *strings.Builder, space *bool) {
+	if *space {
+		b.WriteByte(' ')
+		*space = false
+	}
+}
+
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(lowerASCII(s[i]))
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func isAlnum(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z') }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+
+// volatileAt classifies the alphanumeric token starting s. It returns the
+// number of bytes consumed and the placeholder, or "" to keep the run.
+func volatileAt(s string) (int, string) {
+	if n := matchUUID(s); n > 0 {
+		return n, PlaceholderUUID
+	}
+	if n := matchTimestamp(s); n > 0 {
+		return n, PlaceholderTime
+	}
+	n, digits, letters, hex := 0, 0, 0, true
+	for n < len(s) && isAlnum(s[n]) {
+		if isDigit(s[n]) {
+			digits++
+		} else {
+			letters++
+			hex = hex && isHex(s[n])
+		}
+		n++
+	}
+	switch {
+	case letters == 0 && digits >= minNumDigits:
+		return n, PlaceholderNum
+	case hex && n >= minHexLen && digits > 0 && letters > 0:
+		return n, PlaceholderHex
+	case n >= minIDLen && digits >= 2 && letters >= 2:
+		return n, PlaceholderID
+	}
+	return n, ""
+}
+
+// matchUUID returns 36 if s starts with a UUID not followed by an alphanumeric.
+func matchUUID(s string) int {
+	if len(s) < 36 {
+		return 0
+	}
+	for i := 0; i < 36; i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return 0
+			}
+		default:
+			if !isHex(s[i]) {
+				return 0
+			}
+		}
+	}
+	if len(s) > 36 && isAlnum(s[36]) {
+		return 0
+	}
+	return 36
+}
+
+// digitsAt returns whether s[i:i+n] are all digits.
+func digitsAt(s string, i, n int) bool {
+	if i+n > len(s) {
+		return false
+	}
+	for k := i; k < i+n; k++ {
+		if !isDigit(s[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchTimestamp matches YYYY-MM-DD[(T| )hh:mm[:ss[.frac]][Z|±hh[:]mm]] or a
+// clock time h:mm[:ss[.frac]] at the start of s, not followed by an
+// alphanumeric.
+func matchTimestamp(s string) int {
+	n := 0
+	if digitsAt(s, 0, 4) && len(s) >= 10 && s[4] == '-' && digitsAt(s, 5, 2) && s[7] == '-' && digitsAt(s, 8, 2) {
+		n = 10
+		if len(s) > n+1 && (s[n] == 'T' || s[n] == 't' || s[n] == ' ') {
+			if m := matchClock(s[n+1:]); m > 0 {
+				n += 1 + m
+				n += matchZone(s[n:])
+			}
+		}
+	} else if m := matchClock(s); m > 0 {
+		n = m
+	}
+	if n == 0 || (n < len(s) && isAlnum(s[n])) {
+		return 0
+	}
+	return n
+}
+
+func matchClock(s string) int {
+	h := 0
+	for h < 2 && h < len(s) && isDigit(s[h]) {
+		h++
+	}
+	if h == 0 || len(s) < h+3 || s[h] != ':' || !digitsAt(s, h+1, 2) {
+		return 0
+	}
+	n := h + 3
+	if len(s) >= n+3 && s[n] == ':' && digitsAt(s, n+1, 2) {
+		n += 3
+		if len(s) > n+1 && s[n] == '.' && isDigit(s[n+1]) {
+			n++
+			for n < len(s) && isDigit(s[n]) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func matchZone(s string) int {
+	if len(s) > 0 && (s[0] == 'Z' || s[0] == 'z') {
+		return 1
+	}
+	if len(s) >= 3 && (s[0] == '+' || s[0] == '-') && digitsAt(s, 1, 2) {
+		switch {
+		case len(s) >= 6 && s[3] == ':' && digitsAt(s, 4, 2):
+			return 6
+		case digitsAt(s, 3, 2):
+			return 5
+		}
+		return 3
+	}
+	return 0
+}

@@ -1,0 +1,20 @@
+// Package fingerprint computes deterministic fingerprints of LLM prompts so
+// that redundant and near-duplicate calls can be found across traces.
+//
+//   - Canonical normalizes text (case, white space, volatile tokens such as
+//     UUIDs, timestamps, long numbers, hex and random ids).
+//   - Hash is the exact hash (XXH64) of canonical text; HashRaw hashes bytes
+//     as given.
+//   - SimHash is a 64-bit SimHash over word shingles of canonical text;
+//     Hamming and NearDuplicate compare two of them against
+//     NearDuplicateThreshold.
+//   - ParseMessages and ParseSystemInstructions read the OTel GenAI
+//     gen_ai.input.messages and gen_ai.system_instructions JSON (and older
+//     shapes); FromAttributes returns every fingerprint of a call in a Set:
+//     prompt hash, SimHash, system-prompt hash and stable-prefix hash.
+//
+// All algorithms are fixed (XXH64 with seed 0, fixed shingle mixing), so
+// values are stable across processes, machines and versions; golden tests
+// pin them. Fingerprints are written to span attributes as 16 lower-case hex
+// digits (FormatHex / ParseHex).
+package fingerprint
