@@ -1,0 +1,219 @@
+package instrumentation
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Attribute keys Kaizen records beside the semantic conventions.
+const (
+	// ContentTruncatedKey lists the content attributes that were shortened
+	// to the configured bound.
+	ContentTruncatedKey = attribute.Key("kaizen.content.truncated")
+	// CaptureErrorKey describes telemetry that could not be captured (for
+	// example a body larger than the parse bound), so that missing values are
+	// never silent.
+	CaptureErrorKey = attribute.Key("kaizen.capture.error")
+)
+
+// Recorder records inference spans and metrics with one configuration.
+type Recorder struct {
+	cfg     *config
+	tracer  trace.Tracer
+	metrics *metrics
+	initErr error
+}
+
+// NewRecorder returns a Recorder for the given options. Reuse it: it holds the
+// tracer and the metric instruments.
+func NewRecorder(opts ...Option) *Recorder {
+	cfg := newConfig(opts)
+	m, err := newMetrics(cfg.meterProvider)
+	return &Recorder{cfg: cfg, tracer: cfg.tracer(), metrics: m, initErr: err}
+}
+
+// Err returns the error met while creating the metric instruments, if any;
+// spans are recorded regardless.
+func (r *Recorder) Err() error { return r.initErr }
+
+// Inference is one inference call in progress. End it exactly once.
+type Inference struct {
+	rec      *Recorder
+	ctx      context.Context
+	span     trace.Span
+	req      *Request
+	start    time.Time
+	redact   redactor
+	captured []string
+	problems []string
+}
+
+// StartInference starts the CLIENT span of a call described by req, named
+// "{operation} {model}", with the workflow and agent names of ctx. It is a
+// shortcut for NewRecorder(opts...).StartInference.
+func StartInference(ctx context.Context, req Request, opts ...Option) (context.Context, *Inference) {
+	return NewRecorder(opts...).StartInference(ctx, req)
+}
+
+// StartInference starts the CLIENT span of a call described by req.
+func (r *Recorder) StartInference(ctx context.Context, req Request) (context.Context, *Inference) {
+	return r.start(ctx, &req, nil)
+}
+
+func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (context.Context, *Inference) {
+	name := req.Operation
+	if req.Model != "" {
+		name += " " + req.Model
+	}
+	ctx, span := r.tracer.Start(ctx, name,
+		trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(requestAttrs(req, namesFrom(ctx))...))
+	in := &Inference{rec: r, ctx: ctx, span: span, req: req, start: time.Now(), redact: red}
+	if r.cfg.captureContent && span.IsRecording() {
+		in.setParts(semconv.GenAISystemInstructionsKey, req.SystemInstructions)
+		in.setMessages(semconv.GenAIInputMessagesKey, req.InputMessages)
+	}
+	return ctx, in
+}
+
+// Span returns the span of the call.
+func (in *Inference) Span() trace.Span { return in.span }
+
+// End records resp (which may be nil) and err, ends the span and records the
+// metrics. A non-nil err sets error.type (see [TypedError]) and an error
+// status; an error that already ended the call should still be passed.
+func (in *Inference) End(resp *Response, err error) {
+	span := in.span
+	errType := ""
+	if resp != nil && span.IsRecording() {
+		span.SetAttributes(responseAttrs(resp)...)
+		if in.rec.cfg.captureContent {
+			in.setMessages(semconv.GenAIOutputMessagesKey, resp.OutputMessages)
+		}
+	}
+	if resp != nil && resp.Usage == nil && err == nil {
+		in.problem("no token usage reported")
+	}
+	if err != nil {
+		errType = errorType(err)
+		span.SetAttributes(semconv.ErrorTypeKey.String(errType))
+		span.SetStatus(codes.Error, in.redact.apply(err.Error()))
+	}
+	if len(in.captured) > 0 {
+		span.SetAttributes(ContentTruncatedKey.StringSlice(in.captured))
+	}
+	if len(in.problems) > 0 {
+		span.SetAttributes(CaptureErrorKey.StringSlice(in.problems))
+	}
+	end := time.Now()
+	span.End(trace.WithTimestamp(end))
+	in.rec.metrics.record(in.ctx, in.req, resp, errType, end.Sub(in.start).Seconds())
+}
+
+// problem notes telemetry that could not be captured.
+func (in *Inference) problem(msg string) {
+	in.problems = append(in.problems, in.redact.apply(msg))
+}
+
+func (in *Inference) setParts(key attribute.Key, parts []Part) {
+	if len(parts) == 0 {
+		return
+	}
+	s, cut, err := encodeParts(parts, in.rec.cfg.maxContentBytes)
+	in.setContent(key, s, cut, err)
+}
+
+func (in *Inference) setMessages(key attribute.Key, msgs []Message) {
+	if len(msgs) == 0 {
+		return
+	}
+	s, cut, err := encodeMessages(msgs, in.rec.cfg.maxContentBytes)
+	in.setContent(key, s, cut, err)
+}
+
+func (in *Inference) setContent(key attribute.Key, s string, cut bool, err error) {
+	if err != nil {
+		in.problem("encode " + string(key) + ": " + err.Error())
+		return
+	}
+	if cut {
+		in.captured = append(in.captured, string(key))
+	}
+	in.span.SetAttributes(key.String(in.redact.apply(s)))
+}
+
+func requestAttrs(req *Request, n names) []attribute.KeyValue {
+	attrs := make([]attribute.KeyValue, 0, 16)
+	attrs = append(attrs,
+		semconv.GenAIOperationNameKey.String(req.Operation),
+		semconv.GenAIProviderNameKey.String(req.Provider))
+	if req.Model != "" {
+		attrs = append(attrs, semconv.GenAIRequestModel(req.Model))
+	}
+	if req.ServerAddress != "" {
+		attrs = append(attrs, semconv.ServerAddress(req.ServerAddress))
+	}
+	if req.ServerPort > 0 {
+		attrs = append(attrs, semconv.ServerPort(req.ServerPort))
+	}
+	attrs = append(attrs, semconv.GenAIRequestStreamKey.Bool(req.Stream))
+	attrs = appendInt(attrs, semconv.GenAIRequestMaxTokensKey, req.MaxTokens)
+	attrs = appendInt(attrs, semconv.GenAIRequestSeedKey, req.Seed)
+	attrs = appendInt(attrs, semconv.GenAIRequestChoiceCountKey, req.ChoiceCount)
+	attrs = appendInt(attrs, semconv.GenAIEmbeddingsDimensionCountKey, req.Dimensions)
+	attrs = appendFloat(attrs, semconv.GenAIRequestTemperatureKey, req.Temperature)
+	attrs = appendFloat(attrs, semconv.GenAIRequestTopPKey, req.TopP)
+	attrs = appendFloat(attrs, semconv.GenAIRequestTopKKey, req.TopK)
+	attrs = appendFloat(attrs, semconv.GenAIRequestFrequencyPenaltyKey, req.FrequencyPenalty)
+	attrs = appendFloat(attrs, semconv.GenAIRequestPresencePenaltyKey, req.PresencePenalty)
+	if len(req.StopSequences) > 0 {
+		attrs = append(attrs, semconv.GenAIRequestStopSequences(req.StopSequences...))
+	}
+	if len(req.EncodingFormats) > 0 {
+		attrs = append(attrs, semconv.GenAIRequestEncodingFormats(req.EncodingFormats...))
+	}
+	return append(attrs, n.attrs()...)
+}
+
+func responseAttrs(resp *Response) []attribute.KeyValue {
+	attrs := make([]attribute.KeyValue, 0, 10)
+	if resp.ID != "" {
+		attrs = append(attrs, semconv.GenAIResponseID(resp.ID))
+	}
+	if resp.Model != "" {
+		attrs = append(attrs, semconv.GenAIResponseModel(resp.Model))
+	}
+	if len(resp.FinishReasons) > 0 {
+		attrs = append(attrs, semconv.GenAIResponseFinishReasons(resp.FinishReasons...))
+	}
+	if resp.TimeToFirstChunk > 0 {
+		attrs = append(attrs, semconv.GenAIResponseTimeToFirstChunk(resp.TimeToFirstChunk.Seconds()))
+	}
+	if u := resp.Usage; u != nil {
+		attrs = appendInt(attrs, semconv.GenAIUsageInputTokensKey, u.InputTokens)
+		attrs = appendInt(attrs, semconv.GenAIUsageOutputTokensKey, u.OutputTokens)
+		attrs = appendInt(attrs, semconv.GenAIUsageCacheReadInputTokensKey, u.CacheReadInputTokens)
+		attrs = appendInt(attrs, semconv.GenAIUsageCacheCreationInputTokensKey, u.CacheCreationInputTokens)
+		attrs = appendInt(attrs, semconv.GenAIUsageReasoningOutputTokensKey, u.ReasoningOutputTokens)
+	}
+	return attrs
+}
+
+func appendInt(attrs []attribute.KeyValue, k attribute.Key, v *int64) []attribute.KeyValue {
+	if v == nil {
+		return attrs
+	}
+	return append(attrs, k.Int64(*v))
+}
+
+func appendFloat(attrs []attribute.KeyValue, k attribute.Key, v *float64) []attribute.KeyValue {
+	if v == nil {
+		return attrs
+	}
+	return append(attrs, k.Float64(*v))
+}

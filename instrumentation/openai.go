@@ -1,0 +1,318 @@
+package instrumentation
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
+// openaiCodec handles OpenAI-compatible Chat Completions (chat=true) and
+// legacy Completions.
+type openaiCodec struct {
+	chat bool
+}
+
+type oaRequest struct {
+	Model               string          `json:"model"`
+	Messages            json.RawMessage `json:"messages"`
+	Prompt              json.RawMessage `json:"prompt"`
+	MaxTokens           *int64          `json:"max_tokens"`
+	MaxCompletionTokens *int64          `json:"max_completion_tokens"`
+	Temperature         *float64        `json:"temperature"`
+	TopP                *float64        `json:"top_p"`
+	FrequencyPenalty    *float64        `json:"frequency_penalty"`
+	PresencePenalty     *float64        `json:"presence_penalty"`
+	Seed                *int64          `json:"seed"`
+	N                   *int64          `json:"n"`
+	Stop                json.RawMessage `json:"stop"`
+	Stream              bool            `json:"stream"`
+	StreamOptions       *struct {
+		IncludeUsage *bool `json:"include_usage"`
+	} `json:"stream_options"`
+}
+
+type oaMessage struct {
+	Role             string          `json:"role"`
+	Name             string          `json:"name"`
+	Content          json.RawMessage `json:"content"`
+	Refusal          string          `json:"refusal"`
+	ReasoningContent string          `json:"reasoning_content"`
+	ToolCalls        []oaToolCall    `json:"tool_calls"`
+	ToolCallID       string          `json:"tool_call_id"`
+	FunctionCall     *oaFunction     `json:"function_call"`
+}
+
+type oaToolCall struct {
+	Index    int        `json:"index"`
+	ID       string     `json:"id"`
+	Function oaFunction `json:"function"`
+}
+
+type oaFunction struct {
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+type oaContentPart struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Refusal  string `json:"refusal"`
+	ImageURL struct {
+		URL string `json:"url"`
+	} `json:"image_url"`
+	InputAudio struct {
+		Data   string `json:"data"`
+		Format string `json:"format"`
+	} `json:"input_audio"`
+	File struct {
+		FileID   string `json:"file_id"`
+		FileData string `json:"file_data"`
+	} `json:"file"`
+}
+
+type oaChoice struct {
+	Index        int        `json:"index"`
+	Message      *oaMessage `json:"message"`
+	Delta        *oaMessage `json:"delta"`
+	Text         *string    `json:"text"`
+	FinishReason string     `json:"finish_reason"`
+}
+
+type oaResponse struct {
+	ID      string      `json:"id"`
+	Model   string      `json:"model"`
+	Choices []oaChoice  `json:"choices"`
+	Usage   *oaUsage    `json:"usage"`
+	Error   *eventError `json:"error"`
+}
+
+type oaUsage struct {
+	PromptTokens        *int64 `json:"prompt_tokens"`
+	CompletionTokens    *int64 `json:"completion_tokens"`
+	PromptCacheHit      *int64 `json:"prompt_cache_hit_tokens"` // DeepSeek
+	PromptTokensDetails *struct {
+		CachedTokens *int64 `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens *int64 `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+// usage maps OpenAI usage: prompt_tokens already includes cached tokens and
+// completion_tokens already includes reasoning tokens.
+func (u *oaUsage) usage() *Usage {
+	if u == nil {
+		return nil
+	}
+	out := &Usage{InputTokens: u.PromptTokens, OutputTokens: u.CompletionTokens, CacheReadInputTokens: u.PromptCacheHit}
+	if d := u.PromptTokensDetails; d != nil && d.CachedTokens != nil {
+		out.CacheReadInputTokens = d.CachedTokens
+	}
+	if d := u.CompletionTokensDetails; d != nil {
+		out.ReasoningOutputTokens = d.ReasoningTokens
+	}
+	return out
+}
+
+func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
+	var r oaRequest
+	if err := decode(body, &r, "request"); err != nil {
+		return err
+	}
+	req.Model = r.Model
+	req.Stream = r.Stream
+	req.MaxTokens = r.MaxTokens
+	if r.MaxCompletionTokens != nil {
+		req.MaxTokens = r.MaxCompletionTokens
+	}
+	req.Temperature, req.TopP, req.Seed, req.ChoiceCount = r.Temperature, r.TopP, r.Seed, r.N
+	req.FrequencyPenalty, req.PresencePenalty = r.FrequencyPenalty, r.PresencePenalty
+	req.StopSequences = stringOrList(r.Stop)
+	if !capture {
+		return nil
+	}
+	if !c.chat {
+		for _, p := range stringOrList(r.Prompt) {
+			req.InputMessages = append(req.InputMessages, Message{Role: "user", Parts: []Part{TextPart(p)}})
+		}
+		return nil
+	}
+	var msgs []oaMessage
+	if len(r.Messages) > 0 {
+		if err := decode(r.Messages, &msgs, "request messages"); err != nil {
+			return err
+		}
+	}
+	for i := range msgs {
+		m := oaInputMessage(&msgs[i])
+		if m.Role == "system" || m.Role == "developer" {
+			req.SystemInstructions = append(req.SystemInstructions, m.Parts...)
+		}
+		req.InputMessages = append(req.InputMessages, m)
+	}
+	return nil
+}
+
+// oaInputMessage converts one request message.
+func oaInputMessage(m *oaMessage) Message {
+	out := Message{Role: m.Role, Name: m.Name}
+	if m.Role == "tool" || m.Role == "function" {
+		var texts []string
+		for _, p := range oaContent(m.Content) {
+			texts = append(texts, p.Content)
+		}
+		id := m.ToolCallID
+		if id == "" {
+			id = m.Name
+		}
+		out.Parts = []Part{{Type: "tool_call_response", ID: id, Response: jsonString(strings.Join(texts, ""))}}
+		return out
+	}
+	out.Parts = oaMessageParts(m)
+	return out
+}
+
+// oaMessageParts returns the parts of a request or response message.
+func oaMessageParts(m *oaMessage) []Part {
+	var parts []Part
+	if m.ReasoningContent != "" {
+		parts = append(parts, Part{Type: "reasoning", Content: m.ReasoningContent})
+	}
+	parts = append(parts, oaContent(m.Content)...)
+	if m.Refusal != "" {
+		parts = append(parts, Part{Type: "refusal", Content: m.Refusal})
+	}
+	for _, tc := range m.ToolCalls {
+		parts = append(parts, ToolCallPart(tc.ID, tc.Function.Name, []byte(tc.Function.Arguments)))
+	}
+	if f := m.FunctionCall; f != nil {
+		parts = append(parts, ToolCallPart("", f.Name, []byte(f.Arguments)))
+	}
+	if parts == nil {
+		parts = []Part{}
+	}
+	return parts
+}
+
+// oaContent converts message content, a string or an array of parts.
+func oaContent(raw json.RawMessage) []Part {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return []Part{TextPart(s)}
+	}
+	var items []oaContentPart
+	if json.Unmarshal(raw, &items) != nil {
+		return []Part{{Type: "unknown", Content: string(raw)}}
+	}
+	parts := make([]Part, 0, len(items))
+	for _, it := range items {
+		switch it.Type {
+		case "text", "input_text", "output_text":
+			parts = append(parts, TextPart(it.Text))
+		case "refusal":
+			parts = append(parts, Part{Type: "refusal", Content: it.Refusal})
+		case "image_url":
+			parts = append(parts, urlPart(it.ImageURL.URL, "image"))
+		case "input_audio":
+			parts = append(parts, Part{Type: "blob", Modality: "audio", MimeType: "audio/" + it.InputAudio.Format, OmittedBytes: len(it.InputAudio.Data)})
+		case "file":
+			if it.File.FileID != "" {
+				parts = append(parts, Part{Type: "file", FileID: it.File.FileID})
+			} else {
+				parts = append(parts, Part{Type: "blob", OmittedBytes: len(it.File.FileData)})
+			}
+		default:
+			parts = append(parts, Part{Type: it.Type})
+		}
+	}
+	return parts
+}
+
+// urlPart returns a "uri" part, or a "blob" part without its data for data:
+// URLs.
+func urlPart(u, defaultModality string) Part {
+	if rest, ok := strings.CutPrefix(u, "data:"); ok {
+		mime, data, _ := strings.Cut(rest, ",")
+		mime, _, _ = strings.Cut(mime, ";")
+		mod := modality(mime)
+		if mod == "" {
+			mod = defaultModality
+		}
+		return Part{Type: "blob", MimeType: mime, Modality: mod, OmittedBytes: len(data)}
+	}
+	return Part{Type: "uri", URI: u, Modality: defaultModality}
+}
+
+// stringOrList decodes a JSON string or array of strings.
+func stringOrList(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return []string{s}
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return list
+	}
+	return nil
+}
+
+func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
+	var r oaResponse
+	if err := decode(body, &r, "response"); err != nil {
+		return nil, err
+	}
+	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+	for _, ch := range r.Choices {
+		resp.FinishReasons = append(resp.FinishReasons, ch.FinishReason)
+		if !capture {
+			continue
+		}
+		msg := Message{Role: "assistant", FinishReason: outputFinishReason(ch.FinishReason)}
+		switch {
+		case ch.Message != nil:
+			msg.Parts = oaMessageParts(ch.Message)
+		case ch.Text != nil:
+			msg.Parts = []Part{TextPart(*ch.Text)}
+		}
+		resp.OutputMessages = append(resp.OutputMessages, msg)
+	}
+	return resp, nil
+}
+
+// rewriteRequest adds stream_options.include_usage=true to streaming requests
+// that do not say anything about it, so that the last chunk carries usage.
+func (c openaiCodec) rewriteRequest(body []byte, cfg *config) []byte {
+	if !cfg.streamUsage || !bytes.Contains(body, []byte(`"stream"`)) {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || string(obj["stream"]) != "true" {
+		return nil
+	}
+	opts := map[string]json.RawMessage{}
+	if raw, ok := obj["stream_options"]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &opts) != nil {
+			return nil
+		}
+		if _, ok := opts["include_usage"]; ok {
+			return nil // the caller decided
+		}
+	}
+	opts["include_usage"] = json.RawMessage("true")
+	enc, err := encodeJSON(opts)
+	if err != nil {
+		return nil
+	}
+	obj["stream_options"] = enc
+	out, err := encodeJSON(obj)
+	if err != nil {
+		return nil
+	}
+	return out
+}
