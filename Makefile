@@ -36,8 +36,18 @@ lint: vet
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## test: deps, lint, then every test under the race detector.
-test: deps lint
+test: deps lint collector-check
 	$(GO) test -race -count=1 -timeout 45m $(PKGS)
+
+## collector: regenerate the ocb distribution and build bin/kaizen-collector.
+collector: deps
+	./scripts/gen-collector.sh
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/kaizen-collector ./collector/cmd/kaizen-collector
+
+## collector-check: fail when collector/cmd/kaizen-collector is stale.
+collector-check:
+	./scripts/gen-collector.sh --check
 
 ## bench: the benchmark harness the issues ask for (ratios against baselines).
 bench: deps
