@@ -31,6 +31,8 @@ type Span struct {
 	// Operation is gen_ai.operation.name (invoke_workflow, invoke_agent,
 	// execute_tool, chat, …) or "" for a non-GenAI span.
 	Operation string
+	// Agent is gen_ai.agent.name and Tool gen_ai.tool.name ("" when unset).
+	Agent, Tool string
 	// Service is the emitting service.
 	Service    string
 	Start      time.Time

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/schema"
+)
+
+// RunSummary is one line of `kaizen traces`.
+type RunSummary struct {
+	TraceID  string
+	Workflow string
+	Service  string
+	Start    time.Time
+	Calls    int
+	Tokens   int64
+	Cost     pricing.USD
+	// LastAnalysis is the newest analysis of the run (nil when never analyzed).
+	LastAnalysis *AnalysisStatus
+}
+
+// AnalysisStatus is the latest state of one analysis.
+type AnalysisStatus struct {
+	AnalysisID string
+	Status     Status
+	Savings    pricing.USD
+	UpdatedAt  time.Time
+}
+
+// Filter selects runs for ListRuns.
+type Filter struct {
+	// Since keeps runs that started at or after this time (zero: any time).
+	Since time.Time
+	// Workflow keeps runs of this workflow ("" : every workflow).
+	Workflow string
+	// Limit caps the number of runs (the newest first); 0 means 20.
+	Limit int
+}
+
+const listRuns = `SELECT TraceId, anyIf(Workflow, Workflow != ''), any(ServiceName), min(Timestamp), count(),
+ sum(InputTokens + OutputTokens), sum(CostUSD)
+FROM ` + schema.TableLLMCalls + `
+WHERE Timestamp >= {since:DateTime64(9)} AND ({workflow:String} = '' OR Workflow = {workflow:String})
+GROUP BY TraceId ORDER BY min(Timestamp) DESC, TraceId LIMIT {limit:UInt32}`
+
+// The newest analysis per trace: the latest CreatedAt, and of its version
+// rows the latest UpdatedAt (analyses is a ReplacingMergeTree on UpdatedAt).
+const lastAnalyses = `SELECT TraceId, argMax(AnalysisId, (CreatedAt, UpdatedAt)), argMax(Status, (CreatedAt, UpdatedAt)),
+ argMax(SavingsUSD, (CreatedAt, UpdatedAt)), max(UpdatedAt)
+FROM ` + schema.TableAnalyses + ` WHERE has({traces:Array(String)}, TraceId) GROUP BY TraceId`
+
+// ListRuns returns recent runs, newest first, with their last analysis.
+func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	qctx := params(ctx, map[string]string{
+		"since":    f.Since.UTC().Format("2006-01-02 15:04:05.000000000"),
+		"workflow": f.Workflow,
+		"limit":    strconv.Itoa(f.Limit),
+	})
+	rows, err := s.conn.Query(qctx, listRuns)
+	if err != nil {
+		return nil, s.wrap("list runs from llm_calls", err)
+	}
+	defer rows.Close()
+	var out []RunSummary
+	index := map[string]int{}
+	for rows.Next() {
+		var rs RunSummary
+		var calls, tokens uint64
+		var cost decimal.Decimal
+		if err := rows.Scan(&rs.TraceID, &rs.Workflow, &rs.Service, &rs.Start, &calls, &tokens, &cost); err != nil {
+			return nil, s.wrap("scan run summary", err)
+		}
+		rs.Calls, rs.Tokens = int(calls), int64(tokens)
+		if rs.Cost, err = toUSD(cost, "sum(CostUSD)"); err != nil {
+			return nil, fmt.Errorf("run %s: %w", rs.TraceID, err)
+		}
+		index[rs.TraceID] = len(out)
+		out = append(out, rs)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list runs from llm_calls", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	return out, s.attachAnalyses(ctx, out, index)
+}
+
+func (s *Store) attachAnalyses(ctx context.Context, runs []RunSummary, index map[string]int) error {
+	ids := make([]string, 0, len(runs))
+	for _, r := range runs {
+		ids = append(ids, quoteLiteral(r.TraceID))
+	}
+	qctx := params(ctx, map[string]string{"traces": "[" + strings.Join(ids, ",") + "]"})
+	rows, err := s.conn.Query(qctx, lastAnalyses)
+	if err != nil {
+		return s.wrap("read analyses", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var trace, status string
+		a := &AnalysisStatus{}
+		var savings decimal.Decimal
+		var id uuid.UUID
+		if err := rows.Scan(&trace, &id, &status, &savings, &a.UpdatedAt); err != nil {
+			return s.wrap("scan analyses row", err)
+		}
+		a.AnalysisID, a.Status = id.String(), Status(status)
+		if a.Savings, err = toUSD(savings, "SavingsUSD"); err != nil {
+			return fmt.Errorf("analysis of %s: %w", trace, err)
+		}
+		if i, ok := index[trace]; ok {
+			runs[i].LastAnalysis = a
+		}
+	}
+	return s.wrap("read analyses", rows.Err())
+}
+
+// quoteLiteral quotes s as a ClickHouse string literal, the syntax of
+// Array(String) parameter values.
+func quoteLiteral(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
