@@ -1,0 +1,206 @@
+package kaizenprocessor
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Redaction presets.
+const (
+	presetEmail  = "email"
+	presetPhone  = "phone"
+	presetCard   = "card"
+	presetAPIKey = "api_key"
+)
+
+// redactor replaces secrets and personal data in strings. Presets are
+// hand-written scanners (a pass over the bytes, no regexp); custom rules use
+// RE2.
+type redactor struct {
+	presets []string
+	custom  []customRule
+}
+
+type customRule struct {
+	name string
+	re   *regexp.Regexp
+	repl string
+}
+
+// match is a half-open byte range to replace.
+type match struct {
+	start, end int
+	rule       string
+}
+
+// enabled reports whether any rule is configured.
+func (r *redactor) enabled() bool { return len(r.presets)+len(r.custom) > 0 }
+
+// redact returns s with every match replaced by "[REDACTED:<rule>]" and
+// calls count once per replacement. s is returned unchanged (no allocation)
+// when nothing matches.
+func (r *redactor) redact(s string, count func(rule string)) string {
+	var ms []match
+	for _, p := range r.presets {
+		switch p {
+		case presetEmail:
+			ms = findEmails(s, ms)
+		case presetAPIKey:
+			ms = findKeys(s, ms)
+		case presetCard, presetPhone:
+			ms = findNumbers(s, ms, p)
+		}
+	}
+	if len(ms) > 0 {
+		s = replaceMatches(s, ms, count)
+	}
+	for _, c := range r.custom {
+		s = c.re.ReplaceAllStringFunc(s, func(string) string {
+			count(c.name)
+			return c.repl
+		})
+	}
+	return s
+}
+
+func replaceMatches(s string, ms []match, count func(string)) string {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, m := range ms {
+		if m.start < last {
+			continue // overlaps an earlier match
+		}
+		b.WriteString(s[last:m.start])
+		b.WriteString("[REDACTED:")
+		b.WriteString(m.rule)
+		b.WriteByte(']')
+		count(m.rule)
+		last = m.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnumByte(c byte) bool {
+	return (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// findEmails finds local@domain.tld.
+func findEmails(s string, ms []match) []match {
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '@')
+		if k < 0 {
+			return ms
+		}
+		at := off + k
+		off = at + 1
+		start := at
+		for start > 0 && isEmailLocal(s[start-1]) {
+			start--
+		}
+		end, lastDot := at+1, -1
+		for end < len(s) && (isAlnumByte(s[end]) || s[end] == '-' || s[end] == '.') {
+			if s[end] == '.' {
+				lastDot = end
+			}
+			end++
+		}
+		for end > at+1 && s[end-1] == '.' {
+			end--
+			if lastDot == end {
+				lastDot = strings.LastIndexByte(s[at+1:end], '.')
+				if lastDot >= 0 {
+					lastDot += at + 1
+				}
+			}
+		}
+		if start == at || lastDot <= at+1 || end-lastDot-1 < 2 {
+			continue
+		}
+		ms = append(ms, match{start, end, presetEmail})
+		off = end
+	}
+}
+
+func isEmailLocal(c byte) bool {
+	return isAlnumByte(c) || strings.IndexByte("._%+-", c) >= 0
+}
+
+// findNumbers finds card numbers (13-19 digits, Luhn-valid, separated by
+// spaces or dashes) or phone numbers (10-15 digits starting with '+' or
+// written with at least two separators among space, dash, parentheses).
+func findNumbers(s string, ms []match, kind string) []match {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isDigitByte(c) || ((c == '+' || c == '(') && i+1 < len(s) && isDigitByte(s[i+1]))) {
+			continue
+		}
+		if i > 0 && (isAlnumByte(s[i-1]) || s[i-1] == '.' || s[i-1] == '_') {
+			for i < len(s) && isAlnumByte(s[i]) {
+				i++
+			}
+			continue
+		}
+		start, end, digits, seps, cardSeps := i, i, 0, 0, true
+		var buf [19]byte
+		j := i
+		if c == '+' || c == '(' {
+			j++
+			seps++
+			cardSeps = false
+		}
+		for j < len(s) {
+			d := s[j]
+			if isDigitByte(d) {
+				if digits < len(buf) {
+					buf[digits] = d
+				}
+				digits++
+				j++
+				end = j
+				continue
+			}
+			if (d == ' ' || d == '-' || d == '(' || d == ')') && j+1 < len(s) && (isDigitByte(s[j+1]) || s[j+1] == '(' || (d == ')' && s[j+1] == ' ')) {
+				seps++
+				if d != ' ' && d != '-' {
+					cardSeps = false
+				}
+				j++
+				continue
+			}
+			break
+		}
+		i = end
+		if end < len(s) && (isAlnumByte(s[end]) || s[end] == '_') {
+			continue
+		}
+		switch {
+		case kind == presetCard && cardSeps && digits >= 13 && digits <= 19 && luhn(buf[:digits]):
+			ms = append(ms, match{start, end, presetCard})
+		case kind == presetPhone && digits >= 10 && digits <= 15 && (c == '+' || seps >= 2) && !(cardSeps && digits >= 13 && luhn(buf[:min(digits, 19)])):
+			ms = append(ms, match{start, end, presetPhone})
+		}
+	}
+	return ms
+}
+
+// luhn reports whether the digits pass the Luhn checksum.
+func luhn(d []byte) bool {
+	sum := 0
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i] - '0')
+		if (len(d)-1-i)%2 == 1 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum%10 == 0
+}

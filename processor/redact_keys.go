@@ -1,0 +1,144 @@
+package kaizenprocessor
+
+import "strings"
+
+// keyPrefix describes a credential format: a literal prefix followed by at
+// least minLen token characters.
+type keyPrefix struct {
+	prefix string
+	minLen int
+}
+
+// keyPrefixes are common API key formats (OpenAI/Anthropic/OpenRouter sk-,
+// Stripe, AWS access keys, GitHub, Slack, Google, GitLab, Hugging Face,
+// Groq, xAI).
+var keyPrefixes = []keyPrefix{
+	{"sk-", 16}, {"sk_live_", 16}, {"sk_test_", 16}, {"rk_live_", 16}, {"rk_test_", 16},
+	{"AKIA", 16}, {"ASIA", 16},
+	{"ghp_", 30}, {"gho_", 30}, {"ghu_", 30}, {"ghs_", 30}, {"ghr_", 30}, {"github_pat_", 20},
+	{"xoxb-", 10}, {"xoxp-", 10}, {"xoxa-", 10}, {"xoxr-", 10}, {"xoxs-", 10}, {"xapp-", 10},
+	{"AIza", 30}, {"glpat-", 20}, {"hf_", 30}, {"gsk_", 30}, {"xai-", 30},
+}
+
+// secretNames are key names whose values are secrets in key=value or
+// "key": "value" text.
+var secretNames = []string{"api_key", "apikey", "api-key", "secret", "token", "password", "passwd", "pwd", "access_key", "private_key", "authorization", "auth"}
+
+func isTokenByte(c byte) bool {
+	return isAlnumByte(c) || c == '-' || c == '_'
+}
+
+// findKeys finds API keys, JWTs, PEM private keys, bearer tokens and the
+// values of secret-named key=value pairs.
+func findKeys(s string, ms []match) []match {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '=' || c == ':':
+			ms = secretValue(s, i, ms)
+			continue
+		case !isAlnumByte(c) && c != '-':
+			continue
+		case i > 0 && isTokenByte(s[i-1]):
+			continue
+		}
+		if end := keyAt(s, i); end > i {
+			ms = append(ms, match{i, end, presetAPIKey})
+			i = end - 1
+		}
+	}
+	return ms
+}
+
+// keyAt returns the end of a credential starting at i, or i.
+func keyAt(s string, i int) int {
+	rest := s[i:]
+	for _, k := range keyPrefixes {
+		if strings.HasPrefix(rest, k.prefix) {
+			end := i + len(k.prefix)
+			for end < len(s) && isTokenByte(s[end]) {
+				end++
+			}
+			if end-i-len(k.prefix) >= k.minLen {
+				return end
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(rest, "eyJ"):
+		return jwtEnd(s, i)
+	case strings.HasPrefix(rest, "-----BEGIN") && strings.Contains(rest[:min(len(rest), 64)], "PRIVATE KEY-----"):
+		if e := strings.Index(rest, "-----END"); e > 0 {
+			if f := strings.Index(rest[e+8:], "-----"); f >= 0 {
+				return i + e + 8 + f + 5
+			}
+		}
+		return len(s) // unterminated key block: redact the rest
+	case strings.HasPrefix(rest, "Bearer ") || strings.HasPrefix(rest, "bearer ") || strings.HasPrefix(rest, "Basic "):
+		start := i + strings.IndexByte(rest, ' ') + 1
+		end := start
+		for end < len(s) && (isTokenByte(s[end]) || strings.IndexByte("._~+/=", s[end]) >= 0) {
+			end++
+		}
+		if end-start >= 16 {
+			return end
+		}
+	}
+	return i
+}
+
+// jwtEnd matches header.payload[.signature] of base64url segments.
+func jwtEnd(s string, i int) int {
+	end, dots := i, 0
+	for end < len(s) && (isTokenByte(s[end]) || s[end] == '.') {
+		if s[end] == '.' {
+			dots++
+		}
+		end++
+	}
+	if dots >= 2 && end-i >= 30 {
+		return end
+	}
+	return i
+}
+
+// secretValue handles a ':' or '=' at i: if the preceding name is a secret
+// name, the following value is redacted.
+func secretValue(s string, i int, ms []match) []match {
+	j := i
+	for j > 0 && (s[j-1] == '"' || s[j-1] == '\'' || s[j-1] == ' ') {
+		j--
+	}
+	k := j
+	for k > 0 && isTokenByte(s[k-1]) {
+		k--
+	}
+	if k == j || j-k > 32 || !isSecretName(s[k:j]) {
+		return ms
+	}
+	v := i + 1
+	for v < len(s) && (s[v] == ' ' || s[v] == '"' || s[v] == '\'') {
+		v++
+	}
+	if strings.HasPrefix(s[v:], "Bearer ") || strings.HasPrefix(s[v:], "Basic ") {
+		v += strings.IndexByte(s[v:], ' ') + 1
+	}
+	end := v
+	for end < len(s) && strings.IndexByte(" \t\r\n\"',;&}]\\", s[end]) < 0 {
+		end++
+	}
+	if end-v >= 8 {
+		ms = append(ms, match{v, end, presetAPIKey})
+	}
+	return ms
+}
+
+func isSecretName(name string) bool {
+	name = strings.ToLower(name)
+	for _, n := range secretNames {
+		if strings.HasSuffix(name, n) {
+			return true
+		}
+	}
+	return false
+}
