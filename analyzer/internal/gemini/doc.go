@@ -1,0 +1,19 @@
+// Package gemini asks a Gemini model to judge one workflow run for waste the
+// deterministic detectors cannot see (semantic sameness, task difficulty,
+// unused context).
+//
+// One GenerateContent request carries a system instruction defining the
+// waste taxonomy (run.Types), the run rendered as compact text (Render:
+// calls numbered #1…#N, the span tree, tokens, cost, content with repeated
+// blocks replaced by references and oversized bodies elided with explicit
+// markers), the detectors' candidates as hints, and a ResponseSchema so the
+// answer is JSON findings. Findings come back with Source gemini and no
+// trusted savings: the verifier recomputes every saving from the price
+// table.
+//
+// The client is google.golang.org/genai: the Gemini API with GEMINI_API_KEY
+// (or GOOGLE_API_KEY), or Vertex AI through the SDK's environment
+// (GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION).
+// HTTP 429 and 5xx answers are retried with exponential backoff, honouring
+// Retry-After, inside one overall timeout.
+package gemini
