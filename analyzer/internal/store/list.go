@@ -62,8 +62,12 @@ func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
+	since := f.Since
+	if since.Before(time.Unix(0, 0)) {
+		since = time.Unix(0, 0) // DateTime64(9) starts in 1900; zero means any time
+	}
 	qctx := params(ctx, map[string]string{
-		"since":    f.Since.UTC().Format("2006-01-02 15:04:05.000000000"),
+		"since":    since.UTC().Format("2006-01-02 15:04:05.000000000"),
 		"workflow": f.Workflow,
 		"limit":    strconv.Itoa(f.Limit),
 	})
