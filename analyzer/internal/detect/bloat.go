@@ -1,0 +1,199 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
+	"github.com/kaizenhq/kaizen/internal/fingerprint"
+)
+
+// Reflection thresholds: a block is reflected in (used by) the output when
+// they share at least minSharedShingles word 3-shingles, or at least
+// max(minSharedWords, sharedWordShare × |output words|) distinctive words
+// (content words of the output that are not in the question).
+const (
+	minSharedShingles = 2
+	minSharedWords    = 3
+	sharedWordShare   = 0.1
+	// instructionShare: a system block whose words are at least this share
+	// of imperative/second-person markers is instructions, not context.
+	instructionShare = 0.03
+)
+
+// detectBloat reports context blocks never reflected in the output: large
+// documents the answer does not use, earlier turns of a conversation
+// re-sent on every turn though no longer used, and the same large block
+// pasted into several agents' prompts. Calls with the same unused blocks
+// form one finding; RemovableTokens is the smallest per-call estimate of
+// the unused blocks' tokens (proportional share, see package doc).
+func detectBloat(s *state) []run.Finding {
+	type group struct {
+		calls     []*callInfo
+		blocks    []block
+		removable int64
+	}
+	groups := map[uint64]*group{}
+	var order []uint64
+	for _, ci := range s.calls {
+		unused := s.unusedBlocks(ci)
+		if len(unused) == 0 {
+			continue
+		}
+		d := xxhash.New()
+		bytes := 0
+		for _, b := range unused {
+			_, _ = fmt.Fprintf(d, "%x,", b.hash)
+			bytes += len(b.text)
+		}
+		tokens := ci.tokensFor(bytes)
+		if tokens < s.cfg.minBlockTokens {
+			continue
+		}
+		k := d.Sum64()
+		g, ok := groups[k]
+		if !ok {
+			g = &group{blocks: unused, removable: tokens}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.calls = append(g.calls, ci)
+		g.removable = min(g.removable, tokens)
+	}
+	out := make([]run.Finding, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		out = append(out, bloatFinding(g.calls, g.blocks, g.removable))
+	}
+	return out
+}
+
+// unusedBlocks returns the candidate blocks of a call that its output does
+// not reflect. Candidates are blocks of at least half the minimum size
+// (estimated tokens), except the final input part (the request itself)
+// and system blocks that read as instructions. Calls without recorded
+// output are not judged.
+func (s *state) unusedBlocks(ci *callInfo) []block {
+	if !ci.hasContent || strings.TrimSpace(ci.output) == "" || ci.c.Failed() {
+		return nil
+	}
+	outWords := contentWords(ci.output)
+	for w := range contentWords(ci.last) {
+		delete(outWords, w)
+	}
+	var unused []block
+	for i, b := range ci.blocks {
+		if i == len(ci.blocks)-1 || ci.tokensFor(len(b.text))*2 < s.cfg.minBlockTokens {
+			continue
+		}
+		if b.system && isInstructions(b.text) {
+			continue
+		}
+		if !reflected(b.text, ci.outSh, outWords) {
+			unused = append(unused, b)
+		}
+	}
+	return unused
+}
+
+// reflected reports whether the output reflects a block (see the
+// thresholds above).
+func reflected(text string, outSh []uint64, outWords map[string]bool) bool {
+	if intersect(shingles(text), outSh) >= minSharedShingles {
+		return true
+	}
+	shared := 0
+	for w := range contentWords(text) {
+		if outWords[w] {
+			shared++
+		}
+	}
+	return shared >= max(minSharedWords, int(sharedWordShare*float64(len(outWords))))
+}
+
+// stopwords are frequent words that carry no topic.
+var stopwords = map[string]bool{
+	"this": true, "that": true, "with": true, "from": true, "have": true, "will": true, "your": true,
+	"they": true, "their": true, "there": true, "which": true, "what": true, "when": true, "were": true,
+	"been": true, "into": true, "than": true, "then": true, "them": true, "these": true, "those": true,
+	"also": true, "about": true, "would": true, "could": true, "should": true, "each": true, "other": true,
+	"some": true, "more": true, "most": true, "only": true, "over": true, "such": true, "very": true,
+	"just": true, "here": true, "does": true, "make": true, "like": true, "please": true, "answer": true,
+}
+
+// contentWords returns the distinct content words of text: canonical words
+// of at least 4 bytes, or containing a digit, that are not stopwords.
+func contentWords(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range wordsOf(fingerprint.Canonical(text)) {
+		if (len(w) >= 4 || strings.ContainsAny(w, "0123456789")) && !stopwords[w] {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// instructionMarkers are words typical of instructions to a model.
+var instructionMarkers = map[string]bool{
+	"you": true, "your": true, "always": true, "never": true, "must": true, "should": true,
+	"do": true, "not": true, "ensure": true, "respond": true, "reply": true,
+}
+
+// isInstructions reports whether a block reads as instructions (second
+// person, imperative) rather than reference data.
+func isInstructions(text string) bool {
+	words := wordsOf(fingerprint.Canonical(text))
+	if len(words) == 0 {
+		return false
+	}
+	n := 0
+	for _, w := range words {
+		if instructionMarkers[w] {
+			n++
+		}
+	}
+	return float64(n) >= instructionShare*float64(len(words))
+}
+
+func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Finding {
+	ns := numbers(calls)
+	agents := map[string]bool{}
+	for _, ci := range calls {
+		agents[agentName(ci.c)] = true
+	}
+	history := false
+	first := calls[0]
+	for _, b := range blocks {
+		if !b.system && b.msg < len(first.msgs)-1 {
+			history = true
+		}
+	}
+	what := fmt.Sprintf("%s (%q)", plural(len(blocks), "context block"), preview(blocks[0].text, 60))
+	expl := fmt.Sprintf("Call %s sends %s of about %d tokens that the answer never uses.", callList(ns), what, removable)
+	rec := "Drop the unused context, or retrieve only the passages the task needs."
+	switch {
+	case len(agents) > 1:
+		names := make([]string, 0, len(agents))
+		for a := range agents {
+			names = append(names, a)
+		}
+		slices.Sort(names)
+		expl = fmt.Sprintf("The same %s of about %d tokens is pasted into the prompts of agents %s (calls %s) and none of their answers uses it.",
+			what, removable, strings.Join(names, ", "), callList(ns))
+		rec = "Stop broadcasting this block to every agent: give it only to the agent that needs it."
+	case history:
+		expl = fmt.Sprintf("Call %s re-sends the conversation history on every turn, including %s of about %d tokens that no later answer uses.",
+			callList(ns), what, removable)
+		rec = "Trim or summarize old turns (keep the last exchange and the facts still needed) instead of re-sending the whole history."
+	}
+	return run.Finding{
+		Confidence:      0.75,
+		Calls:           ns,
+		RemovableTokens: removable,
+		Title:           fmt.Sprintf("Call %s sends ~%d tokens the answer never uses", callList(ns), removable),
+		Explanation:     expl,
+		Recommendation:  rec,
+	}
+}

@@ -1,0 +1,240 @@
+package detect
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
+	"github.com/kaizenhq/kaizen/internal/fingerprint"
+)
+
+// block is one context block of a prompt: a system part or a message part.
+type block struct {
+	text   string
+	hash   uint64 // xxhash of the canonical text
+	system bool   // part of the system instructions
+	msg    int    // index of the message (-1 for system parts)
+}
+
+// callInfo holds what the detectors need about one call, computed once.
+type callInfo struct {
+	c *run.Call
+	// hasContent is true when the input content was recorded.
+	hasContent bool
+	// parseErr is set when the content was malformed (it is then used as
+	// plain text).
+	parseErr error
+	system   []string
+	msgs     []Message
+	output   string
+	// promptHash and simHash are the processor's fingerprints, or
+	// recomputed from content when absent.
+	promptHash, simHash uint64
+	// promptBytes is the byte length of all prompt text (system + parts).
+	promptBytes int
+	// question is the text of the non-system messages; last is the text of
+	// the final input message.
+	question, last string
+	// qSh, lastSh and outSh are sorted distinct word-shingle hashes.
+	qSh, lastSh, outSh []uint64
+	blocks             []block
+	// prefix is the byte-exact stable prefix (system text and every message
+	// before the last user message); canonPrefix hashes its canonical form.
+	prefix      string
+	canonPrefix uint64
+}
+
+// analyze builds callInfo for every call of r.
+func analyze(r *run.Run) []*callInfo {
+	out := make([]*callInfo, len(r.Calls))
+	for i, c := range r.Calls {
+		out[i] = newCallInfo(c)
+	}
+	return out
+}
+
+func newCallInfo(c *run.Call) *callInfo {
+	ci := &callInfo{c: c}
+	sys, err1 := ParseSystem(c.SystemInstructions)
+	msgs, err2 := ParseMessages(c.InputMessages)
+	outMsgs, _ := ParseMessages(c.OutputMessages)
+	if err1 != nil {
+		ci.parseErr = err1
+	} else if err2 != nil {
+		ci.parseErr = err2
+	}
+	// Leading system/developer messages count as system instructions.
+	for len(msgs) > 0 && (msgs[0].Role == "system" || msgs[0].Role == "developer") {
+		sys = append(sys, msgs[0].Parts...)
+		msgs = msgs[1:]
+	}
+	ci.system, ci.msgs = sys, msgs
+	ci.hasContent = len(sys) > 0 || len(msgs) > 0
+	var ob strings.Builder
+	for _, m := range outMsgs {
+		ob.WriteString(m.Text())
+		ob.WriteByte('\n')
+	}
+	ci.output = ob.String()
+
+	var q strings.Builder
+	for i, m := range msgs {
+		t := m.Text()
+		q.WriteString(m.Role)
+		q.WriteString(": ")
+		q.WriteString(t)
+		q.WriteByte('\n')
+		if i == len(msgs)-1 {
+			ci.last = t
+		}
+	}
+	ci.question = q.String()
+	for _, s := range sys {
+		ci.promptBytes += len(s)
+		ci.blocks = append(ci.blocks, newBlock(s, true, -1))
+	}
+	for i, m := range msgs {
+		for _, p := range m.Parts {
+			ci.promptBytes += len(p)
+			ci.blocks = append(ci.blocks, newBlock(p, false, i))
+		}
+	}
+	ci.prefix = stablePrefix(sys, msgs)
+	if ci.prefix != "" {
+		ci.canonPrefix = fingerprint.Hash(ci.prefix)
+	}
+	ci.promptHash, ci.simHash = fingerprints(c, sys, msgs, ci.hasContent)
+	if ci.hasContent {
+		ci.qSh = shingles(ci.question)
+		ci.lastSh = shingles(ci.last)
+	}
+	ci.outSh = shingles(ci.output)
+	return ci
+}
+
+func newBlock(text string, system bool, msg int) block {
+	return block{text: text, hash: fingerprint.Hash(text), system: system, msg: msg}
+}
+
+// fingerprints returns the processor's prompt hash and SimHash when present,
+// else recomputes them from content with the processor's algorithm.
+func fingerprints(c *run.Call, sys []string, msgs []Message, hasContent bool) (uint64, uint64) {
+	ph, err := fingerprint.ParseHex(c.PromptHash)
+	if err == nil && ph != 0 && c.PromptSimHash != 0 {
+		return ph, c.PromptSimHash
+	}
+	if !hasContent {
+		return ph, c.PromptSimHash
+	}
+	fm := make([]fingerprint.Message, len(msgs))
+	for i, m := range msgs {
+		fm[i] = fingerprint.Message{Role: m.Role, Text: m.Text()}
+	}
+	set := fingerprint.Compute(strings.Join(sys, "\n"), fm)
+	return set.Prompt, set.SimHash
+}
+
+// stablePrefix returns the system text and every message before the last
+// user message: the part of the prompt a provider cache could reuse.
+func stablePrefix(sys []string, msgs []Message) string {
+	lastUser := -1
+	for i, m := range msgs {
+		if m.Role == "user" {
+			lastUser = i
+		}
+	}
+	var b strings.Builder
+	for _, s := range sys {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	for _, m := range msgs[:max(lastUser, 0)] {
+		b.WriteString(m.Role)
+		b.WriteString(": ")
+		b.WriteString(m.Text())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// tokensFor estimates the input tokens of n bytes of c's prompt as the
+// proportional share of the call's reported input tokens (see package doc).
+func (ci *callInfo) tokensFor(n int) int64 {
+	if n <= 0 {
+		return 0
+	}
+	in := ci.c.Usage.InputTokens
+	if in <= 0 || ci.promptBytes <= 0 {
+		return int64(n / 4)
+	}
+	if n >= ci.promptBytes {
+		return in
+	}
+	return in * int64(n) / int64(ci.promptBytes)
+}
+
+// shingleSize is the number of words per content shingle.
+const shingleSize = 3
+
+// shingles returns the sorted distinct hashes of the word 3-shingles of the
+// canonical text (a shorter text gives one shingle of all its words).
+func shingles(text string) []uint64 {
+	words := wordsOf(fingerprint.Canonical(text))
+	if len(words) == 0 {
+		return nil
+	}
+	var out []uint64
+	if len(words) < shingleSize {
+		out = []uint64{xxhash.Sum64String(strings.Join(words, " "))}
+	} else {
+		out = make([]uint64, 0, len(words)-shingleSize+1)
+		d := xxhash.New()
+		for i := 0; i+shingleSize <= len(words); i++ {
+			d.Reset()
+			for _, w := range words[i : i+shingleSize] {
+				_, _ = d.WriteString(w)
+				_, _ = d.WriteString(" ")
+			}
+			out = append(out, d.Sum64())
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// wordsOf splits canonical text into words: runs of letters, digits,
+// placeholder brackets and non-ASCII bytes.
+func wordsOf(c string) []string {
+	return strings.FieldsFunc(c, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '<' || r == '>' || r >= 0x80)
+	})
+}
+
+// jaccard returns |a∩b| / |a∪b| of two sorted distinct sets (1 when both
+// are empty).
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	inter := intersect(a, b)
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// intersect counts the common elements of two sorted distinct sets.
+func intersect(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}

@@ -1,0 +1,232 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
+	"github.com/kaizenhq/kaizen/internal/pricing"
+)
+
+// simpleCues name tasks whose shape is simple: a cheaper model of the same
+// provider does them as well.
+var simpleCues = []string{
+	"classify", "classification", "categorize", "categorise", "label the", "sentiment",
+	"extract", "translate", "translation", "reformat", "format the", "convert", "normalize",
+	"yes or no", "one word", "one of:", "respond with only", "return only", "answer only",
+	"detect the language", "fix the grammar", "fix the spelling", "tag ",
+}
+
+// hardCues name tasks that need a strong model even when the answer is
+// short.
+var hardCues = []string{
+	"step by step", "prove", "derive", "design", "architecture", "debug", "root cause",
+	"trade-off", "tradeoff", "strategy", "plan the", "reason about", "analyze", "analyse",
+	"optimize", "refactor", "write an essay", "write a report", "explain why",
+}
+
+// maxEnumeratedLines and maxEnumeratedLineBytes bound an enumerated answer.
+const (
+	maxEnumeratedLines     = 20
+	maxEnumeratedLineBytes = 100
+	maxShortAnswerWords    = 40
+	maxSmallJSONLeaves     = 16
+)
+
+// legacyAge: a model more than this older than the provider's newest model
+// in the price table is legacy and never suggested.
+const legacyAge = 365 * 24 * time.Hour
+
+// tinyMarkers mark models too small to be suggested for production tasks.
+var tinyMarkers = []string{"nano", "-lite", "3b", "8b", "instant", "embed"}
+
+// detectOverkill reports calls of an expensive model on a simple-shaped
+// task, grouped by agent and model, with the cheapest adequate model of the
+// same provider (see suggestModel). Calls without recorded content are not
+// judged: the task shape cannot be seen.
+func detectOverkill(s *state) []run.Finding {
+	type key struct{ agent, model, suggestion string }
+	groups := map[key][]*callInfo{}
+	var order []key
+	why := map[key]string{}
+	for _, ci := range s.calls {
+		shape, conf := s.simpleShape(ci)
+		if conf == 0 || ci.c.Failed() {
+			continue
+		}
+		m, ok := s.prices.Resolve(ci.c.Provider, ci.c.Model())
+		if !ok || m.Kind != pricing.KindChat {
+			continue
+		}
+		sug := s.suggestModel(m, ci.c)
+		if sug == nil {
+			continue
+		}
+		k := key{agentKey(ci.c), m.ID(), sug.Name}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+			why[k] = shape
+		}
+		groups[k] = append(groups[k], ci)
+	}
+	out := make([]run.Finding, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		ns := numbers(g)
+		model := g[0].c.Model()
+		out = append(out, run.Finding{
+			Confidence:     0.8,
+			Calls:          ns,
+			SuggestedModel: k.suggestion,
+			Title:          fmt.Sprintf("Call %s uses %s for %s", callList(ns), model, why[k]),
+			Explanation: fmt.Sprintf("Agent %s sends a simple-shaped task (%s, answers of at most %d output tokens) to %s; %s, the cheapest current model of the same provider with enough context, does it for a fraction of the price.",
+				agentName(g[0].c), why[k], maxOutput(g), model, k.suggestion),
+			Recommendation: fmt.Sprintf("Route these requests to %s (keep %s for hard reasoning tasks) and spot-check a sample of answers.", k.suggestion, model),
+		})
+	}
+	return out
+}
+
+func maxOutput(g []*callInfo) int64 {
+	var m int64
+	for _, ci := range g {
+		m = max(m, ci.c.Usage.OutputTokens)
+	}
+	return m
+}
+
+// simpleShape classifies a call's task. It returns a description and a
+// non-zero confidence when the task is simple-shaped: a short answer
+// (at most maxSimpleOut output tokens, little reasoning), no hard-task cue
+// in the instructions, and either a simple-task cue (classification,
+// extraction, translation, formatting…) or an enumerated / small-JSON /
+// few-word answer.
+func (s *state) simpleShape(ci *callInfo) (string, float64) {
+	u := ci.c.Usage
+	if !ci.hasContent || ci.output == "" || u.OutputTokens <= 0 || u.OutputTokens > s.cfg.maxSimpleOut || u.ReasoningTokens*4 > u.OutputTokens {
+		return "", 0
+	}
+	instr := strings.ToLower(strings.Join(ci.system, "\n") + "\n" + ci.last)
+	for _, h := range hardCues {
+		if strings.Contains(instr, h) {
+			return "", 0
+		}
+	}
+	cue := ""
+	for _, c := range simpleCues {
+		if strings.Contains(instr, c) {
+			cue = taskName(c)
+			break
+		}
+	}
+	answer := answerShape(ci.output)
+	switch {
+	case cue != "" && answer != "":
+		return cue, 0.85
+	case cue != "":
+		return cue, 0.7
+	case answer != "":
+		return answer, 0.6
+	}
+	return "", 0
+}
+
+// taskName maps a cue to the task it names.
+func taskName(cue string) string {
+	switch {
+	case strings.HasPrefix(cue, "class"), strings.HasPrefix(cue, "categor"), cue == "label the", cue == "sentiment", cue == "tag ", cue == "one of:", cue == "yes or no":
+		return "classification"
+	case cue == "extract":
+		return "extraction"
+	case strings.HasPrefix(cue, "transl"), cue == "detect the language":
+		return "translation"
+	}
+	return "formatting"
+}
+
+// answerShape describes a short structured answer ("a small JSON object",
+// "an enumerated list", "a few-word answer"), or "" when the answer is
+// free prose.
+func answerShape(out string) string {
+	t := strings.TrimSpace(out)
+	if smallJSON(t) {
+		return "a small JSON answer"
+	}
+	lines := strings.Split(t, "\n")
+	if len(lines) >= 2 && len(lines) <= maxEnumeratedLines {
+		ok := true
+		for _, l := range lines {
+			if len(l) > maxEnumeratedLineBytes {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return "an enumerated answer"
+		}
+	}
+	if len(strings.Fields(t)) <= maxShortAnswerWords && len(lines) == 1 {
+		return "a few-word answer"
+	}
+	return ""
+}
+
+// suggestModel returns the cheapest adequate model of m's provider for
+// the call: same kind, not tiny or legacy, a context window holding the
+// call's input and output, and priced at most (1−minOverkill) of the
+// call's cost under the same usage. It returns nil when there is none.
+func (s *state) suggestModel(m *pricing.Model, c *run.Call) *pricing.Model {
+	cur := s.prices.PriceModel(m, c.Usage)
+	if cur.Status == pricing.StatusUnpriced || cur.Total <= 0 {
+		return nil
+	}
+	models := s.prices.Models(m.Provider)
+	newest := ""
+	for _, x := range models {
+		newest = max(newest, x.Effective)
+	}
+	var best *pricing.Model
+	var bestCost pricing.USD
+	for _, x := range models {
+		if x == m || x.Kind != m.Kind || isTiny(x.Name) || isLegacy(x.Effective, newest) ||
+			x.ContextWindow < c.Usage.InputTokens+c.Usage.OutputTokens {
+			continue
+		}
+		alt := s.prices.PriceModel(x, c.Usage)
+		if alt.Status != pricing.StatusPriced || float64(alt.Total) > float64(cur.Total)*(1-s.cfg.minOverkill) {
+			continue
+		}
+		if best == nil || alt.Total < bestCost || (alt.Total == bestCost && x.Name < best.Name) {
+			best, bestCost = x, alt.Total
+		}
+	}
+	return best
+}
+
+func isTiny(name string) bool {
+	n := strings.ToLower(name)
+	return slices.ContainsFunc(tinyMarkers, func(t string) bool { return strings.Contains(n, t) })
+}
+
+// isLegacy reports whether a model's effective date (YYYY-MM-DD) is more
+// than legacyAge before the provider's newest.
+func isLegacy(effective, newest string) bool {
+	e, err1 := time.Parse(time.DateOnly, effective)
+	n, err2 := time.Parse(time.DateOnly, newest)
+	if err1 != nil || err2 != nil {
+		return true // undated models are not suggested
+	}
+	return n.Sub(e) > legacyAge
+}
+
+// smallJSON reports whether t is a JSON object or array with at most
+// maxSmallJSONLeaves scalar values.
+func smallJSON(t string) bool {
+	if t == "" || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	leaves, ok := countJSONLeaves(t)
+	return ok && leaves <= maxSmallJSONLeaves
+}
