@@ -4,7 +4,8 @@
 // from decimal strings, so a cost is the exact product of token counts and
 // published prices with no floating-point accumulation. USD.String gives the
 // exact decimal; USD.Float64 a float for OTel double attributes, from which
-// math.Round(f*1e12) (FromFloat64) recovers the exact integer.
+// math.Round(f*1e12) (FromFloat64) recovers the exact integer for any
+// amount below 2^50 pico-dollars (about $1,125).
 //
 // The embedded, versioned table (prices.yaml) holds, per provider and model,
 // the date the prices took effect, the URL they were read from, and per-token

@@ -86,8 +86,9 @@ func (u USD) String() string {
 }
 
 // Float64 returns the amount in dollars rounded to the nearest float64.
-// For any amount below 2^53 pico-dollars (about $9007), math.Round(f*1e12)
-// recovers the exact pico-dollar integer.
+// For any amount below 2^50 pico-dollars (about $1,125, far above the cost
+// of one call), math.Round(f*1e12) recovers the exact pico-dollar integer
+// (FromFloat64); larger amounts are within one part in 2^52.
 func (u USD) Float64() float64 {
 	return float64(u) / float64(Dollar)
 }
