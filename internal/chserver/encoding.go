@@ -32,7 +32,7 @@ func readBody(r *http.Request, nativeCompressed bool, limit int64) ([]byte, erro
 		body = dec
 	}
 	if nativeCompressed {
-		body = compress.NewReader(body)
+		body = cleanEOF{compress.NewReader(body)}
 	}
 	data, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
@@ -171,4 +171,16 @@ func encodeNative(method string, data []byte) ([]byte, error) {
 		data = data[n:]
 	}
 	return out, nil
+}
+
+// cleanEOF reports the end of a native-compressed stream at a block
+// boundary (which ch-go's reader wraps as "header: EOF") as io.EOF.
+type cleanEOF struct{ r io.Reader }
+
+func (c cleanEOF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF && errors.Is(err, io.EOF) {
+		err = io.EOF
+	}
+	return n, err
 }
