@@ -1,0 +1,41 @@
+package kaizenclickhouseexporter
+
+import (
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// kvMap is an attribute map as alternating keys and values, appended to a
+// Map(LowCardinality(String), String) column in its original order without
+// building a Go map. It implements column.IterableOrderedMap.
+type kvMap []string
+
+var _ column.IterableOrderedMap = kvMap(nil)
+
+// Put is required by column.IterableOrderedMap; the exporter only writes.
+func (m kvMap) Put(any, any) {}
+
+// Iterator returns an iterator over the pairs.
+func (m kvMap) Iterator() column.MapIterator { return &kvIterator{m: m, i: -2} }
+
+type kvIterator struct {
+	m kvMap
+	i int
+}
+
+func (it *kvIterator) Next() bool { it.i += 2; return it.i < len(it.m) }
+func (it *kvIterator) Key() any   { return it.m[it.i] }
+func (it *kvIterator) Value() any { return it.m[it.i+1] }
+
+// attrs converts attributes the way the contrib ClickHouse exporter does
+// (every value as pcommon.Value.AsString), sanitized.
+func (s *sanitizer) attrs(m pcommon.Map) kvMap {
+	if m.Len() == 0 {
+		return kvMap{}
+	}
+	out := make(kvMap, 0, 2*m.Len())
+	for k, v := range m.All() {
+		out = append(out, s.str(k), s.str(v.AsString()))
+	}
+	return out
+}

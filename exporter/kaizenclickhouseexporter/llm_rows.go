@@ -1,0 +1,138 @@
+package kaizenclickhouseexporter
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
+)
+
+// llmColumns lists the llm_calls columns the exporter writes, in the order
+// of llmRows' fields.
+var llmColumns = []string{
+	"Timestamp", "TraceId", "SpanId", "ParentSpanId", "ServiceName", "Workflow", "Agent",
+	"Operation", "Provider", "RequestModel", "ResponseModel",
+	"InputTokens", "OutputTokens", "CacheReadTokens", "CacheWriteTokens", "ReasoningTokens",
+	"CostUSD", "InputCostUSD", "OutputCostUSD", "PriceVersion", "PriceStatus",
+	"Duration", "TimeToFirstChunk", "Stream", "FinishReasons", "StatusCode", "ErrorType",
+	"SystemInstructions", "InputMessages", "OutputMessages", "ContentPolicy",
+	"PromptHash", "PromptSimHash", "SystemHash", "PrefixHash",
+}
+
+// llmRows holds validated llm_calls rows column by column.
+type llmRows struct {
+	timestamp                                               []time.Time
+	traceID, spanID, parentSpanID, serviceName              []string
+	workflow, agent, operation, provider                    []string
+	requestModel, responseModel                             []string
+	inputTokens, outputTokens, cacheRead, cacheWrite, reasn []uint64
+	cost, inputCost, outputCost                             []decimal.Decimal
+	priceVersion, priceStatus                               []string
+	duration, timeToFirstChunk                              []uint64
+	stream                                                  []bool
+	finishReasons                                           [][]string
+	statusCode, errorType                                   []string
+	systemInstructions, inputMessages, outputMessages       []string
+	contentPolicy, promptHash                               []string
+	promptSimHash                                           []uint64
+	systemHash, prefixHash                                  []string
+	ids                                                     idHash
+}
+
+// columns returns the column slices in llmColumns order.
+func (r *llmRows) columns() []any {
+	return []any{
+		r.timestamp, r.traceID, r.spanID, r.parentSpanID, r.serviceName, r.workflow, r.agent,
+		r.operation, r.provider, r.requestModel, r.responseModel,
+		r.inputTokens, r.outputTokens, r.cacheRead, r.cacheWrite, r.reasn,
+		r.cost, r.inputCost, r.outputCost, r.priceVersion, r.priceStatus,
+		r.duration, r.timeToFirstChunk, r.stream, r.finishReasons, r.statusCode, r.errorType,
+		r.systemInstructions, r.inputMessages, r.outputMessages, r.contentPolicy,
+		r.promptHash, r.promptSimHash, r.systemHash, r.prefixHash,
+	}
+}
+
+func (r *llmRows) len() int { return len(r.traceID) }
+
+// money is a Decimal(18, 12) value: exact pico-dollars.
+func money(u pricing.USD) decimal.Decimal { return decimal.New(u.Pico(), -12) }
+
+// costs is the price of one call as written to llm_calls.
+type costs struct {
+	total, input, output pricing.USD
+	status               string
+}
+
+// readCosts reads the processor's kaizen.cost.* and kaizen.price.status.
+// A call the processor did not price (no status) is unpriced with zero
+// cost; a status claiming a price without a readable cost is downgraded to
+// unpriced and counted, so a call is never silently priced at $0.
+func (s *sanitizer) readCosts(span ptrace.Span) costs {
+	attrs := span.Attributes()
+	c := costs{status: s.text(attrs, attrPriceStatus)}
+	switch c.status {
+	case statusPriced, statusPartial:
+		total, ok := s.usd(attrs, attrCost)
+		if !ok {
+			if _, present := attrs.Get(attrCost); !present {
+				s.note(reasonBadGenAIValue)
+			}
+			return costs{status: statusUnpriced}
+		}
+		c.total = total
+		c.input, _ = s.usd(attrs, attrInputCost)
+		c.output, _ = s.usd(attrs, attrOutputCost)
+		return c
+	case "", statusUnpriced:
+		return costs{status: statusUnpriced}
+	default:
+		s.note(reasonBadGenAIValue)
+		return costs{status: statusUnpriced}
+	}
+}
+
+// add appends the call row of an inference span.
+func (r *llmRows) add(s *sanitizer, sc *spanContext, lin *lineage, span ptrace.Span) {
+	a := span.Attributes()
+	r.ids.add(span.TraceID(), span.SpanID())
+	workflow, agent := lin.resolve(span, s.text(a, attrWorkflow), s.text(a, attrAgent))
+	c := s.readCosts(span)
+
+	r.timestamp = append(r.timestamp, span.StartTimestamp().AsTime())
+	r.traceID = append(r.traceID, span.TraceID().String())
+	r.spanID = append(r.spanID, span.SpanID().String())
+	r.parentSpanID = append(r.parentSpanID, span.ParentSpanID().String())
+	r.serviceName = append(r.serviceName, sc.serviceName)
+	r.workflow = append(r.workflow, s.str(workflow))
+	r.agent = append(r.agent, s.str(agent))
+	r.operation = append(r.operation, s.text(a, attrOperation))
+	r.provider = append(r.provider, s.text(a, attrProvider))
+	r.requestModel = append(r.requestModel, s.text(a, attrRequestModel))
+	r.responseModel = append(r.responseModel, s.text(a, attrResponseModel))
+	r.inputTokens = append(r.inputTokens, s.count(a, attrInputTokens))
+	r.outputTokens = append(r.outputTokens, s.count(a, attrOutputTokens))
+	r.cacheRead = append(r.cacheRead, s.count(a, attrCacheReadTokens))
+	r.cacheWrite = append(r.cacheWrite, s.count(a, attrCacheCreateTokens, attrCacheWriteTokens))
+	r.reasn = append(r.reasn, s.count(a, attrReasoningTokens))
+	r.cost = append(r.cost, money(c.total))
+	r.inputCost = append(r.inputCost, money(c.input))
+	r.outputCost = append(r.outputCost, money(c.output))
+	r.priceVersion = append(r.priceVersion, s.text(a, attrPriceVersion))
+	r.priceStatus = append(r.priceStatus, c.status)
+	r.duration = append(r.duration, durationNanos(span))
+	r.timeToFirstChunk = append(r.timeToFirstChunk, s.seconds(a, attrTimeToFirstChunk))
+	r.stream = append(r.stream, s.flag(a, attrStream))
+	r.finishReasons = append(r.finishReasons, s.list(a, attrFinishReasons))
+	r.statusCode = append(r.statusCode, s.statusCode(span.Status().Code()))
+	r.errorType = append(r.errorType, s.text(a, attrErrorType))
+	r.systemInstructions = append(r.systemInstructions, s.text(a, attrSystemInstructions))
+	r.inputMessages = append(r.inputMessages, s.text(a, attrInputMessages))
+	r.outputMessages = append(r.outputMessages, s.text(a, attrOutputMessages))
+	r.contentPolicy = append(r.contentPolicy, s.text(a, attrContentPolicy))
+	r.promptHash = append(r.promptHash, s.text(a, attrPromptHash))
+	r.promptSimHash = append(r.promptSimHash, s.simHash(a))
+	r.systemHash = append(r.systemHash, s.text(a, attrSystemHash))
+	r.prefixHash = append(r.prefixHash, s.text(a, attrPrefixHash))
+}
