@@ -15,6 +15,7 @@ all: build
 deps:
 	$(GO) mod download
 	./scripts/install-chdb.sh
+	./scripts/install-node-deps.sh
 
 ## build: compile every package and the binaries into bin/.
 build: deps
