@@ -76,6 +76,14 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		in.problem(p)
 	}
 	out := r.WithContext(ctx)
+	if _, ok := ctx.Deadline(); ok && out.Cancel != nil {
+		// http.Client arms the deprecated Cancel channel as well as the
+		// context deadline when the RoundTripper is not an *http.Transport.
+		// The deadline alone already cancels the request; dropping the
+		// channel lets the caller see the same error ("context deadline
+		// exceeded") as without this transport.
+		out.Cancel = nil
+	}
 	if complete && body != nil {
 		setBody(out, body)
 	} else if !complete {
