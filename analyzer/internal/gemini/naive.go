@@ -30,3 +30,14 @@ func NaiveJSON(r *run.Run) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// RequestRatio is the size of the request Analyze sends about r (system
+// instruction and prompt) over the size of NaiveJSON(r).
+func RequestRatio(r *run.Run, hints []run.Finding) (float64, error) {
+	naive, err := NaiveJSON(r)
+	if err != nil {
+		return 0, err
+	}
+	req := len(systemInstruction) + len(userPrompt(Render(r, DefaultRenderOptions()), hints))
+	return float64(req) / float64(len(naive)), nil
+}

@@ -25,7 +25,7 @@ type RenderOptions struct {
 
 // DefaultRenderOptions are the options Render uses for zero fields.
 func DefaultRenderOptions() RenderOptions {
-	return RenderOptions{MinBlockChars: 120, MaxBlockChars: 1500, BudgetChars: DefaultBudgetChars}
+	return RenderOptions{MinBlockChars: 80, MaxBlockChars: 1500, BudgetChars: DefaultBudgetChars}
 }
 
 func (o RenderOptions) withDefaults() RenderOptions {

@@ -1,0 +1,119 @@
+// Package geminitest is a fake Gemini API server speaking the REST API the
+// genai SDK uses (POST /v1beta/models/{model}:generateContent), for tests
+// that run the real client against it through HTTPOptions.BaseURL.
+package geminitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Reply is one scripted answer.
+type Reply struct {
+	// Status is the HTTP status (200 when zero).
+	Status int
+	// Header is added to the response (e.g. Retry-After).
+	Header http.Header
+	// Text is the model's answer text (Status 200) or the error message.
+	Text string
+	// PromptTokens and OutputTokens fill usageMetadata.
+	PromptTokens, OutputTokens int32
+	// Hang blocks until the client gives up.
+	Hang bool
+}
+
+// Request is one request the server received.
+type Request struct {
+	Path   string
+	APIKey string
+	Body   map[string]any
+	Raw    []byte
+	At     time.Time
+}
+
+// Server is a fake Gemini endpoint. Replies are served in order; the last
+// one repeats when the script runs out.
+type Server struct {
+	*httptest.Server
+	mu       sync.Mutex
+	replies  []Reply
+	requests []Request
+}
+
+// New starts a server with the scripted replies, closed when t ends.
+func New(t testing.TB, replies ...Reply) *Server {
+	s := &Server{replies: replies}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Requests returns the requests received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(r.Body)
+	req := Request{Path: r.URL.Path, APIKey: r.Header.Get("x-goog-api-key"), Raw: raw, At: time.Now()}
+	_ = json.Unmarshal(raw, &req.Body)
+	s.mu.Lock()
+	n := len(s.requests)
+	s.requests = append(s.requests, req)
+	var rep Reply
+	if len(s.replies) > 0 {
+		rep = s.replies[min(n, len(s.replies)-1)]
+	}
+	s.mu.Unlock()
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, ":generateContent") {
+		writeError(w, http.StatusNotFound, "unexpected "+r.Method+" "+r.URL.Path)
+		return
+	}
+	if rep.Hang {
+		<-r.Context().Done()
+		return
+	}
+	for k, v := range rep.Header {
+		w.Header()[k] = v
+	}
+	if rep.Status != 0 && rep.Status != http.StatusOK {
+		writeError(w, rep.Status, rep.Text)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	model := strings.TrimSuffix(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], ":generateContent")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"candidates": []any{map[string]any{
+			"content":      map[string]any{"role": "model", "parts": []any{map[string]any{"text": rep.Text}}},
+			"finishReason": "STOP",
+		}},
+		"usageMetadata": map[string]any{"promptTokenCount": rep.PromptTokens, "candidatesTokenCount": rep.OutputTokens,
+			"totalTokenCount": rep.PromptTokens + rep.OutputTokens},
+		"modelVersion": model,
+	})
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
+		"code": status, "message": msg, "status": strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))}})
+}
+
+// Findings renders a findings answer as the model would send it.
+func Findings(findings ...map[string]any) string {
+	b, err := json.Marshal(map[string]any{"findings": findings})
+	if err != nil {
+		panic(fmt.Sprintf("geminitest: %v", err)) // test data defect
+	}
+	return string(b)
+}
