@@ -26,6 +26,7 @@ func (m Migration) Statements(o Options) ([]string, error) {
 var Migrations = []Migration{
 	{Version: 1, Name: "create otel_traces, llm_calls, analyses and findings", statements: v1},
 	{Version: 2, Name: "prompt-hash index on llm_calls, dropped-findings count on analyses", statements: v2},
+	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", statements: v3},
 }
 
 // Latest is the schema version this binary writes.
@@ -49,6 +50,23 @@ func v1(o Options) ([]string, error) {
 func v2(o Options) ([]string, error) {
 	stmts := o.alter(TableLLMCalls, "ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1", false)
 	stmts = append(stmts, o.alter(TableAnalyses, "ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings", true)...)
+	return stmts, nil
+}
+
+// DeduplicationWindow is how many recent insert blocks a non-replicated
+// otel_traces or llm_calls table remembers, so that a retried insert with
+// the same insert_deduplication_token is dropped instead of stored twice
+// (replicated engines deduplicate by default).
+const DeduplicationWindow = 10000
+
+func v3(o Options) ([]string, error) {
+	if o.Engine != EngineMergeTree {
+		return nil, nil
+	}
+	var stmts []string
+	for _, name := range []string{TableTraces, TableLLMCalls} {
+		stmts = append(stmts, o.alter(name, fmt.Sprintf("MODIFY SETTING non_replicated_deduplication_window = %d", DeduplicationWindow), false)...)
+	}
 	return stmts, nil
 }
 

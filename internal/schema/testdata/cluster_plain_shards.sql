@@ -175,3 +175,7 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` ADD INDEX IF NOT EXIS
 ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
 
 ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
+
+ALTER TABLE `kaizen`.`otel_traces_local` ON CLUSTER `shards` MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` MODIFY SETTING non_replicated_deduplication_window = 10000;

@@ -155,3 +155,7 @@ ORDER BY (TraceId, AnalysisId, Ordinal);
 ALTER TABLE `kaizen`.`llm_calls` ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1;
 
 ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
+
+ALTER TABLE `kaizen`.`otel_traces` MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+ALTER TABLE `kaizen`.`llm_calls` MODIFY SETTING non_replicated_deduplication_window = 10000;
