@@ -41,7 +41,9 @@ type Config struct {
 	TLS configtls.ClientConfig `mapstructure:"tls"`
 	// Compression is the wire compression: none, lz4 or zstd on every
 	// protocol; gzip, deflate or br on http(s) only. Empty keeps the DSN's
-	// compress parameter, else lz4.
+	// compress parameter, else lz4 on the native protocol and none over
+	// HTTP (the embedded default is loopback, where compression only costs
+	// CPU; set lz4 or zstd for a remote HTTP server).
 	Compression string `mapstructure:"compression"`
 	// TTL deletes span and call rows older than this when the schema is
 	// created; 0 keeps them forever.
@@ -153,7 +155,7 @@ func (c *Config) clickhouseOptions() (*clickhouse.Options, error) {
 			return nil, fmt.Errorf("compression %q: want one of %s for %s endpoints", c.Compression, methodNames(proto), u.Scheme)
 		}
 		opt.Compression = &clickhouse.Compression{Method: m}
-	} else if opt.Compression == nil {
+	} else if opt.Compression == nil && proto == clickhouse.Native {
 		opt.Compression = &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
 	}
 	return opt, nil

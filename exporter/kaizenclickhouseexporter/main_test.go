@@ -24,7 +24,6 @@ func testConfig(db string) *Config {
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	cfg.Endpoint = chtest.DSN(db)
 	cfg.Database = db
-	cfg.Compression = compressionNone
 	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.BackOffConfig.Enabled = false
 	return cfg
