@@ -148,20 +148,14 @@ func (h *handler) execute(r *http.Request) (*output, error) {
 		return nil, newException(codeReadonly, http.StatusBadRequest,
 			"Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries")
 	}
+	prefix := "USE " + quoteIdent(req.database) + ";\n"
+	var res *chdb.Result
 	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
-		path, release, err := stageData(sql[st.dataAt:])
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		sql = insertFromFile(sql, st, req.settings, path)
+		res, err = runStaged(r.Context(), h.conn, sql[:st.dataAt], st, req.settings, sql[st.dataAt:], prefix)
 	} else {
-		sql = withSettings(sql, st, req.settings)
+		full := append([]byte(prefix), withSettings(sql, st, req.settings)...)
+		res, err = h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
 	}
-	full := make([]byte, 0, len(sql)+len(req.database)+8)
-	full = append(full, "USE "+quoteIdent(req.database)+";\n"...)
-	full = append(full, sql...)
-	res, err := h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,140 @@
+package chdbextension
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/extension/extensiontest"
+
+	"github.com/kaizenhq/kaizen/extension/chdbextension/internal/metadata"
+)
+
+func TestLoadConfig(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id      component.ID
+		want    *Config
+		wantErr string
+	}{
+		{id: component.NewID(metadata.Type), want: createDefaultConfig().(*Config)},
+		{id: component.NewIDWithName(metadata.Type, "custom"), want: &Config{
+			Endpoint: "127.0.0.1:18123", Path: "/var/lib/kaizen/chdb", Username: "kaizen", Password: "not-a-real-secret",
+			MaxRequestBytes: 64 << 20, QueryTimeout: 90 * time.Second,
+		}},
+		{id: component.NewIDWithName(metadata.Type, "open"), wantErr: "empty host would listen on every interface"},
+		{id: component.NewIDWithName(metadata.Type, "nopath"), wantErr: "path: the data directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id.String(), func(t *testing.T) {
+			cfg := createDefaultConfig()
+			sub, err := cm.Sub(tt.id.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sub.Unmarshal(cfg); err != nil {
+				t.Fatal(err)
+			}
+			err = confmap.Validate(cfg)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Validate() = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := *cfg.(*Config); got != *tt.want {
+				t.Errorf("config = %+v, want %+v", got, *tt.want)
+			}
+		})
+	}
+}
+
+func TestFactory(t *testing.T) {
+	f := NewFactory()
+	if f.Type() != metadata.Type || f.Stability() != metadata.ExtensionStability {
+		t.Errorf("type %s stability %s", f.Type(), f.Stability())
+	}
+	if err := componenttest.CheckConfigStruct(f.CreateDefaultConfig()); err != nil {
+		t.Error(err)
+	}
+	cfg := f.CreateDefaultConfig().(*Config)
+	if cfg.Endpoint != "127.0.0.1:8123" {
+		t.Errorf("default endpoint %q is not loopback 127.0.0.1:8123", cfg.Endpoint)
+	}
+}
+
+// post runs a statement over the extension's HTTP interface.
+func post(t *testing.T, e *chdbExtension, query, body string) string {
+	t.Helper()
+	resp, err := http.Post(e.server.URL()+"/?query="+url.QueryEscape(query), "text/plain", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d %s", query, resp.StatusCode, out)
+	}
+	return string(out)
+}
+
+// TestLifecycle starts the extension as the collector would, writes rows,
+// shuts down (releasing the data path), starts again on the same path and
+// finds the rows.
+func TestLifecycle(t *testing.T) {
+	f := NewFactory()
+	cfg := f.CreateDefaultConfig().(*Config)
+	cfg.Endpoint, cfg.Path = "127.0.0.1:0", t.TempDir()
+	ctx := context.Background()
+	start := func() *chdbExtension {
+		ext, err := f.Create(ctx, extensiontest.NewNopSettings(metadata.Type), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ext.Start(ctx, componenttest.NewNopHost()); err != nil {
+			t.Fatal(err)
+		}
+		return ext.(*chdbExtension)
+	}
+	e := start()
+	post(t, e, "CREATE DATABASE kaizen", "")
+	post(t, e, "CREATE TABLE kaizen.t (n UInt64, s String) ENGINE = MergeTree ORDER BY n", "")
+	post(t, e, "INSERT INTO kaizen.t FORMAT TSV", "1\tone\n2\ttwo\n3\tthree\n")
+	if err := e.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Shutdown(ctx); err != nil {
+		t.Fatalf("second shutdown: %v", err)
+	}
+	e = start()
+	if got := post(t, e, "SELECT count(), sum(n) FROM kaizen.t", ""); got != "3\t6\n" {
+		t.Errorf("after restart: %q, want 3 rows", got)
+	}
+	// A second extension on the same process cannot open another store.
+	other, _ := f.Create(ctx, extensiontest.NewNopSettings(metadata.Type), &Config{Endpoint: "127.0.0.1:0", Path: t.TempDir()})
+	if err := other.Start(ctx, componenttest.NewNopHost()); err == nil || !strings.Contains(err.Error(), "already open") {
+		t.Errorf("second store: %v, want an already-open error", err)
+	}
+	if err := e.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Shutdown without Start is a no-op.
+	if err := (&chdbExtension{cfg: cfg}).Shutdown(ctx); err != nil {
+		t.Error(err)
+	}
+}
