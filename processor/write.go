@@ -28,6 +28,9 @@ var tokenKeys = [numTok]string{
 // writeCanonical writes the canonical semconv v1.41 attributes derived from
 // the call. Attributes the span already has are never overwritten.
 func writeCanonical(attrs pcommon.Map, c *call) {
+	if v, ok := attrs.Get("gen_ai.operation.name"); ok && c.operation != "" && v.Str() != c.operation {
+		attrs.PutStr("gen_ai.operation.name", c.operation) // dialect alias such as "embedding"
+	}
 	putStr(attrs, "gen_ai.operation.name", c.operation)
 	putStr(attrs, "gen_ai.provider.name", c.provider)
 	putStr(attrs, "gen_ai.request.model", c.reqModel)
