@@ -40,12 +40,12 @@ func createDefaultConfig() component.Config {
 	queue.Sizer = exporterhelper.RequestSizerTypeItems
 	queue.QueueSize = defaultQueueSpans
 	queue.NumConsumers = defaultConsumers
-	queue.Batch = configoptional.Some(exporterhelper.BatchConfig{
-		FlushTimeout: defaultBatchFlushTime,
-		Sizer:        exporterhelper.RequestSizerTypeItems,
-		MinSize:      defaultBatchMinSpans,
-		MaxSize:      defaultBatchMaxSpans,
-	})
+	batch := *queue.Batch.GetOrInsertDefault()
+	batch.FlushTimeout = defaultBatchFlushTime
+	batch.Sizer = exporterhelper.RequestSizerTypeItems
+	batch.MinSize = defaultBatchMinSpans
+	batch.MaxSize = defaultBatchMaxSpans
+	queue.Batch = configoptional.Some(batch)
 	return &Config{
 		TimeoutConfig: exporterhelper.NewDefaultTimeoutConfig(),
 		BackOffConfig: configretry.NewDefaultBackOffConfig(),
