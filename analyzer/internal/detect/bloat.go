@@ -13,7 +13,8 @@ import (
 // Reflection thresholds: a block is reflected in (used by) the output when
 // they share at least minSharedShingles word 3-shingles, or at least
 // max(minSharedWords, sharedWordShare × |output words|) distinctive words
-// (content words of the output that are not in the question).
+// (content words of the output that are not in the request, and that no
+// other block of the prompt contains).
 const (
 	minSharedShingles = 2
 	minSharedWords    = 3
@@ -79,9 +80,22 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 	if !ci.hasContent || strings.TrimSpace(ci.output) == "" || ci.c.Failed() {
 		return nil
 	}
+	// Words and shingles the output shares with the request itself say
+	// nothing about the context blocks.
 	outWords := contentWords(ci.output)
 	for w := range contentWords(ci.last) {
 		delete(outWords, w)
+	}
+	outSh := difference(ci.outSh, ci.lastSh)
+	// Words that several blocks share (boilerplate, common vocabulary) do
+	// not show which block the answer used: count only each block's own.
+	words := make([]map[string]bool, len(ci.blocks))
+	seen := map[string]int{}
+	for i, b := range ci.blocks {
+		words[i] = contentWords(b.text)
+		for w := range words[i] {
+			seen[w]++
+		}
 	}
 	var unused []block
 	for i, b := range ci.blocks {
@@ -91,26 +105,42 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 		if b.system && isInstructions(b.text) {
 			continue
 		}
-		if !reflected(b.text, ci.outSh, outWords) {
+		if !reflected(b.text, words[i], seen, outSh, outWords) {
 			unused = append(unused, b)
 		}
 	}
 	return unused
 }
 
-// reflected reports whether the output reflects a block (see the
-// thresholds above).
-func reflected(text string, outSh []uint64, outWords map[string]bool) bool {
+// reflected reports whether the output reflects a block: they share
+// minSharedShingles word 3-shingles, or enough of the block's own
+// distinctive words (see the thresholds above).
+func reflected(text string, words map[string]bool, seen map[string]int, outSh []uint64, outWords map[string]bool) bool {
 	if intersect(shingles(text), outSh) >= minSharedShingles {
 		return true
 	}
 	shared := 0
-	for w := range contentWords(text) {
-		if outWords[w] {
+	for w := range words {
+		if outWords[w] && seen[w] == 1 {
 			shared++
 		}
 	}
 	return shared >= max(minSharedWords, int(sharedWordShare*float64(len(outWords))))
+}
+
+// difference returns the elements of sorted set a not in sorted set b.
+func difference(a, b []uint64) []uint64 {
+	out := make([]uint64, 0, len(a))
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j == len(b) || b[j] != x {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // stopwords are frequent words that carry no topic.

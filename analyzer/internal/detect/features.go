@@ -33,8 +33,8 @@ type callInfo struct {
 	promptHash, simHash uint64
 	// promptBytes is the byte length of all prompt text (system + parts).
 	promptBytes int
-	// question is the text of the non-system messages; last is the text of
-	// the final input message.
+	// question is the text of the non-system messages; last is the final
+	// part of the final input message (the request itself).
 	question, last string
 	// qSh, lastSh and outSh are sorted distinct word-shingle hashes.
 	qSh, lastSh, outSh []uint64
@@ -85,8 +85,8 @@ func newCallInfo(c *run.Call) *callInfo {
 		q.WriteString(": ")
 		q.WriteString(t)
 		q.WriteByte('\n')
-		if i == len(msgs)-1 {
-			ci.last = t
+		if i == len(msgs)-1 && len(m.Parts) > 0 {
+			ci.last = m.Parts[len(m.Parts)-1]
 		}
 	}
 	ci.question = q.String()

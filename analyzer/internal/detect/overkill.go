@@ -15,7 +15,7 @@ import (
 var simpleCues = []string{
 	"classify", "classification", "categorize", "categorise", "label the", "sentiment",
 	"extract", "translate", "translation", "reformat", "format the", "convert", "normalize",
-	"yes or no", "one word", "one of:", "respond with only", "return only", "answer only",
+	"yes or no", "one word", "one of:", "respond with only", "return only", "reply with only",
 	"detect the language", "fix the grammar", "fix the spelling", "tag ",
 }
 
@@ -31,7 +31,7 @@ var hardCues = []string{
 const (
 	maxEnumeratedLines     = 20
 	maxEnumeratedLineBytes = 100
-	maxShortAnswerWords    = 40
+	maxShortAnswerWords    = 6
 	maxSmallJSONLeaves     = 16
 )
 
@@ -40,7 +40,11 @@ const (
 const legacyAge = 365 * 24 * time.Hour
 
 // tinyMarkers mark models too small to be suggested for production tasks.
-var tinyMarkers = []string{"nano", "-lite", "3b", "8b", "instant", "embed"}
+var tinyMarkers = []string{"nano", "lite", "3b", "8b", "instant", "embed"}
+
+// economyMarkers mark models of a provider's economy tier: they are the
+// cheap option already and never reported as overkill.
+var economyMarkers = []string{"mini", "haiku", "flash", "small", "nano", "lite", "8b", "3b", "instant", "nemo"}
 
 // detectOverkill reports calls of an expensive model on a simple-shaped
 // task, grouped by agent and model, with the cheapest adequate model of the
@@ -57,7 +61,7 @@ func detectOverkill(s *state) []run.Finding {
 			continue
 		}
 		m, ok := s.prices.Resolve(ci.c.Provider, ci.c.Model())
-		if !ok || m.Kind != pricing.KindChat {
+		if !ok || m.Kind != pricing.KindChat || hasMarker(m.Name, economyMarkers) {
 			continue
 		}
 		sug := s.suggestModel(m, ci.c)
@@ -110,13 +114,13 @@ func (s *state) simpleShape(ci *callInfo) (string, float64) {
 	}
 	instr := strings.ToLower(strings.Join(ci.system, "\n") + "\n" + ci.last)
 	for _, h := range hardCues {
-		if strings.Contains(instr, h) {
+		if containsWord(instr, h) {
 			return "", 0
 		}
 	}
 	cue := ""
 	for _, c := range simpleCues {
-		if strings.Contains(instr, c) {
+		if containsWord(instr, c) {
 			cue = taskName(c)
 			break
 		}
@@ -205,10 +209,35 @@ func (s *state) suggestModel(m *pricing.Model, c *run.Call) *pricing.Model {
 	return best
 }
 
-func isTiny(name string) bool {
-	n := strings.ToLower(name)
-	return slices.ContainsFunc(tinyMarkers, func(t string) bool { return strings.Contains(n, t) })
+func isTiny(name string) bool { return hasMarker(name, tinyMarkers) }
+
+// hasMarker reports whether one of the name's segments (split at
+// non-alphanumerics: "gpt-4o-mini" → gpt, 4o, mini) is a marker, so that
+// "gemini" does not match "mini".
+func hasMarker(name string, markers []string) bool {
+	segs := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	return slices.ContainsFunc(segs, func(s string) bool { return slices.Contains(markers, s) })
 }
+
+// containsWord reports whether phrase occurs in text (both lower case) at
+// word boundaries: "prove" does not match "approves".
+func containsWord(text, phrase string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], phrase)
+		if k < 0 {
+			return false
+		}
+		start, end := i+k, i+k+len(phrase)
+		if (start == 0 || !isLetter(text[start-1])) && (end == len(text) || !isLetter(text[end]) || !isLetter(phrase[len(phrase)-1])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
 // isLegacy reports whether a model's effective date (YYYY-MM-DD) is more
 // than legacyAge before the provider's newest.
