@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
+	"github.com/kaizenhq/kaizen/analyzer/internal/report"
+	"github.com/kaizenhq/kaizen/analyzer/internal/store"
+	"github.com/kaizenhq/kaizen/internal/pricing"
+)
+
+// EnvDSN names the environment variable holding the ClickHouse DSN.
+const EnvDSN = "KAIZEN_CLICKHOUSE_DSN"
+
+// Config is what the commands need from their environment; tests replace
+// parts of it.
+type Config struct {
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment (os.Getenv by default).
+	Getenv func(string) string
+	// GeminiOptions are appended to the Gemini client's options (tests set
+	// short retry delays).
+	GeminiOptions []gemini.Option
+}
+
+// globals are the persistent flags.
+type globals struct {
+	cfg     Config
+	dsn     string
+	format  string
+	prices  string
+	quiet   bool
+	fmtOut  report.Format
+	table   *pricing.Table
+	started time.Time
+}
+
+// Main runs the kaizen command line and returns the process exit code.
+func Main(ctx context.Context, args []string, cfg Config) int {
+	cmd := NewRoot(cfg)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err != nil {
+		if _, isWaste := err.(wasteError); !isWaste {
+			fmt.Fprintf(cmd.ErrOrStderr(), "kaizen: %v\n", err)
+		}
+		if ExitCode(err) == ExitUsage {
+			fmt.Fprintf(cmd.ErrOrStderr(), "Run 'kaizen %s --help' for usage.\n", subcommand(cmd, args))
+		}
+	}
+	return ExitCode(err)
+}
+
+func subcommand(root *cobra.Command, args []string) string {
+	if c, _, err := root.Find(args); err == nil && c != root {
+		return c.Name()
+	}
+	return ""
+}
+
+// NewRoot builds the command tree.
+func NewRoot(cfg Config) *cobra.Command {
+	if cfg.Stdout == nil {
+		cfg.Stdout = os.Stdout
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	g := &globals{cfg: cfg}
+	root := &cobra.Command{
+		Use:   "kaizen",
+		Short: "Find the money your multi-agent LLM workflows waste",
+		Long: `kaizen reads the workflow runs Kaizen's collector stored in ClickHouse and names the
+wasted LLM calls (redundant calls, model overkill, prompt bloat, cache misses, retries, loops),
+with savings recomputed from exact prices.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.init()
+		},
+	}
+	root.SetOut(cfg.Stdout)
+	root.SetErr(cfg.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.dsn, "dsn", "", "ClickHouse DSN (env "+EnvDSN+", default "+store.DefaultDSN+")")
+	pf.StringVar(&g.format, "format", "text", "output format: text, markdown or json")
+	pf.StringVar(&g.prices, "prices", "", "price file (YAML) merged over the embedded price table")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress lines on stderr")
+	root.AddCommand(newTracesCmd(g), newShowCmd(g), newAnalyzeCmd(g), newWhatIfCmd(g))
+	return root
+}
+
+func (g *globals) init() error {
+	g.started = time.Now()
+	f, err := report.ParseFormat(g.format)
+	if err != nil {
+		return usageError{err}
+	}
+	g.fmtOut = f
+	if g.dsn == "" {
+		g.dsn = g.cfg.Getenv(EnvDSN)
+	}
+	if g.dsn == "" {
+		g.dsn = store.DefaultDSN
+	}
+	g.table = pricing.Default()
+	if g.prices != "" {
+		if g.table, err = pricing.Load(g.prices); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// progress writes one stage line on stderr.
+func (g *globals) progress(stage, format string, args ...any) {
+	if g.quiet {
+		return
+	}
+	fmt.Fprintf(g.cfg.Stderr, "kaizen: %-7s %s (%s)\n", stage+":", fmt.Sprintf(format, args...),
+		time.Since(g.started).Round(time.Millisecond))
+}
+
+// open connects to ClickHouse.
+func (g *globals) open(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, g.dsn)
+}
+
+// exactArgs is cobra.ExactArgs returning a usage error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("expected %s, got %d argument(s)", what, len(args))
+		}
+		return nil
+	}
+}
+
+// traceArg validates the trace id argument before any query.
+func traceArg(args []string) (string, error) {
+	id, err := store.NormalizeTraceID(args[0])
+	if err != nil {
+		return "", usageError{err}
+	}
+	return id, nil
+}

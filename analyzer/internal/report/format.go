@@ -1,0 +1,86 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
+)
+
+// SchemaVersion is the version of every JSON document this package writes.
+const SchemaVersion = 1
+
+// Format is an output format.
+type Format string
+
+// Output formats.
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+	JSON     Format = "json"
+)
+
+// ParseFormat validates a --format value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Text, Markdown, JSON:
+		return f, nil
+	case "md":
+		return Markdown, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text, markdown or json)", s)
+}
+
+// document is implemented by every renderable output.
+type document interface {
+	text(w *writer)
+	markdown(w *writer)
+	json() any
+}
+
+// Render writes d in format f.
+func render(out io.Writer, f Format, d document) error {
+	w := &writer{w: out}
+	switch f {
+	case JSON:
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d.json()); err != nil {
+			return fmt.Errorf("write JSON report: %w", err)
+		}
+		return nil
+	case Markdown:
+		d.markdown(w)
+	default:
+		d.text(w)
+	}
+	if w.err != nil {
+		return fmt.Errorf("write %s report: %w", f, w.err)
+	}
+	return nil
+}
+
+// writer remembers the first write error so renderers stay linear.
+type writer struct {
+	w   io.Writer
+	err error
+}
+
+func (w *writer) f(format string, args ...any) {
+	if w.err == nil {
+		_, w.err = fmt.Fprintf(w.w, format, args...)
+	}
+}
+
+// usd formats an exact amount for people: "$0.0036".
+func usd(u pricing.USD) string { return "$" + u.String() }
+
+// header is the common head of every JSON document.
+type header struct {
+	SchemaVersion int    `json:"schema_version"`
+	Kind          string `json:"kind"`
+}
+
+func head(kind string) header { return header{SchemaVersion: SchemaVersion, Kind: kind} }

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"io"
+	"time"
+
+	"github.com/kaizenhq/kaizen/analyzer/internal/store"
+)
+
+// Runs is the output of `kaizen traces`.
+type Runs []store.RunSummary
+
+// WriteRuns renders a list of runs.
+func WriteRuns(out io.Writer, f Format, runs []store.RunSummary) error {
+	return render(out, f, Runs(runs))
+}
+
+func lastAnalysis(r store.RunSummary) (status, savings string) {
+	if r.LastAnalysis == nil {
+		return "-", "-"
+	}
+	if r.LastAnalysis.Status != store.StatusAnalyzed {
+		return string(r.LastAnalysis.Status), "-"
+	}
+	return string(r.LastAnalysis.Status), usd(r.LastAnalysis.Savings)
+}
+
+func (rs Runs) text(w *writer) {
+	w.f("%-32s  %-20s  %-20s  %6s  %10s  %-14s  %-9s  %s\n", "TRACE", "WORKFLOW", "START (UTC)", "CALLS", "TOKENS", "COST", "ANALYSIS", "SAVINGS")
+	for _, r := range rs {
+		st, sav := lastAnalysis(r)
+		w.f("%-32s  %-20s  %-20s  %6d  %10d  %-14s  %-9s  %s\n", r.TraceID, r.Workflow, r.Start.UTC().Format(time.DateTime),
+			r.Calls, r.Tokens, usd(r.Cost), st, sav)
+	}
+	if len(rs) == 0 {
+		w.f("(no runs)\n")
+	}
+}
+
+func (rs Runs) markdown(w *writer) {
+	w.f("| Trace | Workflow | Start (UTC) | Calls | Tokens | Cost | Analysis | Savings |\n|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rs {
+		st, sav := lastAnalysis(r)
+		w.f("| `%s` | %s | %s | %d | %d | %s | %s | %s |\n", r.TraceID, mdEscape(r.Workflow), r.Start.UTC().Format(time.DateTime),
+			r.Calls, r.Tokens, usd(r.Cost), st, sav)
+	}
+}
+
+type jsonRun struct {
+	TraceID      string        `json:"trace_id"`
+	Workflow     string        `json:"workflow"`
+	Service      string        `json:"service"`
+	Start        time.Time     `json:"start"`
+	Calls        int           `json:"calls"`
+	Tokens       int64         `json:"tokens"`
+	CostUSD      string        `json:"cost_usd"`
+	LastAnalysis *jsonLastAnal `json:"last_analysis"`
+}
+
+type jsonLastAnal struct {
+	AnalysisID string    `json:"analysis_id"`
+	Status     string    `json:"status"`
+	SavingsUSD string    `json:"savings_usd"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+func (rs Runs) json() any {
+	out := struct {
+		header
+		Runs []jsonRun `json:"runs"`
+	}{header: head("runs"), Runs: []jsonRun{}}
+	for _, r := range rs {
+		j := jsonRun{TraceID: r.TraceID, Workflow: r.Workflow, Service: r.Service, Start: r.Start.UTC(), Calls: r.Calls,
+			Tokens: r.Tokens, CostUSD: r.Cost.String()}
+		if a := r.LastAnalysis; a != nil {
+			j.LastAnalysis = &jsonLastAnal{AnalysisID: a.AnalysisID, Status: string(a.Status), SavingsUSD: a.Savings.String(), UpdatedAt: a.UpdatedAt.UTC()}
+		}
+		out.Runs = append(out.Runs, j)
+	}
+	return out
+}
