@@ -74,8 +74,13 @@ func (w *writer) f(format string, args ...any) {
 	}
 }
 
-// usd formats an exact amount for people: "$0.0036".
-func usd(u pricing.USD) string { return "$" + u.String() }
+// usd formats an exact amount for people: "$0.0036", "-$0.01".
+func usd(u pricing.USD) string {
+	if u < 0 {
+		return "-$" + (-u).String()
+	}
+	return "$" + u.String()
+}
 
 // header is the common head of every JSON document.
 type header struct {
