@@ -89,7 +89,7 @@ func TestQueryParams(t *testing.T) {
 	}
 }
 
-func TestBinarySafeInsert(t *testing.T) {
+func TestInsertWithNULAndInvalidUTF8(t *testing.T) {
 	exec(t, "CREATE DATABASE IF NOT EXISTS binary_test",
 		"CREATE TABLE binary_test.t (s String) ENGINE = MergeTree ORDER BY tuple()")
 	var body bytes.Buffer

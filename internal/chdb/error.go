@@ -36,7 +36,7 @@ const (
 	CodeUnknownDatabase      = 81
 	CodeAuthenticationFailed = 516
 	CodeTimeoutExceeded      = 159
-	CodeQueryTooLarge        = 52
+	CodeQueryTooLarge        = 229
 	CodeCannotParseInput     = 27
 	CodeUnknownFormat        = 73
 	CodeBadArguments         = 36
