@@ -1,0 +1,103 @@
+package kaizenclickhouseexporter
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/chtest"
+)
+
+// benchSpans is the size of one benchmark batch.
+const benchSpans = 10_000
+
+// benchTraces returns benchSpans spans in traces of 10 (unique per seed):
+// half are GenAI chat calls carrying 2 KB of content and the processor's
+// attributes, half are tool and agent spans.
+func benchTraces(seed int) ptrace.Traces {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "bench-agent")
+	rs.Resource().Attributes().PutStr("host.name", "bench-host")
+	ss := rs.ScopeSpans().AppendEmpty()
+	ss.Scope().SetName("github.com/kaizenhq/kaizen/instrumentation")
+	content := `[{"role":"user","parts":[{"type":"text","content":"` + strings.Repeat("plan the trip ", 146) + `"}]}]`
+	for i := range benchSpans {
+		span := ss.Spans().AppendEmpty()
+		var tid pcommon.TraceID
+		binary.BigEndian.PutUint64(tid[:8], uint64(seed)+1)
+		binary.BigEndian.PutUint64(tid[8:], uint64(i/10)+1)
+		var sid pcommon.SpanID
+		binary.BigEndian.PutUint64(sid[:], uint64(seed)<<32|uint64(i)+1)
+		span.SetTraceID(tid)
+		span.SetSpanID(sid)
+		span.SetStartTimestamp(pcommon.NewTimestampFromTime(base.Add(time.Duration(i) * time.Millisecond)))
+		span.SetEndTimestamp(pcommon.NewTimestampFromTime(base.Add(time.Duration(i)*time.Millisecond + 800*time.Millisecond)))
+		a := span.Attributes()
+		if i%2 == 0 {
+			span.SetName("invoke_agent planner")
+			a.PutStr(attrOperation, "invoke_agent")
+			a.PutStr(attrAgent, "planner")
+			a.PutStr(attrWorkflow, "bench")
+			continue
+		}
+		span.SetParentSpanID(pcommon.SpanID(binary.BigEndian.AppendUint64(nil, uint64(seed)<<32|uint64(i))))
+		span.SetName("chat gpt-4o")
+		span.SetKind(ptrace.SpanKindClient)
+		a.PutStr(attrOperation, "chat")
+		a.PutStr(attrProvider, "openai")
+		a.PutStr(attrRequestModel, "gpt-4o")
+		a.PutInt(attrInputTokens, 1200)
+		a.PutInt(attrOutputTokens, 300)
+		a.PutStr(attrInputMessages, content)
+		a.PutDouble(attrCost, 0.006)
+		a.PutStr(attrPriceStatus, statusPriced)
+		a.PutStr(attrPromptHash, "0123456789abcdef")
+		a.PutStr(attrPromptSimHash, "0123456789abcdef")
+	}
+	return td
+}
+
+// BenchmarkPushTraces pushes 10k-span batches (half GenAI with 2 KB of
+// content) through our exporter (otel_traces and llm_calls) and through the
+// contrib clickhouseexporter v0.165.1 (otel_traces only), both synchronous,
+// uncompressed, against the same embedded ClickHouse.
+func BenchmarkPushTraces(b *testing.B) {
+	for _, tc := range []struct {
+		name  string
+		start func(b *testing.B, db string) exporter.Traces
+	}{
+		{"kaizen", func(b *testing.B, db string) exporter.Traces { return startExporter(b, testConfig(db), nopSettings()) }},
+		{"contrib", func(b *testing.B, db string) exporter.Traces { return startContrib(b, db) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			db := chtest.NewDatabase(b)
+			exp := tc.start(b, db)
+			batches := make([]ptrace.Traces, b.N)
+			for i := range batches {
+				batches[i] = benchTraces(i)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			begin := time.Now()
+			for i := range b.N {
+				if err := exp.ConsumeTraces(context.Background(), batches[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			elapsed := time.Since(begin)
+			b.StopTimer()
+			b.ReportMetric(float64(b.N*benchSpans)/elapsed.Seconds(), "spans/s")
+			if got := chtest.Scalar(b, fmt.Sprintf("SELECT count() FROM %s.otel_traces", db)); got != fmt.Sprint(b.N*benchSpans) {
+				b.Fatalf("stored %s spans, want %d", got, b.N*benchSpans)
+			}
+		})
+	}
+}
