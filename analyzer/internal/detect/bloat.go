@@ -7,7 +7,6 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
 )
 
 // Reflection thresholds: a block is reflected in (used by) the output when
@@ -82,18 +81,14 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 	}
 	// Words and shingles the output shares with the request itself say
 	// nothing about the context blocks.
-	outWords := contentWords(ci.output)
-	for w := range contentWords(ci.last) {
-		delete(outWords, w)
-	}
+	last := ci.blocks[len(ci.blocks)-1].feat
+	outWords := difference(ci.outWords, last.words)
 	outSh := difference(ci.outSh, ci.lastSh)
 	// Words that several blocks share (boilerplate, common vocabulary) do
 	// not show which block the answer used: count only each block's own.
-	words := make([]map[string]bool, len(ci.blocks))
-	seen := map[string]int{}
-	for i, b := range ci.blocks {
-		words[i] = contentWords(b.text)
-		for w := range words[i] {
+	seen := map[uint64]int{}
+	for _, b := range ci.blocks {
+		for _, w := range b.feat.words {
 			seen[w]++
 		}
 	}
@@ -102,10 +97,10 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 		if i == len(ci.blocks)-1 || ci.tokensFor(len(b.text))*2 < s.cfg.minBlockTokens {
 			continue
 		}
-		if b.system && isInstructions(b.text) {
+		if b.system && isInstructions(b.feat) {
 			continue
 		}
-		if !reflected(b.text, words[i], seen, outSh, outWords) {
+		if !reflected(b.feat, seen, outSh, outWords) {
 			unused = append(unused, b)
 		}
 	}
@@ -115,13 +110,16 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 // reflected reports whether the output reflects a block: they share
 // minSharedShingles word 3-shingles, or enough of the block's own
 // distinctive words (see the thresholds above).
-func reflected(text string, words map[string]bool, seen map[string]int, outSh []uint64, outWords map[string]bool) bool {
-	if intersect(shingles(text), outSh) >= minSharedShingles {
+func reflected(f features, seen map[uint64]int, outSh, outWords []uint64) bool {
+	if intersect(f.shingles, outSh) >= minSharedShingles {
 		return true
 	}
-	shared := 0
-	for w := range words {
-		if outWords[w] && seen[w] == 1 {
+	shared, j := 0, 0
+	for _, w := range f.words {
+		for j < len(outWords) && outWords[j] < w {
+			j++
+		}
+		if j < len(outWords) && outWords[j] == w && seen[w] == 1 {
 			shared++
 		}
 	}
@@ -153,18 +151,6 @@ var stopwords = map[string]bool{
 	"just": true, "here": true, "does": true, "make": true, "like": true, "please": true, "answer": true,
 }
 
-// contentWords returns the distinct content words of text: canonical words
-// of at least 4 bytes, or containing a digit, that are not stopwords.
-func contentWords(text string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range wordsOf(fingerprint.Canonical(text)) {
-		if (len(w) >= 4 || strings.ContainsAny(w, "0123456789")) && !stopwords[w] {
-			out[w] = true
-		}
-	}
-	return out
-}
-
 // instructionMarkers are words typical of instructions to a model.
 var instructionMarkers = map[string]bool{
 	"you": true, "your": true, "always": true, "never": true, "must": true, "should": true,
@@ -173,18 +159,8 @@ var instructionMarkers = map[string]bool{
 
 // isInstructions reports whether a block reads as instructions (second
 // person, imperative) rather than reference data.
-func isInstructions(text string) bool {
-	words := wordsOf(fingerprint.Canonical(text))
-	if len(words) == 0 {
-		return false
-	}
-	n := 0
-	for _, w := range words {
-		if instructionMarkers[w] {
-			n++
-		}
-	}
-	return float64(n) >= instructionShare*float64(len(words))
+func isInstructions(f features) bool {
+	return f.wordCount > 0 && float64(f.markers) >= instructionShare*float64(f.wordCount)
 }
 
 func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Finding {

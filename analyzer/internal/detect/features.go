@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
@@ -15,6 +17,7 @@ type block struct {
 	hash   uint64 // xxhash of the canonical text
 	system bool   // part of the system instructions
 	msg    int    // index of the message (-1 for system parts)
+	feat   features
 }
 
 // callInfo holds what the detectors need about one call, computed once.
@@ -33,24 +36,34 @@ type callInfo struct {
 	promptHash, simHash uint64
 	// promptBytes is the byte length of all prompt text (system + parts).
 	promptBytes int
-	// question is the text of the non-system messages; last is the final
-	// part of the final input message (the request itself).
-	question, last string
-	// qSh, lastSh and outSh are sorted distinct word-shingle hashes.
+	// last is the final part of the final input message (the request).
+	last string
+	// qSh, lastSh and outSh are sorted distinct word-shingle hashes of the
+	// non-system blocks, the final block and the output.
 	qSh, lastSh, outSh []uint64
-	blocks             []block
+	// outWords are the output's content-word hashes.
+	outWords []uint64
+	blocks   []block
 	// prefix is the byte-exact stable prefix (system text and every message
 	// before the last user message); canonPrefix hashes its canonical form.
 	prefix      string
 	canonPrefix uint64
 }
 
-// analyze builds callInfo for every call of r.
+// analyze builds callInfo for every call of r, on up to GOMAXPROCS
+// goroutines (each call is independent, so the result is deterministic).
 func analyze(r *run.Run) []*callInfo {
 	out := make([]*callInfo, len(r.Calls))
-	for i, c := range r.Calls {
-		out[i] = newCallInfo(c)
+	workers := min(runtime.GOMAXPROCS(0), len(r.Calls)/64+1)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for i := w; i < len(r.Calls); i += workers {
+				out[i] = newCallInfo(r.Calls[i])
+			}
+		})
 	}
+	wg.Wait()
 	return out
 }
 
@@ -78,18 +91,9 @@ func newCallInfo(c *run.Call) *callInfo {
 	}
 	ci.output = ob.String()
 
-	var q strings.Builder
-	for i, m := range msgs {
-		t := m.Text()
-		q.WriteString(m.Role)
-		q.WriteString(": ")
-		q.WriteString(t)
-		q.WriteByte('\n')
-		if i == len(msgs)-1 && len(m.Parts) > 0 {
-			ci.last = m.Parts[len(m.Parts)-1]
-		}
+	if n := len(msgs); n > 0 && len(msgs[n-1].Parts) > 0 {
+		ci.last = msgs[n-1].Parts[len(msgs[n-1].Parts)-1]
 	}
-	ci.question = q.String()
 	for _, s := range sys {
 		ci.promptBytes += len(s)
 		ci.blocks = append(ci.blocks, newBlock(s, true, -1))
@@ -105,16 +109,24 @@ func newCallInfo(c *run.Call) *callInfo {
 		ci.canonPrefix = fingerprint.Hash(ci.prefix)
 	}
 	ci.promptHash, ci.simHash = fingerprints(c, sys, msgs, ci.hasContent)
-	if ci.hasContent {
-		ci.qSh = shingles(ci.question)
-		ci.lastSh = shingles(ci.last)
+	var qs [][]uint64
+	for _, b := range ci.blocks {
+		if !b.system {
+			qs = append(qs, b.feat.shingles)
+		}
 	}
-	ci.outSh = shingles(ci.output)
+	ci.qSh = union(qs)
+	if n := len(ci.blocks); n > 0 && !ci.blocks[n-1].system {
+		ci.lastSh = ci.blocks[n-1].feat.shingles
+	}
+	out := textFeatures(ci.output)
+	ci.outSh, ci.outWords = out.shingles, out.words
 	return ci
 }
 
 func newBlock(text string, system bool, msg int) block {
-	return block{text: text, hash: fingerprint.Hash(text), system: system, msg: msg}
+	f := textFeatures(text)
+	return block{text: text, hash: f.hash, system: system, msg: msg, feat: f}
 }
 
 // fingerprints returns the processor's prompt hash and SimHash when present,
@@ -177,27 +189,77 @@ func (ci *callInfo) tokensFor(n int) int64 {
 // shingleSize is the number of words per content shingle.
 const shingleSize = 3
 
-// shingles returns the sorted distinct hashes of the word 3-shingles of the
-// canonical text (a shorter text gives one shingle of all its words).
-func shingles(text string) []uint64 {
-	words := wordsOf(fingerprint.Canonical(text))
+// features are what detectors compare of a text, computed in one pass over
+// its canonical form (fingerprint.Canonical).
+type features struct {
+	// hash is fingerprint.Hash of the text.
+	hash uint64
+	// shingles are the sorted distinct hashes of the word 3-shingles (a
+	// shorter text gives one shingle of all its words).
+	shingles []uint64
+	// words are the sorted distinct hashes of the content words: words of
+	// at least 4 bytes, or containing a digit, that are not stopwords.
+	words []uint64
+	// wordCount is the number of words; markers the number of
+	// instruction-marker words among them.
+	wordCount, markers int
+}
+
+func textFeatures(text string) features {
+	c := fingerprint.Canonical(text)
+	f := features{hash: fingerprint.HashRaw(c)}
+	words := wordsOf(c)
+	f.wordCount = len(words)
 	if len(words) == 0 {
-		return nil
+		return f
+	}
+	hs := make([]uint64, len(words))
+	for i, w := range words {
+		hs[i] = xxhash.Sum64String(w)
+		if instructionMarkers[w] {
+			f.markers++
+		}
+		if (len(w) >= 4 || strings.ContainsAny(w, "0123456789")) && !stopwords[w] {
+			f.words = append(f.words, hs[i])
+		}
+	}
+	if len(hs) < shingleSize {
+		f.shingles = []uint64{mix(hs)}
+	} else {
+		f.shingles = make([]uint64, 0, len(hs)-shingleSize+1)
+		for i := 0; i+shingleSize <= len(hs); i++ {
+			f.shingles = append(f.shingles, mix(hs[i:i+shingleSize]))
+		}
+	}
+	return f.sorted()
+}
+
+func (f features) sorted() features {
+	slices.Sort(f.shingles)
+	f.shingles = slices.Compact(f.shingles)
+	slices.Sort(f.words)
+	f.words = slices.Compact(f.words)
+	return f
+}
+
+// mix combines word hashes order-sensitively into a shingle hash.
+func mix(ws []uint64) uint64 {
+	h := uint64(0x9E3779B97F4A7C15)
+	for _, w := range ws {
+		h = (h ^ w) * 0x100000001B3
+		h ^= h >> 29
+	}
+	return h
+}
+
+// union returns the sorted distinct union of sorted sets.
+func union(sets [][]uint64) []uint64 {
+	if len(sets) == 1 {
+		return sets[0]
 	}
 	var out []uint64
-	if len(words) < shingleSize {
-		out = []uint64{xxhash.Sum64String(strings.Join(words, " "))}
-	} else {
-		out = make([]uint64, 0, len(words)-shingleSize+1)
-		d := xxhash.New()
-		for i := 0; i+shingleSize <= len(words); i++ {
-			d.Reset()
-			for _, w := range words[i : i+shingleSize] {
-				_, _ = d.WriteString(w)
-				_, _ = d.WriteString(" ")
-			}
-			out = append(out, d.Sum64())
-		}
+	for _, s := range sets {
+		out = append(out, s...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
