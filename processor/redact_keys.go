@@ -20,31 +20,60 @@ var keyPrefixes = []keyPrefix{
 	{"AIza", 30}, {"glpat-", 20}, {"hf_", 30}, {"gsk_", 30}, {"xai-", 30},
 }
 
+// keyStart marks the bytes a credential can start with; keyByFirst
+// indexes keyPrefixes by first byte so most word starts cost one lookup.
+var (
+	keyStart   [256]bool
+	keyByFirst [256][]keyPrefix
+)
+
+func init() {
+	for _, k := range keyPrefixes {
+		keyByFirst[k.prefix[0]] = append(keyByFirst[k.prefix[0]], k)
+		keyStart[k.prefix[0]] = true
+	}
+	for _, c := range []byte("e-Bb") { // eyJ (JWT), -----BEGIN, Bearer/Basic
+		keyStart[c] = true
+	}
+}
+
 // secretNames are key names whose values are secrets in key=value or
 // "key": "value" text.
 var secretNames = []string{"api_key", "apikey", "api-key", "secret", "token", "password", "passwd", "pwd", "access_key", "private_key", "authorization", "auth"}
 
-func isTokenByte(c byte) bool {
-	return isAlnumByte(c) || c == '-' || c == '_'
-}
+func isTokenByte(c byte) bool { return tokenByte[c] }
+
+// tokenByte marks ASCII letters, digits, '-' and '_'.
+var tokenByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		t[c] = isAlnumByte(b) || b == '-' || b == '_'
+	}
+	return t
+}()
 
 // findKeys finds API keys, JWTs, PEM private keys, bearer tokens and the
 // values of secret-named key=value pairs.
 func findKeys(s string, ms []match) []match {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '=' || c == ':':
+		if c == '=' || c == ':' {
 			ms = secretValue(s, i, ms)
 			continue
-		case !isAlnumByte(c) && c != '-':
-			continue
-		case i > 0 && isTokenByte(s[i-1]):
+		}
+		if !isTokenByte(c) {
 			continue
 		}
-		if end := keyAt(s, i); end > i {
-			ms = append(ms, match{i, end, presetAPIKey})
-			i = end - 1
+		// i starts a token run (the previous byte was not a token byte).
+		if keyStart[c] {
+			if end := keyAt(s, i); end > i {
+				ms = append(ms, match{i, end, presetAPIKey})
+				i = end - 1
+				continue
+			}
+		}
+		for i+1 < len(s) && isTokenByte(s[i+1]) {
+			i++
 		}
 	}
 	return ms
@@ -53,7 +82,7 @@ func findKeys(s string, ms []match) []match {
 // keyAt returns the end of a credential starting at i, or i.
 func keyAt(s string, i int) int {
 	rest := s[i:]
-	for _, k := range keyPrefixes {
+	for _, k := range keyByFirst[s[i]] {
 		if strings.HasPrefix(rest, k.prefix) {
 			end := i + len(k.prefix)
 			for end < len(s) && isTokenByte(s[end]) {

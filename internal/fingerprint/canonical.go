@@ -56,11 +56,14 @@ func Canonical(text string) string {
 				continue
 			case isAlnum(c) && !prevAlnum:
 				flushSpace(&b, &space)
-				n, ph := volatileAt(text[i:])
-				if ph != "" {
+				n, ph, upper := volatileAt(text[i:])
+				switch {
+				case ph != "":
 					b.WriteString(ph)
-				} else {
+				case upper:
 					writeLower(&b, text[i:i+n])
+				default:
+					b.WriteString(text[i : i+n])
 				}
 				i += n
 				prevAlnum = true
@@ -105,40 +108,75 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-func isAlnum(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z') }
+// byteClass flags, precomputed per byte value for the scanners' hot loops.
+const (
+	classAlnum = 1 << iota
+	classWord
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if (b >= '0' && b <= '9') || (b|0x20 >= 'a' && b|0x20 <= 'z') {
+			t[c] |= classAlnum | classWord
+		}
+		if b == '<' || b == '>' || b >= 0x80 {
+			t[c] |= classWord
+		}
+	}
+	return t
+}()
+
+func isAlnum(c byte) bool { return byteClass[c]&classAlnum != 0 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isHex(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
 
 // volatileAt classifies the alphanumeric token starting s. It returns the
-// number of bytes consumed and the placeholder, or "" to keep the run.
-func volatileAt(s string) (int, string) {
-	if n := matchUUID(s); n > 0 {
-		return n, PlaceholderUUID
-	}
-	if n := matchTimestamp(s); n > 0 {
-		return n, PlaceholderTime
-	}
-	n, digits, letters, hex := 0, 0, 0, true
-	for n < len(s) && isAlnum(s[n]) {
-		if isDigit(s[n]) {
+// number of bytes consumed, the placeholder or "" to keep the run, and
+// whether the run has upper-case letters.
+func volatileAt(s string) (int, string, bool) {
+	n, digits, letters, hex, upper := 0, 0, 0, true, false
+	for n < len(s) {
+		c := s[n]
+		switch {
+		case c >= '0' && c <= '9':
 			digits++
-		} else {
+		case c >= 'a' && c <= 'z':
 			letters++
-			hex = hex && isHex(s[n])
+			hex = hex && c <= 'f'
+		case c >= 'A' && c <= 'Z':
+			letters++
+			upper = true
+			hex = hex && c <= 'F'
+		default:
+			goto done
 		}
 		n++
 	}
+done:
+	if n < len(s) {
+		switch {
+		case n == 8 && hex && s[n] == '-':
+			if m := matchUUID(s); m > 0 {
+				return m, PlaceholderUUID, false
+			}
+		case letters == 0 && (s[n] == '-' || s[n] == ':') && n <= 4:
+			if m := matchTimestamp(s); m > 0 {
+				return m, PlaceholderTime, false
+			}
+		}
+	}
 	switch {
 	case letters == 0 && digits >= minNumDigits:
-		return n, PlaceholderNum
+		return n, PlaceholderNum, false
 	case hex && n >= minHexLen && digits > 0 && letters > 0:
-		return n, PlaceholderHex
+		return n, PlaceholderHex, false
 	case n >= minIDLen && digits >= 2 && letters >= 2:
-		return n, PlaceholderID
+		return n, PlaceholderID, false
 	}
-	return n, ""
+	return n, "", upper
 }
 
 // matchUUID returns 36 if s starts with a UUID not followed by an alphanumeric.

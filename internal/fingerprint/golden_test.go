@@ -13,12 +13,12 @@ var golden = []struct {
 	hash, simhash uint64
 }{
 	{"", "", 0xef46db3751d8e999, 0x0000000000000000},
-	{"Hello   World", "hello world", 0x45ab6734b21e6968, 0x2fda21b7b1201d51},
-	{"  Summarize\tthe ARTICLE below.\n\nThanks!  ", "summarize the article below. thanks!", 0xb5f4ebd9503714cd, 0x01045263832c0400},
-	{"Request 550e8400-e29b-41d4-a716-446655440000 at 2024-05-01T10:20:30.123+02:00 (job 1234567)", "request <uuid> at <ts> (job <num>)", 0xd0660b150a37de10, 0x19d7226fba265c3b},
-	{"commit deadbeef1234 token AbCdEf1234567890XyZ meeting at 9:30, year 2024", "commit <hex> token <id> meeting at <ts>, year 2024", 0x2af5414a249b45ee, 0x44c7050b48408107},
-	{"Überprüfe DIE Rechnung — naïve café", "überprüfe die rechnung — naïve café", 0x1a08d9d695835b18, 0x218b169e794336cb},
-	{"bad utf8 \xff\xfe here", "bad utf8 \uFFFD\uFFFD here", 0x50f939305b576081, 0x1c489ce0a0b1eb8e},
+	{"Hello   World", "hello world", 0x45ab6734b21e6968, 0x27c3e828b9e67f26},
+	{"  Summarize\tthe ARTICLE below.\n\nThanks!  ", "summarize the article below. thanks!", 0xb5f4ebd9503714cd, 0x2fc09484000c2818},
+	{"Request 550e8400-e29b-41d4-a716-446655440000 at 2024-05-01T10:20:30.123+02:00 (job 1234567)", "request <uuid> at <ts> (job <num>)", 0xd0660b150a37de10, 0x8d34b3c223d39a2d},
+	{"commit deadbeef1234 token AbCdEf1234567890XyZ meeting at 9:30, year 2024", "commit <hex> token <id> meeting at <ts>, year 2024", 0x2af5414a249b45ee, 0x68b80b92cb431282},
+	{"Überprüfe DIE Rechnung — naïve café", "überprüfe die rechnung — naïve café", 0x1a08d9d695835b18, 0x36937e03ff3c9812},
+	{"bad utf8 \xff\xfe here", "bad utf8 \uFFFD\uFFFD here", 0x50f939305b576081, 0xb497ee9c76003ba5},
 }
 
 const (
@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	set, err := FromAttributes(goldenSystem, goldenMessages)
-	want := Set{Prompt: 0x5828e3447586dd37, SimHash: 0x42220182ac3ced03, System: 0xa429bba970dcf342, Prefix: 0xe90b416fa45c5ac6, PrefixBytes: 109}
+	want := Set{Prompt: 0x5828e3447586dd37, SimHash: 0xd62aae88020245ab, System: 0xa429bba970dcf342, Prefix: 0xe90b416fa45c5ac6, PrefixBytes: 109}
 	if err != nil || set != want {
 		t.Errorf("FromAttributes = %#v, %v; want %#v", set, err, want)
 	}

@@ -38,8 +38,8 @@ func SimHash(text string) uint64 { return simHashCanonical(Canonical(text)) }
 // simHashCanonical computes the SimHash of already canonical text. Words
 // are the maximal runs of letters, digits and placeholder characters
 // (punctuation separates words and is ignored); each feature is a shingle of
-// ShingleSize consecutive words hashed with XXH64 (a text shorter than a
-// shingle is one feature); every feature votes +1/-1 per bit; bits with a
+// ShingleSize consecutive words, each word hashed with FNV-1a 64 and the
+// shingle mixed by mixShingle (a text shorter than a shingle is one feature); every feature votes +1/-1 per bit; bits with a
 // positive sum are set. Empty text has SimHash 0.
 func simHashCanonical(c string) uint64 {
 	var ones bitCounter
@@ -49,20 +49,19 @@ func simHashCanonical(c string) uint64 {
 		for i < len(c) && !isWordByte(c[i]) {
 			i++
 		}
-		j := i
-		for j < len(c) && isWordByte(c[j]) {
-			j++
-		}
-		if j == i {
+		if i == len(c) {
 			break
 		}
+		h := uint64(fnvOffset)
+		for ; i < len(c) && isWordByte(c[i]); i++ {
+			h = (h ^ uint64(c[i])) * fnvPrime
+		}
 		copy(window[:], window[1:])
-		window[ShingleSize-1] = xxhash.Sum64String(c[i:j])
+		window[ShingleSize-1] = h
 		words++
 		if words >= ShingleSize {
 			ones.add(mixShingle(window[:]))
 		}
-		i = j
 	}
 	if ones.n == 0 {
 		if words == 0 {
@@ -72,6 +71,12 @@ func simHashCanonical(c string) uint64 {
 	}
 	return ones.majority()
 }
+
+// FNV-1a 64-bit parameters, used to hash words inline while scanning.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // bitCounter counts, for each of 64 bit positions, how many added values
 // had the bit set. The counts are kept bit-sliced (plane k holds bit k of
@@ -118,7 +123,7 @@ func mixShingle(ws []uint64) uint64 {
 
 // isWordByte reports bytes that belong to words: ASCII letters and digits,
 // placeholder brackets, and all bytes of multi-byte UTF-8 sequences.
-func isWordByte(c byte) bool { return isAlnum(c) || c == '<' || c == '>' || c >= 0x80 }
+func isWordByte(c byte) bool { return byteClass[c]&classWord != 0 }
 
 // FormatHex renders a 64-bit fingerprint as exactly 16 lower-case hex
 // digits, the form written to kaizen.* hash attributes.
