@@ -69,26 +69,28 @@ func (b *builder) lookup(agent, topic, doc, question, answer string) int {
 		input:  []msg{user(doc, question)}, output: answer})
 }
 
-func redundantExact(b *builder) []Label {
+// redundantPair asks one question twice, with other work in between;
+// reword turns the first question and answer into the second ones.
+func (b *builder) redundantPair(docBytes, quotes int, between scenario, agent2 string, reword func(q, ans string) (string, string)) []Label {
 	g := b.g
 	t := g.topic()
-	doc, q := g.document(t, 1200), g.question(t)
-	ans := g.answerFrom(t, doc, 2)
+	doc, q := g.document(t, docBytes), g.question(t)
+	ans := g.answerFrom(t, doc, quotes)
 	i := b.lookup("support", t, doc, q, ans)
-	planner(b)
-	j := b.lookup("billing", t, doc, q, ans)
+	between.fn(b)
+	q2, ans2 := reword(q, ans)
+	j := b.lookup(agent2, t, doc, q2, ans2)
 	return []Label{label(run.Redundant, i, j)}
 }
 
+func redundantExact(b *builder) []Label {
+	return b.redundantPair(1200, 2, scenario{"planner", planner}, "billing", func(q, ans string) (string, string) { return q, ans })
+}
+
 func redundantNear(b *builder) []Label {
-	g := b.g
-	t := g.topic()
-	doc, q := g.document(t, 1400), g.question(t)
-	ans := g.answerFrom(t, doc, 3)
-	i := b.lookup("support", t, doc, q, ans)
-	similarQuestions(b)
-	j := b.lookup("escalation", t, doc, "Quick check: "+strings.ToLower(q[:1])+q[1:]+" Thanks.", ans+" Let me know if you need more.")
-	return []Label{label(run.Redundant, i, j)}
+	return b.redundantPair(1400, 3, scenario{"similar_questions", similarQuestions}, "escalation", func(q, ans string) (string, string) {
+		return "Quick check: " + strings.ToLower(q[:1]) + q[1:] + " Thanks.", ans + " Let me know if you need more."
+	})
 }
 
 func overkill(task string) func(b *builder) []Label {
