@@ -53,10 +53,18 @@ func TestGolden(t *testing.T) {
 		{TraceID: "0af7651916cd43dd8448eb211c80319c", Workflow: "triage", Service: "agents", Start: storetest.Epoch.Add(-time.Hour), Calls: 2, Tokens: 900, Cost: 1_000_000_000},
 	}
 	docs := map[string]func(f Format) ([]byte, error){
-		"analysis":         func(f Format) ([]byte, error) { return out(func(b *bytes.Buffer) error { return WriteAnalysis(b, f, sampleAnalysis()) }) },
-		"analysis_offline": func(f Format) ([]byte, error) { return out(func(b *bytes.Buffer) error { return WriteAnalysis(b, f, offline) }) },
-		"runs":             func(f Format) ([]byte, error) { return out(func(b *bytes.Buffer) error { return WriteRuns(b, f, runs) }) },
-		"show":             func(f Format) ([]byte, error) { return out(func(b *bytes.Buffer) error { return WriteShow(b, f, r, roots) }) },
+		"analysis": func(f Format) ([]byte, error) {
+			return out(func(b *bytes.Buffer) error { return WriteAnalysis(b, f, sampleAnalysis()) })
+		},
+		"analysis_offline": func(f Format) ([]byte, error) {
+			return out(func(b *bytes.Buffer) error { return WriteAnalysis(b, f, offline) })
+		},
+		"runs": func(f Format) ([]byte, error) {
+			return out(func(b *bytes.Buffer) error { return WriteRuns(b, f, runs) })
+		},
+		"show": func(f Format) ([]byte, error) {
+			return out(func(b *bytes.Buffer) error { return WriteShow(b, f, r, roots) })
+		},
 		"whatif": func(f Format) ([]byte, error) {
 			res, err := whatif.Model(r, pricing.Default(), "gpt-4o-mini")
 			if err != nil {
