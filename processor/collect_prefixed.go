@@ -10,9 +10,9 @@ import (
 func (c *call) collectPrefixed(k string, v pcommon.Value) {
 	switch {
 	case strings.HasPrefix(k, "gen_ai.prompt."):
-		c.flat(&c.inMsgs, k, k[len("gen_ai.prompt."):], v)
+		c.flat(&c.inMsgs, dialectOpenLLMetry, k, k[len("gen_ai.prompt."):], v)
 	case strings.HasPrefix(k, "gen_ai.completion."):
-		c.flat(&c.outMsgs, k, k[len("gen_ai.completion."):], v)
+		c.flat(&c.outMsgs, dialectOpenLLMetry, k, k[len("gen_ai.completion."):], v)
 	case strings.HasPrefix(k, "llm."):
 		c.collectOpenInference(k, v)
 	case strings.HasPrefix(k, "ai."):
@@ -41,13 +41,17 @@ func (c *call) collectPrefixed(k string, v pcommon.Value) {
 	}
 }
 
-// flat reads OpenLLMetry's gen_ai.prompt.N.role/content/tool_calls.M.* keys.
-func (c *call) flat(im *indexedMessages, key, rest string, v pcommon.Value) {
+// flat reads a flattened message key of either dialect: OpenLLMetry's
+// gen_ai.prompt.N.{role,content,finish_reason,tool_call_id,tool_calls.M.*}
+// or OpenInference's llm.input_messages.N.message.{role,content,
+// contents.M.message_content.text,tool_calls.M.tool_call.*,tool_call_id}.
+func (c *call) flat(im *indexedMessages, dialect, key, rest string, v pcommon.Value) {
 	n, field, ok := splitIndex(rest)
 	if !ok {
 		return
 	}
-	c.mark(dialectOpenLLMetry)
+	field = strings.TrimPrefix(field, "message.")
+	c.mark(dialect)
 	c.consume(key)
 	m := im.at(n)
 	switch field {
@@ -60,7 +64,14 @@ func (c *call) flat(im *indexedMessages, key, rest string, v pcommon.Value) {
 	case "tool_call_id":
 		m.toolCallID = valueString(v)
 	default:
-		if t, ok := strings.CutPrefix(field, "tool_calls."); ok {
+		if t, ok := strings.CutPrefix(field, "contents."); ok {
+			if i, f, ok := splitIndex(t); ok && f == "message_content.text" {
+				if m.contents == nil {
+					m.contents = map[int]string{}
+				}
+				m.contents[i] = valueString(v)
+			}
+		} else if t, ok := strings.CutPrefix(field, "tool_calls."); ok {
 			if i, f, ok := splitIndex(t); ok {
 				setToolField(m.tool(i), f, valueString(v))
 			}
@@ -109,9 +120,9 @@ func (c *call) collectOpenInference(k string, v pcommon.Value) {
 		return
 	default:
 		if rest, ok := strings.CutPrefix(k, "llm.input_messages."); ok {
-			c.oiMessage(&c.inMsgs, k, rest, v)
+			c.flat(&c.inMsgs, dialectOpenInference, k, rest, v)
 		} else if rest, ok := strings.CutPrefix(k, "llm.output_messages."); ok {
-			c.oiMessage(&c.outMsgs, k, rest, v)
+			c.flat(&c.outMsgs, dialectOpenInference, k, rest, v)
 		} else if strings.HasPrefix(k, "llm.token_count.") || strings.HasPrefix(k, "llm.invocation_parameters") {
 			c.mark(dialectOpenInference)
 		}
@@ -119,40 +130,6 @@ func (c *call) collectOpenInference(k string, v pcommon.Value) {
 	}
 	c.mark(dialectOpenInference)
 	c.consume(k)
-}
-
-// oiMessage reads llm.input_messages.N.message.{role,content,contents.M.
-// message_content.text,tool_calls.M.tool_call.*,tool_call_id}.
-func (c *call) oiMessage(im *indexedMessages, key, rest string, v pcommon.Value) {
-	n, field, ok := splitIndex(rest)
-	if !ok {
-		return
-	}
-	field = strings.TrimPrefix(field, "message.")
-	c.mark(dialectOpenInference)
-	c.consume(key)
-	m := im.at(n)
-	switch field {
-	case "role":
-		m.role = valueString(v)
-	case "content":
-		m.content = valueString(v)
-	case "tool_call_id":
-		m.toolCallID = valueString(v)
-	default:
-		if t, ok := strings.CutPrefix(field, "contents."); ok {
-			if i, f, ok := splitIndex(t); ok && f == "message_content.text" {
-				if m.contents == nil {
-					m.contents = map[int]string{}
-				}
-				m.contents[i] = valueString(v)
-			}
-		} else if t, ok := strings.CutPrefix(field, "tool_calls."); ok {
-			if i, f, ok := splitIndex(t); ok {
-				setToolField(m.tool(i), f, valueString(v))
-			}
-		}
-	}
 }
 
 // collectVercel reads the Vercel AI SDK's ai.* keys.
