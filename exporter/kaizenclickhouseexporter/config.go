@@ -208,11 +208,15 @@ func (c *Config) maxValueBytes() int {
 // password parameter replaced, for error messages and logs.
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil {
+	if err != nil || u.Opaque != "" || (u.User == nil && strings.Contains(dsn, "@")) {
+		// Unparsable, or an "@" outside user info: hide everything before
+		// the last "@" (over-redacting is safe).
 		if i := strings.LastIndex(dsn, "@"); i >= 0 {
+			start := 0
 			if j := strings.Index(dsn, "://"); j >= 0 && j < i {
-				return dsn[:j+3] + "xxxxx" + dsn[i:]
+				start = j + 3
 			}
+			return dsn[:start] + "xxxxx" + dsn[i:]
 		}
 		return dsn
 	}
