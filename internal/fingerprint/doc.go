@@ -13,7 +13,8 @@
 //     shapes); FromAttributes returns every fingerprint of a call in a Set:
 //     prompt hash, SimHash, system-prompt hash and stable-prefix hash.
 //
-// All algorithms are fixed (XXH64 with seed 0, fixed shingle mixing), so
+// All algorithms are fixed (XXH64 with seed 0 for hashes; FNV-1a words and a
+// fixed shingle mix for SimHash), so
 // values are stable across processes, machines and versions; golden tests
 // pin them. Fingerprints are written to span attributes as 16 lower-case hex
 // digits (FormatHex / ParseHex).
