@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
@@ -96,4 +97,31 @@ func outputFinishReason(reason string) string {
 		return "error"
 	}
 	return strings.ToLower(reason)
+}
+
+// rawContent keeps a JSON value undecoded, like json.RawMessage, with a fast
+// path for the common plain string: the outer decoder has already validated
+// it, so a string without escapes is used as is.
+type rawContent []byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (r *rawContent) UnmarshalJSON(b []byte) error {
+	*r = b // the decoder's buffer is not reused after Unmarshal returns
+	return nil
+}
+
+// text returns the value when it is a JSON string.
+func (r rawContent) text() (string, bool) {
+	if len(r) < 2 || r[0] != '"' {
+		return "", false
+	}
+	inner := r[1 : len(r)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), true
+	}
+	var s string
+	if json.Unmarshal(r, &s) != nil {
+		return "", false
+	}
+	return s, true
 }

@@ -14,7 +14,6 @@ type openaiCodec struct {
 
 type oaRequest struct {
 	Model               string          `json:"model"`
-	Messages            json.RawMessage `json:"messages"`
 	Prompt              json.RawMessage `json:"prompt"`
 	MaxTokens           *int64          `json:"max_tokens"`
 	MaxCompletionTokens *int64          `json:"max_completion_tokens"`
@@ -31,10 +30,17 @@ type oaRequest struct {
 	} `json:"stream_options"`
 }
 
+// oaRequestWithMessages decodes the messages in the same pass as the
+// parameters, when content is captured.
+type oaRequestWithMessages struct {
+	oaRequest
+	Messages []oaMessage `json:"messages"`
+}
+
 type oaMessage struct {
 	Role             string          `json:"role"`
 	Name             string          `json:"name"`
-	Content          json.RawMessage `json:"content"`
+	Content          rawContent      `json:"content"`
 	Refusal          string          `json:"refusal"`
 	ReasoningContent string          `json:"reasoning_content"`
 	ToolCalls        []oaToolCall    `json:"tool_calls"`
@@ -115,10 +121,15 @@ func (u *oaUsage) usage() *Usage {
 }
 
 func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	var r oaRequest
-	if err := decode(body, &r, "request"); err != nil {
+	var full oaRequestWithMessages
+	var target any = &full.oaRequest
+	if capture && c.chat {
+		target = &full
+	}
+	if err := decode(body, target, "request"); err != nil {
 		return err
 	}
+	r := &full.oaRequest
 	req.Model = r.Model
 	req.Stream = r.Stream
 	req.MaxTokens = r.MaxTokens
@@ -137,14 +148,8 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 		}
 		return nil
 	}
-	var msgs []oaMessage
-	if len(r.Messages) > 0 {
-		if err := decode(r.Messages, &msgs, "request messages"); err != nil {
-			return err
-		}
-	}
-	for i := range msgs {
-		m := oaInputMessage(&msgs[i])
+	for i := range full.Messages {
+		m := oaInputMessage(&full.Messages[i])
 		if m.Role == "system" || m.Role == "developer" {
 			req.SystemInstructions = append(req.SystemInstructions, m.Parts...)
 		}
@@ -195,12 +200,11 @@ func oaMessageParts(m *oaMessage) []Part {
 }
 
 // oaContent converts message content, a string or an array of parts.
-func oaContent(raw json.RawMessage) []Part {
+func oaContent(raw rawContent) []Part {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := raw.text(); ok {
 		return []Part{TextPart(s)}
 	}
 	var items []oaContentPart
