@@ -54,5 +54,9 @@ collector-check:
 bench: deps
 	./scripts/bench.sh
 
+## demo: collector + instrumented multi-agent workflow + kaizen analyze, all local.
+demo: deps
+	./scripts/demo.sh
+
 clean:
 	rm -rf $(BIN)
