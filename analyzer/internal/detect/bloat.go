@@ -177,7 +177,8 @@ func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Findin
 		}
 	}
 	what := fmt.Sprintf("%s (%q)", plural(len(blocks), "context block"), preview(blocks[0].text, 60))
-	expl := fmt.Sprintf("Call %s sends %s of about %d tokens that the answer never uses.", callList(ns), what, removable)
+	subject := callsSubject(ns)
+	expl := fmt.Sprintf("%s %s of about %d tokens that the answer never uses.", subject, what, removable)
 	rec := "Drop the unused context, or retrieve only the passages the task needs."
 	switch {
 	case len(agents) > 1:
@@ -190,15 +191,15 @@ func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Findin
 			what, removable, strings.Join(names, ", "), callList(ns))
 		rec = "Stop broadcasting this block to every agent: give it only to the agent that needs it."
 	case history:
-		expl = fmt.Sprintf("Call %s re-sends the conversation history on every turn, including %s of about %d tokens that no later answer uses.",
-			callList(ns), what, removable)
+		expl = fmt.Sprintf("%s the conversation history on every turn, including %s of about %d tokens that no later answer uses.",
+			strings.Replace(subject, "send", "re-send", 1), what, removable)
 		rec = "Trim or summarize old turns (keep the last exchange and the facts still needed) instead of re-sending the whole history."
 	}
 	return run.Finding{
 		Confidence:      0.75,
 		Calls:           ns,
 		RemovableTokens: removable,
-		Title:           fmt.Sprintf("Call %s sends ~%d tokens the answer never uses", callList(ns), removable),
+		Title:           fmt.Sprintf("%s ~%d tokens the answer never uses", subject, removable),
 		Explanation:     expl,
 		Recommendation:  rec,
 	}

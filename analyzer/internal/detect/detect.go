@@ -136,6 +136,14 @@ func callList(ns []int) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
+// callsSubject renders "Call #n sends" or "Calls #a and #b send".
+func callsSubject(ns []int) string {
+	if len(ns) == 1 {
+		return "Call " + callList(ns) + " sends"
+	}
+	return "Calls " + callList(ns) + " send"
+}
+
 // preview returns the first n runes of text on one line, with an ellipsis
 // when cut.
 func preview(text string, n int) string {

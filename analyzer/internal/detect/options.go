@@ -24,7 +24,7 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		similarity:     0.8,
+		similarity:     0.7,
 		outputSim:      0.5,
 		loopMin:        3,
 		minBlockTokens: 400,
@@ -35,8 +35,12 @@ func defaultConfig() config {
 }
 
 // WithSimilarity sets the word-shingle Jaccard similarity (0..1, default
-// 0.8) above which two prompts count as near-duplicates when content is
+// 0.7) above which two prompts count as near-duplicates when content is
 // recorded. Outputs must also be at least half as similar (see README).
+// Word-bigram Jaccard falls fast on short rewordings — "support" → "the
+// support team" in a 25-word question already gives 0.74 — so the default
+// sits below that, with the same-system and similar-output conditions
+// guarding precision.
 func WithSimilarity(j float64) Option {
 	return func(c *config) {
 		if j > 0 && j <= 1 {
