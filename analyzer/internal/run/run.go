@@ -112,8 +112,10 @@ func (r *Run) Call(n int) *Call {
 // links each call to its span and each span to its children, and returns
 // the root spans (spans whose parent is not in the trace). Calls without a
 // span in spans get one synthesized, so a run read from llm_calls alone
-// still forms a tree.
+// still forms a tree. A call that wraps another call of the trace is not
+// counted (see DropWrappers).
 func (r *Run) Build() []*Span {
+	r.DropWrappers()
 	sort.SliceStable(r.Calls, func(i, j int) bool {
 		if !r.Calls[i].Timestamp.Equal(r.Calls[j].Timestamp) {
 			return r.Calls[i].Timestamp.Before(r.Calls[j].Timestamp)
@@ -155,3 +157,52 @@ func (r *Run) Build() []*Span {
 	}
 	return roots
 }
+
+// DropWrappers removes from Calls every call that is an ancestor of another
+// call and returns their span ids. An SDK's own GenAI span (anthropic-sdk-go
+// emits one) around Kaizen's HTTP-level span describes the same request:
+// counting both would double its cost. The innermost call is the real one;
+// the wrapper stays in Spans as an ordinary span. The processor marks such
+// pairs when they reach it in one batch (kaizen.call.wrapper) and the
+// exporter then writes only the inner call; this catches the pairs that
+// arrived in different batches.
+func (r *Run) DropWrappers() []string {
+	parent := make(map[string]string, len(r.Spans)+len(r.Calls))
+	for _, s := range r.Spans {
+		parent[s.SpanID] = s.ParentSpanID
+	}
+	isCall := make(map[string]bool, len(r.Calls))
+	for _, c := range r.Calls {
+		parent[c.SpanID] = c.ParentSpanID
+		isCall[c.SpanID] = true
+	}
+	wrapper := map[string]bool{}
+	for _, c := range r.Calls {
+		id := parent[c.SpanID]
+		for depth := 0; id != "" && depth < maxSpanDepth; depth++ {
+			if isCall[id] {
+				wrapper[id] = true
+			}
+			id = parent[id]
+		}
+	}
+	if len(wrapper) == 0 {
+		return nil
+	}
+	kept := r.Calls[:0]
+	var dropped []string
+	for _, c := range r.Calls {
+		if wrapper[c.SpanID] {
+			dropped = append(dropped, c.SpanID)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.Calls = kept
+	sort.Strings(dropped)
+	return dropped
+}
+
+// maxSpanDepth bounds ancestor walks, so a malformed trace with a parent
+// cycle cannot loop forever.
+const maxSpanDepth = 256
