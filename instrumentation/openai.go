@@ -38,14 +38,14 @@ type oaRequestWithMessages struct {
 }
 
 type oaMessage struct {
-	Role             string          `json:"role"`
-	Name             string          `json:"name"`
-	Content          rawContent      `json:"content"`
-	Refusal          string          `json:"refusal"`
-	ReasoningContent string          `json:"reasoning_content"`
-	ToolCalls        []oaToolCall    `json:"tool_calls"`
-	ToolCallID       string          `json:"tool_call_id"`
-	FunctionCall     *oaFunction     `json:"function_call"`
+	Role             string       `json:"role"`
+	Name             string       `json:"name"`
+	Content          rawContent   `json:"content"`
+	Refusal          string       `json:"refusal"`
+	ReasoningContent string       `json:"reasoning_content"`
+	ToolCalls        []oaToolCall `json:"tool_calls"`
+	ToolCallID       string       `json:"tool_call_id"`
+	FunctionCall     *oaFunction  `json:"function_call"`
 }
 
 type oaToolCall struct {
