@@ -31,21 +31,33 @@ func readBody(r *http.Request, nativeCompressed bool, limit int64) ([]byte, erro
 		defer closeFn()
 		body = dec
 	}
+	var data []byte
+	var err error
 	if nativeCompressed {
-		body = cleanEOF{compress.NewReader(body)}
+		var over bool
+		data, over, err = readNativeBlocks(body, nil, limit)
+		if over {
+			return nil, errBodyTooLarge(limit)
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(body, limit+1))
 	}
-	data, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || isDecodeError(err) || enc != "" || nativeCompressed {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNativeBlock) || isDecodeError(err) || enc != "" || nativeCompressed {
 			return nil, newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress the request body (Content-Encoding %q, decompress=%t): %v", enc, nativeCompressed, err)
 		}
 		return nil, newException(codeUnknownException, http.StatusBadRequest, "read request body: %v", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, newException(codeLimitExceeded, http.StatusRequestEntityTooLarge,
-			"request body exceeds the server's limit of %d bytes (max_request_bytes); split the insert into smaller batches", limit)
+		return nil, errBodyTooLarge(limit)
 	}
 	return data, nil
+}
+
+// errBodyTooLarge is the LIMIT_EXCEEDED exception for a body over limit.
+func errBodyTooLarge(limit int64) error {
+	return newException(codeLimitExceeded, http.StatusRequestEntityTooLarge,
+		"request body exceeds the server's limit of %d bytes (max_request_bytes); split the insert into smaller batches", limit)
 }
 
 func isDecodeError(err error) bool {
@@ -171,16 +183,4 @@ func encodeNative(method string, data []byte) ([]byte, error) {
 		data = data[n:]
 	}
 	return out, nil
-}
-
-// cleanEOF reports the end of a native-compressed stream at a block
-// boundary (which ch-go's reader wraps as "header: EOF") as io.EOF.
-type cleanEOF struct{ r io.Reader }
-
-func (c cleanEOF) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if err != nil && err != io.EOF && errors.Is(err, io.EOF) {
-		err = io.EOF
-	}
-	return n, err
 }
