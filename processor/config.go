@@ -116,10 +116,7 @@ func (r RedactionConfig) build() (*redactor, error) {
 	red := &redactor{}
 	var errs []error
 	for _, p := range r.Presets {
-		switch p {
-		case presetEmail, presetPhone, presetCard, presetAPIKey:
-			red.presets = append(red.presets, p)
-		default:
+		if !red.addPreset(p) {
 			errs = append(errs, fmt.Errorf("content.redaction.presets: unknown preset %q (want email, phone, card, api_key)", p))
 		}
 	}

@@ -192,17 +192,31 @@ func (p *kaizenProcessor) redactSpan(span ptrace.Span, st *batchStats) int {
 const maxNesting = 16
 
 func (p *kaizenProcessor) redactMap(m pcommon.Map, count func(string), depth int) {
-	m.Range(func(_ string, v pcommon.Value) bool {
-		p.redactValue(v, count, depth)
+	m.Range(func(k string, v pcommon.Value) bool {
+		p.redactValue(v, depth > 0 || !skipPresets(k), count, depth)
 		return true
 	})
 }
 
-func (p *kaizenProcessor) redactValue(v pcommon.Value, count func(string), depth int) {
+// enumKeys are attributes whose values are identifiers from a small
+// vocabulary (operation, provider, model, span kind): the preset scanners
+// are skipped for them (custom rules still run). Content attributes are
+// never in this list.
+var enumKeys = map[string]bool{
+	"gen_ai.operation.name": true, "gen_ai.provider.name": true, "gen_ai.system": true,
+	"gen_ai.request.model": true, "gen_ai.response.model": true, "gen_ai.output.type": true,
+	"llm.request.type": true, "llm.model_name": true, "llm.provider": true, "llm.system": true,
+	"openinference.span.kind": true, "traceloop.span.kind": true, "ai.model.id": true, "ai.model.provider": true,
+}
+
+// skipPresets reports whether the preset scanners may skip key's value.
+func skipPresets(k string) bool { return enumKeys[k] }
+
+func (p *kaizenProcessor) redactValue(v pcommon.Value, presets bool, count func(string), depth int) {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
 		if s := v.Str(); s != "" {
-			if r := p.red.redact(s, count); r != s {
+			if r := p.red.redact(s, presets, count); r != s {
 				v.SetStr(r)
 			}
 		}
@@ -213,7 +227,7 @@ func (p *kaizenProcessor) redactValue(v pcommon.Value, count func(string), depth
 		}
 		s := v.Slice()
 		for i := 0; i < s.Len(); i++ {
-			p.redactValue(s.At(i), count, depth+1)
+			p.redactValue(s.At(i), true, count, depth+1)
 		}
 	case pcommon.ValueTypeMap:
 		if depth >= maxNesting {
@@ -223,7 +237,7 @@ func (p *kaizenProcessor) redactValue(v pcommon.Value, count func(string), depth
 		p.redactMap(v.Map(), count, depth+1)
 	case pcommon.ValueTypeBytes:
 		if b := v.Bytes().AsRaw(); len(b) > 0 {
-			if r := p.red.redact(string(b), count); r != string(b) {
+			if r := p.red.redact(string(b), true, count); r != string(b) {
 				v.SetStr(r)
 			}
 		}

@@ -1,9 +1,13 @@
 package kaizenprocessor
 
 import (
+	"cmp"
+	"encoding/binary"
+	"math/bits"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Redaction presets.
@@ -15,11 +19,12 @@ const (
 )
 
 // redactor replaces secrets and personal data in strings. Presets are
-// hand-written scanners (a pass over the bytes, no regexp); custom rules use
-// RE2.
+// hand-written scanners (a pass over the bytes behind cheap prefilters, no
+// regexp); custom rules use RE2.
 type redactor struct {
-	presets []string
-	custom  []customRule
+	presets                    []string
+	email, card, phone, apiKey bool
+	custom                     []customRule
 }
 
 type customRule struct {
@@ -34,28 +39,55 @@ type match struct {
 	rule       string
 }
 
+// addPreset enables a preset by name; it reports false for an unknown name.
+func (r *redactor) addPreset(p string) bool {
+	switch p {
+	case presetEmail:
+		r.email = true
+	case presetPhone:
+		r.phone = true
+	case presetCard:
+		r.card = true
+	case presetAPIKey:
+		r.apiKey = true
+	default:
+		return false
+	}
+	r.presets = append(r.presets, p)
+	return true
+}
+
 // enabled reports whether any rule is configured.
 func (r *redactor) enabled() bool { return len(r.presets)+len(r.custom) > 0 }
 
+// minNumberDigits is the fewest digits a phone or card number has.
+const minNumberDigits = 10
+
 // redact returns s with every match replaced by "[REDACTED:<rule>]" and
 // calls count once per replacement. s is returned unchanged (no allocation)
-// when nothing matches.
-func (r *redactor) redact(s string, count func(rule string)) string {
-	var ms []match
-	for _, p := range r.presets {
-		switch p {
-		case presetEmail:
+// when nothing matches. With presets false only the custom rules run (for
+// values that cannot hold a preset's secret, see skipPresets).
+func (r *redactor) redact(s string, presets bool, count func(rule string)) string {
+	if presets {
+		var buf [8]match
+		ms := buf[:0]
+		if r.email {
 			ms = findEmails(s, ms)
-		case presetAPIKey:
+		}
+		if r.apiKey {
 			ms = findKeys(s, ms)
-		case presetCard, presetPhone:
-			ms = findNumbers(s, ms, p)
+		}
+		if (r.card || r.phone) && countDigits(s) >= minNumberDigits {
+			ms = findNumbers(s, ms, r.card, r.phone)
+		}
+		if len(ms) > 0 {
+			s = replaceMatches(s, ms, count)
 		}
 	}
-	if len(ms) > 0 {
-		s = replaceMatches(s, ms, count)
-	}
 	for _, c := range r.custom {
+		if !c.re.MatchString(s) {
+			continue
+		}
 		s = c.re.ReplaceAllStringFunc(s, func(string) string {
 			count(c.name)
 			return c.repl
@@ -64,14 +96,24 @@ func (r *redactor) redact(s string, count func(rule string)) string {
 	return s
 }
 
+// replaceMatches replaces the matches, earliest first. Overlapping matches
+// (of different rules) are merged and replaced once, labeled with the rule
+// of the earliest (on the same start, the longest): every byte any rule
+// matched is removed.
 func replaceMatches(s string, ms []match, count func(string)) string {
-	sort.Slice(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
+	slices.SortFunc(ms, func(a, b match) int {
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
+		}
+		return cmp.Compare(b.end, a.end)
+	})
 	var b strings.Builder
 	b.Grow(len(s))
 	last := 0
-	for _, m := range ms {
-		if m.start < last {
-			continue // overlaps an earlier match
+	for k := 0; k < len(ms); {
+		m := ms[k]
+		for k++; k < len(ms) && ms[k].start < m.end; k++ {
+			m.end = max(m.end, ms[k].end)
 		}
 		b.WriteString(s[last:m.start])
 		b.WriteString("[REDACTED:")
@@ -82,6 +124,25 @@ func replaceMatches(s string, ms []match, count func(string)) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// countDigits counts the ASCII digits of s, eight bytes at a time.
+func countDigits(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8)) ^ (0x30 * ones)
+		// A byte is a digit iff, xor '0', it is below 10: its high bit is
+		// clear and adding 0x76 to its low seven bits does not reach 0x80.
+		t := ((x &^ (highs)) + 0x76*ones) | x
+		n += bits.OnesCount64(^t & highs)
+	}
+	for ; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func isAlnumByte(c byte) bool {
@@ -132,9 +193,11 @@ func isEmailLocal(c byte) bool {
 }
 
 // findNumbers finds card numbers (13-19 digits, Luhn-valid, separated by
-// spaces or dashes) or phone numbers (10-15 digits starting with '+' or
-// written with at least two separators among space, dash, parentheses).
-func findNumbers(s string, ms []match, kind string) []match {
+// spaces or dashes) when card is set, and phone numbers (10-15 digits
+// starting with '+' or written with at least two separators among space,
+// dash, parentheses; never a Luhn-valid card-shaped number) when phone is
+// set, in one pass.
+func findNumbers(s string, ms []match, card, phone bool) []match {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(isDigitByte(c) || ((c == '+' || c == '(') && i+1 < len(s) && isDigitByte(s[i+1]))) {
@@ -180,9 +243,9 @@ func findNumbers(s string, ms []match, kind string) []match {
 			continue
 		}
 		switch {
-		case kind == presetCard && cardSeps && digits >= 13 && digits <= 19 && luhn(buf[:digits]):
+		case card && cardSeps && digits >= 13 && digits <= 19 && luhn(buf[:digits]):
 			ms = append(ms, match{start, end, presetCard})
-		case kind == presetPhone && digits >= 10 && digits <= 15 && (c == '+' || seps >= 2) && !(cardSeps && digits >= 13 && luhn(buf[:min(digits, 19)])):
+		case phone && digits >= 10 && digits <= 15 && (c == '+' || seps >= 2) && !(cardSeps && digits >= 13 && luhn(buf[:min(digits, 19)])):
 			ms = append(ms, match{start, end, presetPhone})
 		}
 	}

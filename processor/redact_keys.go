@@ -20,20 +20,31 @@ var keyPrefixes = []keyPrefix{
 	{"AIza", 30}, {"glpat-", 20}, {"hf_", 30}, {"gsk_", 30}, {"xai-", 30},
 }
 
-// keyStart marks the bytes a credential can start with; keyByFirst
-// indexes keyPrefixes by first byte so most word starts cost one lookup.
+// keyStart marks the bytes a prefixed credential can start with;
+// keyByFirst indexes keyPrefixes by first byte so most word starts cost one
+// lookup. A prefixed credential is one token run of at least
+// minPrefixedKeyRun bytes, so shorter runs are not tried. keyShortStart
+// marks the first bytes of the formats that need no long run (JWT eyJ…,
+// -----BEGIN, Bearer/Basic, and any prefix holding a non-token byte): runs
+// starting with them are always tried.
 var (
-	keyStart   [256]bool
-	keyByFirst [256][]keyPrefix
+	keyStart          [256]bool
+	keyShortStart     [256]bool
+	keyByFirst        [256][]keyPrefix
+	minPrefixedKeyRun = 1 << 30
 )
 
 func init() {
 	for _, k := range keyPrefixes {
 		keyByFirst[k.prefix[0]] = append(keyByFirst[k.prefix[0]], k)
 		keyStart[k.prefix[0]] = true
+		if strings.IndexFunc(k.prefix, func(r rune) bool { return r > 0x7f || !tokenByte[r] }) >= 0 {
+			keyShortStart[k.prefix[0]] = true
+		}
+		minPrefixedKeyRun = min(minPrefixedKeyRun, len(k.prefix)+k.minLen)
 	}
 	for _, c := range []byte("e-Bb") { // eyJ (JWT), -----BEGIN, Bearer/Basic
-		keyStart[c] = true
+		keyShortStart[c] = true
 	}
 }
 
@@ -53,28 +64,35 @@ var tokenByte = func() (t [256]bool) {
 }()
 
 // findKeys finds API keys, JWTs, PEM private keys, bearer tokens and the
-// values of secret-named key=value pairs.
+// values of secret-named key=value pairs. It walks token runs: keyAt is
+// tried only at a run whose first byte can start a credential and whose
+// length can hold one (see keyShortStart).
 func findKeys(s string, ms []match) []match {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c == '=' || c == ':' {
+		switch {
+		case c == '=' || c == ':':
 			ms = secretValue(s, i, ms)
+			i++
+			continue
+		case !tokenByte[c]:
+			i++
 			continue
 		}
-		if !isTokenByte(c) {
-			continue
+		// i starts a token run (the previous byte was not a token byte, or
+		// a credential ended there).
+		j := i + 1
+		for j < len(s) && tokenByte[s[j]] {
+			j++
 		}
-		// i starts a token run (the previous byte was not a token byte).
-		if keyStart[c] {
+		if keyShortStart[c] || (keyStart[c] && j-i >= minPrefixedKeyRun) {
 			if end := keyAt(s, i); end > i {
 				ms = append(ms, match{i, end, presetAPIKey})
-				i = end - 1
+				i = end
 				continue
 			}
 		}
-		for i+1 < len(s) && isTokenByte(s[i+1]) {
-			i++
-		}
+		i = j
 	}
 	return ms
 }

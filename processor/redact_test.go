@@ -110,7 +110,7 @@ func TestRedactor(t *testing.T) {
 	}
 	for in, want := range tests {
 		n := 0
-		got := r.redact(in, func(string) { n++ })
+		got := r.redact(in, true, func(string) { n++ })
 		if got != want {
 			t.Errorf("redact(%q)\n got %q\nwant %q", in, got, want)
 		}

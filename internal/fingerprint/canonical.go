@@ -1,9 +1,9 @@
 package fingerprint
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Placeholders that replace volatile tokens in canonical text.
@@ -42,63 +42,66 @@ const (
 // Punctuation is kept. The output is deterministic and stable across
 // processes and versions (golden tests pin it).
 func Canonical(text string) string {
-	var b strings.Builder
-	b.Grow(len(text))
+	b := appendCanonical(make([]byte, 0, len(text)), text)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+}
+
+// appendCanonical appends the canonical form of text (see Canonical) to
+// dst. Space handling is relative to the appended part, so several texts
+// can be canonicalized into one buffer.
+func appendCanonical(dst []byte, text string) []byte {
+	start := len(dst)
 	space := false // a space is pending
 	prevAlnum := false
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
+			f := byteClass[c]
 			switch {
-			case c == ' ' || (c >= '\t' && c <= '\r'):
-				space, prevAlnum = b.Len() > 0, false
+			case f&classSpace != 0:
+				space, prevAlnum = len(dst) > start, false
 				i++
 				continue
-			case isAlnum(c) && !prevAlnum:
-				flushSpace(&b, &space)
+			case f&classAlnum != 0 && !prevAlnum:
+				if space {
+					dst, space = append(dst, ' '), false
+				}
 				n, ph, upper := volatileAt(text[i:])
 				switch {
 				case ph != "":
-					b.WriteString(ph)
+					dst = append(dst, ph...)
 				case upper:
-					writeLower(&b, text[i:i+n])
+					for k := i; k < i+n; k++ {
+						dst = append(dst, lowerASCII(text[k]))
+					}
 				default:
-					b.WriteString(text[i : i+n])
+					dst = append(dst, text[i:i+n]...)
 				}
 				i += n
 				prevAlnum = true
 				continue
 			}
-			flushSpace(&b, &space)
-			b.WriteByte(lowerASCII(c))
-			prevAlnum = isAlnum(c)
+			if space {
+				dst, space = append(dst, ' '), false
+			}
+			dst = append(dst, lowerASCII(c))
+			prevAlnum = f&classAlnum != 0
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
 		if unicode.IsSpace(r) {
-			space, prevAlnum = b.Len() > 0, false
+			space, prevAlnum = len(dst) > start, false
 			continue
 		}
-		flushSpace(&b, &space)
-		b.WriteRune(unicode.ToLower(r)) // RuneError for invalid bytes
+		if space {
+			dst, space = append(dst, ' '), false
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(r)) // RuneError for invalid bytes
 		prevAlnum = false
 	}
-	return b.String()
-}
-
-func flushSpace(b *strings.Builder, space *bool) {
-	if *space {
-		b.WriteByte(' ')
-		*space = false
-	}
-}
-
-func writeLower(b *strings.Builder, s string) {
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(lowerASCII(s[i]))
-	}
+	return dst
 }
 
 func lowerASCII(c byte) byte {
@@ -110,18 +113,32 @@ func lowerASCII(c byte) byte {
 
 // byteClass flags, precomputed per byte value for the scanners' hot loops.
 const (
-	classAlnum = 1 << iota
-	classWord
+	classAlnum  = 1 << iota // ASCII letter or digit
+	classDigit              // ASCII digit
+	classNonHex             // ASCII letter above f/F
+	classUpper              // ASCII upper-case letter
+	classWord               // belongs to a SimHash word (alnum, '<', '>', bytes >= 0x80)
+	classSpace              // ASCII white space
 )
 
 var byteClass = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		b := byte(c)
-		if (b >= '0' && b <= '9') || (b|0x20 >= 'a' && b|0x20 <= 'z') {
-			t[c] |= classAlnum | classWord
-		}
-		if b == '<' || b == '>' || b >= 0x80 {
-			t[c] |= classWord
+		switch {
+		case b >= '0' && b <= '9':
+			t[c] = classAlnum | classWord | classDigit
+		case b|0x20 >= 'a' && b|0x20 <= 'z':
+			t[c] = classAlnum | classWord
+			if b|0x20 > 'f' {
+				t[c] |= classNonHex
+			}
+			if b <= 'Z' {
+				t[c] |= classUpper
+			}
+		case b == '<' || b == '>' || b >= 0x80:
+			t[c] = classWord
+		case b == ' ' || (b >= '\t' && b <= '\r'):
+			t[c] = classSpace
 		}
 	}
 	return t
@@ -137,25 +154,17 @@ func isHex(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') 
 // number of bytes consumed, the placeholder or "" to keep the run, and
 // whether the run has upper-case letters.
 func volatileAt(s string) (int, string, bool) {
-	n, digits, letters, hex, upper := 0, 0, 0, true, false
+	n, digits, acc := 0, 0, uint8(0)
 	for n < len(s) {
-		c := s[n]
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-		case c >= 'a' && c <= 'z':
-			letters++
-			hex = hex && c <= 'f'
-		case c >= 'A' && c <= 'Z':
-			letters++
-			upper = true
-			hex = hex && c <= 'F'
-		default:
-			goto done
+		f := byteClass[s[n]]
+		if f&classAlnum == 0 {
+			break
 		}
+		acc |= f
+		digits += int(f&classDigit) >> 1
 		n++
 	}
-done:
+	letters, hex, upper := n-digits, acc&classNonHex == 0, acc&classUpper != 0
 	if n < len(s) {
 		switch {
 		case n == 8 && hex && s[n] == '-':

@@ -41,7 +41,7 @@ func SimHash(text string) uint64 { return simHashCanonical(Canonical(text)) }
 // ShingleSize consecutive words, each word hashed with FNV-1a 64 and the
 // shingle mixed by mixShingle (a text shorter than a shingle is one feature); every feature votes +1/-1 per bit; bits with a
 // positive sum are set. Empty text has SimHash 0.
-func simHashCanonical(c string) uint64 {
+func simHashCanonical[T ~string | ~[]byte](c T) uint64 {
 	var ones bitCounter
 	var window [ShingleSize]uint64
 	words := 0
@@ -96,19 +96,24 @@ func (b *bitCounter) add(h uint64) {
 }
 
 // majority sets bit i when more than half of the added values had bit i set
-// (a SimHash vote sum > 0).
+// (a SimHash vote sum > 0): counter i > n/2, compared for all 64 counters at
+// once on the bit planes, from the most significant plane down.
 func (b *bitCounter) majority() uint64 {
-	var h uint64
-	for i := 0; i < 64; i++ {
-		var cnt uint64
-		for k := range b.planes {
-			cnt |= (b.planes[k] >> uint(i) & 1) << uint(k)
-		}
-		if 2*cnt > b.n {
-			h |= 1 << uint(i)
+	t := b.n / 2 // counter > n/2  <=>  counter > floor(n/2)
+	if t>>len(b.planes) != 0 {
+		return 0 // no counter can exceed t
+	}
+	var gt uint64
+	eq := ^uint64(0)
+	for k := len(b.planes) - 1; k >= 0; k-- {
+		if t>>uint(k)&1 == 0 {
+			gt |= eq & b.planes[k]
+			eq &^= b.planes[k]
+		} else {
+			eq &= b.planes[k]
 		}
 	}
-	return h
+	return gt
 }
 
 // mixShingle combines word hashes order-sensitively.

@@ -1,8 +1,10 @@
 package fingerprint
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -186,6 +188,15 @@ func FromAttributes(systemInstructions, inputMessages string) (Set, error) {
 	return set, nil
 }
 
+// bufPool holds the buffers Compute builds canonical prompts in. A buffer
+// is used only inside one Compute call (the results are integers), so
+// reuse is safe from any goroutine.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBuf bounds the buffers returned to the pool, so one huge prompt
+// does not pin its memory.
+const maxPooledBuf = 1 << 20
+
 // Compute computes the fingerprints of a system text and input messages.
 // When system is empty, leading messages with role "system" or "developer"
 // are used as the system instructions.
@@ -198,22 +209,28 @@ func Compute(system string, msgs []Message) Set {
 		}
 		system = strings.Join(parts, "\n")
 	}
-	var set Set
-	cs := Canonical(system)
-	var full strings.Builder
-	full.WriteString(cs)
+	bp := bufPool.Get().(*[]byte)
+	// full is the canonical prompt: canonical system text, then for every
+	// message "\n" + lower-case role + ": " + canonical text.
+	full := appendCanonical((*bp)[:0], system)
+	sysLen := len(full)
 	for _, m := range msgs {
-		full.WriteByte('\n')
-		full.WriteString(strings.ToLower(m.Role))
-		full.WriteString(": ")
-		full.WriteString(Canonical(m.Text))
+		full = append(full, '\n')
+		full = append(full, strings.ToLower(m.Role)...)
+		full = append(full, ": "...)
+		full = appendCanonical(full, m.Text)
 	}
-	if cs != "" {
-		set.System = HashRaw(cs)
+	var set Set
+	if sysLen > 0 {
+		set.System = xxhash.Sum64(full[:sysLen])
 	}
-	if f := full.String(); strings.TrimSpace(f) != "" {
-		set.Prompt = HashRaw(f)
-		set.SimHash = simHashCanonical(f)
+	if len(bytes.TrimSpace(full)) > 0 {
+		set.Prompt = xxhash.Sum64(full)
+		set.SimHash = simHashCanonical(full)
+	}
+	if cap(full) <= maxPooledBuf {
+		*bp = full[:0]
+		bufPool.Put(bp)
 	}
 	lastUser := -1
 	for i, m := range msgs {
@@ -225,12 +242,15 @@ func Compute(system string, msgs []Message) Set {
 		lastUser = len(msgs) - 1
 	}
 	if system != "" || lastUser > 0 {
-		d := xxhash.New()
+		var d xxhash.Digest
+		d.Reset()
 		n, _ := d.WriteString(system)
 		for _, m := range msgs[:max(lastUser, 0)] {
-			k, _ := d.WriteString("\x00" + m.Role + "\x00")
-			l, _ := d.WriteString(m.Text)
-			n += k + l
+			d.WriteString("\x00")
+			d.WriteString(m.Role)
+			d.WriteString("\x00")
+			d.WriteString(m.Text)
+			n += len(m.Role) + 2 + len(m.Text)
 		}
 		set.Prefix, set.PrefixBytes = d.Sum64(), n
 	}
