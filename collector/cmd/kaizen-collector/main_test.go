@@ -53,7 +53,7 @@ func collectorBinary(t *testing.T) string {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		binPath, buildErr = e2e.BuildCollector(ctx, buildDir)
+		binPath, buildErr = e2e.BuildCollector(ctx, buildDir, raceEnabled)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)

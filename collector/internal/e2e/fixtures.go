@@ -3,9 +3,9 @@ package e2e
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 

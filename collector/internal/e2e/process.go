@@ -17,9 +17,15 @@ import (
 const CollectorPackage = "github.com/kaizenhq/kaizen/collector/cmd/kaizen-collector"
 
 // BuildCollector builds kaizen-collector into dir and returns its path.
-func BuildCollector(ctx context.Context, dir string) (string, error) {
+// With race it is built with the race detector: a test binary built with
+// -race then reuses its compiled packages, and the collector runs checked.
+func BuildCollector(ctx context.Context, dir string, race bool) (string, error) {
 	bin := filepath.Join(dir, "kaizen-collector")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, CollectorPackage)
+	args := []string{"build", "-o", bin}
+	if race {
+		args = append(args, "-race")
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, CollectorPackage)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %w\n%s", CollectorPackage, err, out)
 	}
