@@ -140,16 +140,6 @@ func (c *call) setTok(class int, key string, v pcommon.Value) {
 	c.tokens[class], c.hasTok[class] = n, true
 }
 
-// hasUsage reports whether any token count was reported.
-func (c *call) hasUsage() bool {
-	for _, h := range c.hasTok {
-		if h {
-			return true
-		}
-	}
-	return false
-}
-
 // providerAliases maps provider spellings of the dialects to
 // gen_ai.provider.name values.
 var providerAliases = map[string]string{

@@ -71,6 +71,10 @@ type batchStats struct {
 	unpriced   int64
 	redactions map[string]int64
 	needNames  bool
+	// spans counts the spans visited; calls are the inference spans, priced
+	// after the batch walk (wrappers are not priced).
+	spans int
+	calls []pendingCall
 }
 
 func (p *kaizenProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
@@ -87,11 +91,23 @@ func (p *kaizenProcessor) processTraces(ctx context.Context, td ptrace.Traces) (
 			spans := sss.At(j).Spans()
 			for k := 0; k < spans.Len(); k++ {
 				p.processSpan(spans.At(k), openlit, &st)
+				st.spans++
 			}
 		}
 	}
-	if st.needNames {
-		inheritNames(td)
+	if st.needNames || len(st.calls) > 1 {
+		idx := newBatchIndex(td, st.calls)
+		if len(st.calls) > 1 {
+			markWrappers(idx, st.calls)
+		}
+		if st.needNames {
+			inheritNames(idx)
+		}
+	}
+	for i := range st.calls {
+		if !st.calls[i].wrapper {
+			p.price(&st.calls[i], &st)
+		}
 	}
 	p.record(ctx, &st)
 	return td, nil
@@ -149,7 +165,7 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 		writeFingerprints(attrs, &c)
 	}
 	if isInference(c.operation) && !c.notInference {
-		p.price(attrs, &c, st)
+		st.calls = append(st.calls, newPendingCall(st.spans, attrs, &c))
 	}
 	p.applyPolicy(attrs, span.Events())
 	attrs.PutStr(AttrContentPolicy, p.policy)

@@ -89,7 +89,8 @@ func writeFingerprints(attrs pcommon.Map, c *call) {
 }
 
 // price computes and writes the cost of an inference span.
-func (p *kaizenProcessor) price(attrs pcommon.Map, c *call, st *batchStats) {
+func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
+	attrs := c.attrs
 	u := pricing.Usage{
 		InputTokens: c.tokens[tokIn], OutputTokens: c.tokens[tokOut], CacheReadTokens: c.tokens[tokCacheRead],
 		CacheWriteTokens: c.tokens[tokCacheWrite], CacheWrite1hTokens: c.tokens[tokCacheWrite1h],
@@ -105,7 +106,7 @@ func (p *kaizenProcessor) price(attrs pcommon.Map, c *call, st *batchStats) {
 			cost = p.table.Price(c.provider, c.reqModel, u)
 		}
 	}
-	if len(c.badTok) > 0 && cost.Status == pricing.StatusPriced {
+	if c.badTok && cost.Status == pricing.StatusPriced {
 		cost.Status = pricing.StatusPartial
 		cost.Reason = strings.TrimPrefix(cost.Reason+"; unreadable token count", "; ")
 	}

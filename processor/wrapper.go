@@ -1,0 +1,172 @@
+package kaizenprocessor
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Attributes of wrapper inference spans.
+const (
+	// AttrCallWrapper (bool true) marks an inference span that wraps another
+	// inference span of the same model call in the same batch (an SDK or
+	// framework span around an HTTP-level span). It is not priced.
+	AttrCallWrapper = "kaizen.call.wrapper"
+	// AttrCallInnerSpanID is the hex span id of the wrapped span that
+	// represents the call.
+	AttrCallInnerSpanID = "kaizen.call.inner_span_id"
+)
+
+// pendingCall is an inference span of the batch waiting to be priced once
+// the whole batch has been seen.
+type pendingCall struct {
+	ordinal             int // position of the span in the batch walk
+	attrs               pcommon.Map
+	operation, provider string
+	reqModel, respModel string
+	tokens              [numTok]int64
+	hasTok              [numTok]bool
+	badTok, batch       bool
+	wrapper             bool
+	inner               int32 // index in the batch index of the chosen inner span
+	innerEnd            pcommon.Timestamp
+	innerSpanID         pcommon.SpanID
+}
+
+func newPendingCall(ordinal int, attrs pcommon.Map, c *call) pendingCall {
+	return pendingCall{
+		ordinal: ordinal, attrs: attrs, operation: c.operation, provider: c.provider,
+		reqModel: c.reqModel, respModel: c.respModel, tokens: c.tokens, hasTok: c.hasTok,
+		badTok: len(c.badTok) > 0, batch: c.batch, inner: -1,
+	}
+}
+
+// hasUsage reports whether any token count was reported.
+func (pc *pendingCall) hasUsage() bool {
+	for _, h := range pc.hasTok {
+		if h {
+			return true
+		}
+	}
+	return false
+}
+
+// markWrappers finds inference spans with a descendant inference span of
+// the same call in the batch: same trace, same operation, compatible
+// provider and model, reached through non-GenAI spans only (the walk stops
+// at agent, workflow and tool spans, below which separate calls live). The
+// outer span is marked as a wrapper of the innermost one; with several
+// candidates (retries), the one that ended last.
+func markWrappers(idx *batchIndex, calls []pendingCall) {
+	for i := range idx.nodes {
+		ci := idx.nodes[i].call
+		if ci < 0 {
+			continue
+		}
+		cur := int32(i)
+		for k := 0; k < maxAncestors; k++ {
+			if cur = idx.parentOf(cur); cur < 0 || idx.nodes[cur].boundary {
+				break
+			}
+			if a := idx.nodes[cur].call; a >= 0 && sameCall(&calls[a], &calls[ci]) {
+				calls[a].wrapper = true
+			}
+		}
+	}
+	// Choose each wrapper's inner span among its descendants that are not
+	// wrappers themselves.
+	for i := range idx.nodes {
+		ci := idx.nodes[i].call
+		if ci < 0 || calls[ci].wrapper {
+			continue
+		}
+		cur := int32(i)
+		for k := 0; k < maxAncestors; k++ {
+			if cur = idx.parentOf(cur); cur < 0 || idx.nodes[cur].boundary {
+				break
+			}
+			a := idx.nodes[cur].call
+			if a < 0 || !calls[a].wrapper || !sameCall(&calls[a], &calls[ci]) {
+				continue
+			}
+			if end := idx.nodes[i].end; calls[a].inner < 0 || end > calls[a].innerEnd {
+				calls[a].inner, calls[a].innerEnd, calls[a].innerSpanID = int32(i), end, idx.keys[i].span
+			}
+		}
+	}
+	for i := range calls {
+		if pc := &calls[i]; pc.wrapper && pc.inner >= 0 {
+			pc.attrs.PutBool(AttrCallWrapper, true)
+			pc.attrs.PutStr(AttrCallInnerSpanID, pc.innerSpanID.String())
+		} else {
+			pc.wrapper = false // every descendant was itself a wrapper: cannot happen, but never lose a priced call
+		}
+	}
+}
+
+// sameCall reports whether an outer and an inner inference span describe
+// the same model call.
+func sameCall(outer, inner *pendingCall) bool {
+	if outer.operation != inner.operation {
+		return false
+	}
+	if outer.provider != "" && inner.provider != "" && outer.provider != inner.provider {
+		return false
+	}
+	om := [2]string{outer.reqModel, outer.respModel}
+	im := [2]string{inner.reqModel, inner.respModel}
+	if om == [2]string{} || im == [2]string{} {
+		return true // one side does not say: the structure decides
+	}
+	for _, a := range om {
+		for _, b := range im {
+			if a != "" && b != "" && sameModel(a, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameModel compares model ids loosely: case-insensitive, without a
+// provider path ("models/", "openai/"), and a dated snapshot or version of
+// a model matches its base: "gpt-4o-2024-08-06" and "claude-sonnet-4-5-20250929"
+// (a '-' then at least four digits), "claude-sonnet-4-5@20250929" or
+// "…:0" (any '@' or ':' suffix). "gpt-4o-mini" is not "gpt-4o", nor
+// "claude-sonnet-4-5" "claude-sonnet-4".
+func sameModel(a, b string) bool {
+	a, b = baseModelID(a), baseModelID(b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if a == "" || !strings.HasPrefix(b, a) {
+		return false
+	}
+	if len(a) == len(b) {
+		return true
+	}
+	switch rest := b[len(a)+1:]; b[len(a)] {
+	case '@', ':':
+		return true
+	case '-':
+		return len(rest) >= 4 && allDigits(rest[:4])
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func baseModelID(m string) string {
+	m = strings.ToLower(strings.TrimSpace(m))
+	if i := strings.LastIndexByte(m, '/'); i >= 0 {
+		m = m[i+1:]
+	}
+	return m
+}
