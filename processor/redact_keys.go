@@ -20,31 +20,34 @@ var keyPrefixes = []keyPrefix{
 	{"AIza", 30}, {"glpat-", 20}, {"hf_", 30}, {"gsk_", 30}, {"xai-", 30},
 }
 
-// keyStart marks the bytes a prefixed credential can start with;
-// keyByFirst indexes keyPrefixes by first byte so most word starts cost one
-// lookup. A prefixed credential is one token run of at least
-// minPrefixedKeyRun bytes, so shorter runs are not tried. keyShortStart
-// marks the first bytes of the formats that need no long run (JWT eyJ…,
-// -----BEGIN, Bearer/Basic, and any prefix holding a non-token byte): runs
-// starting with them are always tried.
-var (
-	keyStart          [256]bool
-	keyShortStart     [256]bool
-	keyByFirst        [256][]keyPrefix
-	minPrefixedKeyRun = 1 << 30
-)
+// keyByFirst indexes keyPrefixes by first byte so a candidate costs a few
+// prefix comparisons.
+var keyByFirst [256][]keyPrefix
+
+// specialKeyStarts are the first bytes of the formats keyAt matches besides
+// keyPrefixes: JWT "eyJ", "-----BEGIN", "Bearer "/"bearer "/"Basic ".
+var specialKeyStarts = []string{"eyJ", "-----BEGIN", "Bearer ", "bearer ", "Basic "}
 
 func init() {
+	for c := 0; c < 256; c++ {
+		if tokenByte[c] {
+			keyClass[c] |= kcToken
+		}
+	}
+	keyClass['='] |= kcSep
+	keyClass[':'] |= kcSep
+	addStart := func(p string) {
+		keyClass[p[0]] |= kcFirst
+		if !strings.Contains(keySecond[p[0]], p[1:2]) {
+			keySecond[p[0]] += p[1:2]
+		}
+	}
 	for _, k := range keyPrefixes {
 		keyByFirst[k.prefix[0]] = append(keyByFirst[k.prefix[0]], k)
-		keyStart[k.prefix[0]] = true
-		if strings.IndexFunc(k.prefix, func(r rune) bool { return r > 0x7f || !tokenByte[r] }) >= 0 {
-			keyShortStart[k.prefix[0]] = true
-		}
-		minPrefixedKeyRun = min(minPrefixedKeyRun, len(k.prefix)+k.minLen)
+		addStart(k.prefix)
 	}
-	for _, c := range []byte("e-Bb") { // eyJ (JWT), -----BEGIN, Bearer/Basic
-		keyShortStart[c] = true
+	for _, p := range specialKeyStarts {
+		addStart(p)
 	}
 }
 
@@ -63,36 +66,48 @@ var tokenByte = func() (t [256]bool) {
 	return t
 }()
 
+// keyClass bits per byte for findKeys.
+const (
+	kcToken = 1 << iota // a token byte (letter, digit, '-', '_')
+	kcFirst             // can start a credential (see keyStart)
+	kcSep               // '=' or ':' (a secret-named key=value pair)
+)
+
+// keyClass and keySecond are filled by init from keyPrefixes and the
+// special formats; keySecond[c] lists the bytes that can follow c in a
+// credential's first two bytes.
+var (
+	keyClass  [256]uint8
+	keySecond [256]string
+)
+
 // findKeys finds API keys, JWTs, PEM private keys, bearer tokens and the
-// values of secret-named key=value pairs. It walks token runs: keyAt is
-// tried only at a run whose first byte can start a credential and whose
-// length can hold one (see keyShortStart).
+// values of secret-named key=value pairs. It is one pass over the bytes
+// whose only branch is rarely taken: at '=' or ':', or at the start of a
+// token run whose first two bytes can begin a credential (then keyAt
+// decides).
 func findKeys(s string, ms []match) []match {
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '=' || c == ':':
+	prev := uint8(0) // kcFirst when the previous byte was a token byte
+	for i := 0; i < len(s); i++ {
+		f := keyClass[s[i]]
+		if f&(kcFirst|kcSep)&^prev == 0 {
+			prev = (f & kcToken) << 1
+			continue
+		}
+		if f&kcSep != 0 {
 			ms = secretValue(s, i, ms)
-			i++
-			continue
-		case !tokenByte[c]:
-			i++
+			prev = 0
 			continue
 		}
-		// i starts a token run (the previous byte was not a token byte, or
-		// a credential ended there).
-		j := i + 1
-		for j < len(s) && tokenByte[s[j]] {
-			j++
-		}
-		if keyShortStart[c] || (keyStart[c] && j-i >= minPrefixedKeyRun) {
+		if i+1 < len(s) && strings.IndexByte(keySecond[s[i]], s[i+1]) >= 0 {
 			if end := keyAt(s, i); end > i {
 				ms = append(ms, match{i, end, presetAPIKey})
-				i = end
+				i = end - 1
+				prev = 0 // the byte after a credential starts a new run
 				continue
 			}
 		}
-		i = j
+		prev = kcFirst
 	}
 	return ms
 }

@@ -133,14 +133,13 @@ func isWordByte(c byte) bool { return byteClass[c]&classWord != 0 }
 // FormatHex renders a 64-bit fingerprint as exactly 16 lower-case hex
 // digits, the form written to kaizen.* hash attributes.
 func FormatHex(h uint64) string {
-	var buf [16]byte
-	s := strconv.AppendUint(buf[:0], h, 16)
-	out := make([]byte, 16)
-	for i := range out {
-		out[i] = '0'
+	const digits = "0123456789abcdef"
+	var out [16]byte
+	for i := 15; i >= 0; i-- {
+		out[i] = digits[h&0xf]
+		h >>= 4
 	}
-	copy(out[16-len(s):], s)
-	return string(out)
+	return string(out[:])
 }
 
 // ParseHex parses a fingerprint written by FormatHex.

@@ -1,11 +1,13 @@
 package fingerprint
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth bounds JSON nesting so hostile input cannot exhaust the stack.
@@ -52,27 +54,52 @@ func (p *scanner) expect(c byte) error {
 	return nil
 }
 
-// str reads a JSON string at the cursor and returns it unescaped.
+// str reads a JSON string at the cursor and returns it unescaped. The
+// common case (no escapes) finds the closing quote with IndexByte and
+// returns a substring without copying.
 func (p *scanner) str() (string, error) {
 	if p.peek() != '"' {
 		return "", errSyntax
 	}
 	p.i++
 	start := p.i
-	for p.i < len(p.s) {
-		switch c := p.s[p.i]; {
-		case c == '"':
-			v := p.s[start:p.i]
-			p.i++
-			return v, nil
-		case c == '\\':
-			return p.strSlow(start)
-		case c < 0x20:
-			return "", errSyntax
-		}
-		p.i++
+	q := strings.IndexByte(p.s[start:], '"')
+	if q < 0 {
+		return "", errSyntax
 	}
-	return "", errSyntax
+	v := p.s[start : start+q]
+	e := strings.IndexByte(v, '\\')
+	if e >= 0 {
+		v = v[:e]
+	}
+	if hasControl(v) {
+		return "", errSyntax
+	}
+	if e >= 0 {
+		p.i = start + e
+		return p.strSlow(start)
+	}
+	p.i = start + q + 1
+	return v, nil
+}
+
+// hasControl reports whether s has a byte below 0x20 (not allowed
+// unescaped in a JSON string), eight bytes at a time.
+func hasControl(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		if (x-0x20*ones)&^x&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *scanner) strSlow(start int) (string, error) {

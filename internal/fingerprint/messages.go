@@ -79,7 +79,7 @@ func ParseSystemInstructions(value string) (string, error) {
 // bare string.
 func (p *scanner) message() (Message, error) {
 	var m Message
-	var b strings.Builder
+	var b textBuf
 	if p.peek() != '{' {
 		err := p.text(&b, false)
 		m.Text = b.String()
@@ -113,16 +113,16 @@ func isTextKey(key string) bool {
 // text appends the textual content of the value at the cursor to b.
 // Strings are appended; arrays and objects are walked; for tool arguments
 // and results given as JSON objects (raw=true) the raw JSON is appended.
-func (p *scanner) text(b *strings.Builder, raw bool) error {
+func (p *scanner) text(b *textBuf, raw bool) error {
 	switch p.peek() {
 	case '"':
 		s, err := p.str()
-		appendPiece(b, s)
+		b.add(s)
 		return err
 	case '[', '{':
 		if raw {
 			s, err := p.skip()
-			appendPiece(b, s)
+			b.add(s)
 			return err
 		}
 		return p.container(func(key string) error {
@@ -140,14 +140,34 @@ func (p *scanner) text(b *strings.Builder, raw bool) error {
 	}
 }
 
-func appendPiece(b *strings.Builder, s string) {
+// textBuf joins text pieces with newlines. A single piece (the common
+// case) is kept as a substring of the input, without copying.
+type textBuf struct {
+	first string
+	b     []byte
+	n     int
+}
+
+func (t *textBuf) add(s string) {
 	if s == "" {
 		return
 	}
-	if b.Len() > 0 {
-		b.WriteByte('\n')
+	switch t.n {
+	case 0:
+		t.first = s
+	case 1:
+		t.b = append(append(append(make([]byte, 0, len(t.first)+1+len(s)), t.first...), '\n'), s...)
+	default:
+		t.b = append(append(t.b, '\n'), s...)
 	}
-	b.WriteString(s)
+	t.n++
+}
+
+func (t *textBuf) String() string {
+	if t.n <= 1 {
+		return t.first
+	}
+	return string(t.b)
 }
 
 // Set holds the fingerprints of one prompt. A zero field means "absent"
