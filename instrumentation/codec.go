@@ -1,7 +1,6 @@
 package instrumentation
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
@@ -110,17 +109,16 @@ func (r *rawContent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// text returns the value when it is a JSON string.
+// text returns the value when it is a JSON string. The result may be a view
+// of r: callers that keep it beyond the life of r's buffer must clone it.
 func (r rawContent) text() (string, bool) {
 	if len(r) < 2 || r[0] != '"' {
 		return "", false
 	}
-	inner := r[1 : len(r)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), true
-	}
+	d := jdec{data: r}
 	var s string
-	if json.Unmarshal(r, &s) != nil {
+	d.str(&s)
+	if !d.end() {
 		return "", false
 	}
 	return s, true

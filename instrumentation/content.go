@@ -147,19 +147,19 @@ func capMessages(msgs []Message, limit int) []Message {
 // dropped and replaced by one marker element. The result is always valid
 // JSON. truncated reports whether anything was cut.
 func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) []T, marker func(int) T) (string, bool, error) {
-	full, err := encodeJSON(items)
+	full, err := marshalContent(items)
 	if err != nil {
 		return "", false, err
 	}
 	if len(full) <= limit {
-		return string(full), false, nil
+		return bytesString(full), false, nil
 	}
 	// Largest per-string cap that fits, by binary search.
 	lo, hi := -1, limit
 	var best []byte
 	for lo < hi-1 {
 		mid := (lo + hi) / 2
-		enc, err := encodeJSON(capFn(items, mid))
+		enc, err := marshalContent(capFn(items, mid))
 		if err != nil {
 			return "", false, err
 		}
@@ -170,22 +170,22 @@ func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) 
 		}
 	}
 	if best != nil {
-		return string(best), true, nil
+		return bytesString(best), true, nil
 	}
 	// Too many elements even with empty strings: keep the newest ones.
 	capped := capFn(items, 0)
 	for drop := 1; drop <= len(capped); drop *= 2 {
 		kept := append([]T{marker(drop)}, capped[drop:]...)
-		enc, err := encodeJSON(kept)
+		enc, err := marshalContent(kept)
 		if err != nil {
 			return "", false, err
 		}
 		if len(enc) <= limit {
-			return string(enc), true, nil
+			return bytesString(enc), true, nil
 		}
 	}
-	enc, err := encodeJSON([]T{marker(len(items))})
-	return string(enc), true, err
+	enc, err := marshalContent([]T{marker(len(items))})
+	return bytesString(enc), true, err
 }
 
 func droppedText(n int) string {

@@ -1,7 +1,6 @@
 package instrumentation
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -123,11 +122,15 @@ func (u *oaUsage) usage() *Usage {
 func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
 	var full oaRequestWithMessages
 	var target any = &full.oaRequest
-	if capture && c.chat {
+	withMessages := capture && c.chat
+	if withMessages {
 		target = &full
 	}
-	if err := decode(body, target, "request"); err != nil {
-		return err
+	if !fastOARequest(body, &full, withMessages) {
+		full = oaRequestWithMessages{}
+		if err := decode(body, target, "request"); err != nil {
+			return err
+		}
 	}
 	r := &full.oaRequest
 	req.Model = r.Model
@@ -268,10 +271,13 @@ func stringOrList(raw json.RawMessage) []string {
 
 func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
 	var r oaResponse
-	if err := decode(body, &r, "response"); err != nil {
+	if err := decodeOAResponse(body, &r, "response"); err != nil {
 		return nil, err
 	}
 	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+	if len(r.Choices) > 0 {
+		resp.FinishReasons = make([]string, 0, len(r.Choices))
+	}
 	for _, ch := range r.Choices {
 		resp.FinishReasons = append(resp.FinishReasons, ch.FinishReason)
 		if !capture {
@@ -289,34 +295,12 @@ func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error)
 	return resp, nil
 }
 
-// rewriteRequest adds stream_options.include_usage=true to streaming requests
-// that do not say anything about it, so that the last chunk carries usage.
-func (c openaiCodec) rewriteRequest(body []byte, cfg *config) []byte {
-	if !cfg.streamUsage || !bytes.Contains(body, []byte(`"stream"`)) {
+// decodeOAResponse decodes a response or stream chunk, on the fast path when
+// possible.
+func decodeOAResponse(body []byte, r *oaResponse, what string) error {
+	if fastOAResponse(body, r) {
 		return nil
 	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(body, &obj) != nil || string(obj["stream"]) != "true" {
-		return nil
-	}
-	opts := map[string]json.RawMessage{}
-	if raw, ok := obj["stream_options"]; ok && string(raw) != "null" {
-		if json.Unmarshal(raw, &opts) != nil {
-			return nil
-		}
-		if _, ok := opts["include_usage"]; ok {
-			return nil // the caller decided
-		}
-	}
-	opts["include_usage"] = json.RawMessage("true")
-	enc, err := encodeJSON(opts)
-	if err != nil {
-		return nil
-	}
-	obj["stream_options"] = enc
-	out, err := encodeJSON(obj)
-	if err != nil {
-		return nil
-	}
-	return out
+	*r = oaResponse{}
+	return decode(body, r, what)
 }

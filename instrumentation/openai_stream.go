@@ -3,6 +3,7 @@ package instrumentation
 import (
 	"bytes"
 	"slices"
+	"strings"
 )
 
 // oaStream accumulates OpenAI Chat Completions / Completions chunks.
@@ -37,21 +38,23 @@ func (s *oaStream) event(_ string, data []byte) error {
 		s.finished = true
 		return nil
 	}
+	// The chunk's strings may be views of data, which the SSE parser reuses:
+	// whatever is kept is cloned.
 	var chunk oaResponse
-	if err := decode(data, &chunk, "stream chunk"); err != nil {
+	if err := decodeOAResponse(data, &chunk, "stream chunk"); err != nil {
 		return err
 	}
 	if s.resp.ID == "" {
-		s.resp.ID = chunk.ID
+		s.resp.ID = strings.Clone(chunk.ID)
 	}
-	if chunk.Model != "" {
-		s.resp.Model = chunk.Model
+	if chunk.Model != "" && chunk.Model != s.resp.Model {
+		s.resp.Model = strings.Clone(chunk.Model)
 	}
 	if chunk.Usage != nil {
 		s.resp.Usage = chunk.Usage.usage()
 	}
-	if chunk.Error != nil {
-		s.err = chunk.Error
+	if e := chunk.Error; e != nil {
+		s.err = &eventError{Type: strings.Clone(e.Type), Status: strings.Clone(e.Status), Message: strings.Clone(e.Message)}
 	}
 	for i := range chunk.Choices {
 		s.choice(&chunk.Choices[i])
@@ -66,8 +69,8 @@ func (s *oaStream) choice(ch *oaChoice) {
 		st.text.limit, st.reasoning.limit, st.refusal.limit = s.limit, s.limit, s.limit
 		s.choices[ch.Index] = st
 	}
-	if ch.FinishReason != "" {
-		st.finish = ch.FinishReason
+	if ch.FinishReason != "" && ch.FinishReason != st.finish {
+		st.finish = strings.Clone(ch.FinishReason)
 	}
 	if !s.capture {
 		return
@@ -92,11 +95,11 @@ func (s *oaStream) choice(ch *oaChoice) {
 			t = &oaStreamTool{args: textBuilder{limit: s.limit}}
 			st.tools[tc.Index] = t
 		}
-		if tc.ID != "" {
-			t.id = tc.ID
+		if tc.ID != "" && tc.ID != t.id {
+			t.id = strings.Clone(tc.ID)
 		}
-		if tc.Function.Name != "" {
-			t.name = tc.Function.Name
+		if tc.Function.Name != "" && tc.Function.Name != t.name {
+			t.name = strings.Clone(tc.Function.Name)
 		}
 		t.args.add(tc.Function.Arguments)
 	}

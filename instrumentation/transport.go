@@ -116,6 +116,9 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 		s = &captureSink{limit: cfg.maxParseBytes, in: in,
 			parse: func(b []byte) (*Response, error) { return ep.codec.parseResponse(b, capture) }}
 	}
+	if c, ok := s.(*captureSink); ok && resp.ContentLength > 0 {
+		c.buf = make([]byte, 0, min(resp.ContentLength, int64(c.limit)))
+	}
 	if resp.Body == nil || resp.Body == http.NoBody {
 		resp, err := s.finish(nil, false)
 		in.End(resp, err)
@@ -137,7 +140,11 @@ func readRequestBody(r *http.Request, limit int) (body []byte, replacement io.Re
 		return nil, nil, true
 	}
 	orig := r.Body
-	body, err := io.ReadAll(io.LimitReader(orig, int64(limit)+1))
+	size := 512
+	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
+		size = int(r.ContentLength) + 1 // +1: the read that sees EOF needs no growth
+	}
+	body, err := readAll(io.LimitReader(orig, int64(limit)+1), size)
 	if err == nil && len(body) <= limit {
 		orig.Close()
 		return body, nil, true
@@ -147,6 +154,24 @@ func readRequestBody(r *http.Request, limit int) (body []byte, replacement io.Re
 		rest = errReader{err}
 	}
 	return nil, readCloser{io.MultiReader(bytes.NewReader(body), rest), orig}, false
+}
+
+// readAll is io.ReadAll with an initial buffer capacity.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the next capacity
+		}
+	}
 }
 
 // setBody makes body the request body, replayable through GetBody.
