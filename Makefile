@@ -54,6 +54,11 @@ collector-check:
 bench: deps
 	./scripts/bench.sh
 
+## bench-collector: OTLP load through kaizen-collector and the contrib
+## ClickHouse exporter (ocb-built), both into one embedded ClickHouse.
+bench-collector: deps
+	./scripts/bench-collector.sh
+
 ## demo: collector + instrumented multi-agent workflow + kaizen analyze, all local.
 demo: deps
 	./scripts/demo.sh

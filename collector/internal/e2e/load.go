@@ -30,8 +30,9 @@ type Batches struct {
 // NewBatches returns a generator; seed keeps ids of several generators (or
 // several runs over the same store) apart.
 func NewBatches(seed uint32, contentBytes int) *Batches {
+	const sentence = "Summarise the customer's ticket and list next steps. "
 	msg, _ := json.Marshal([]map[string]any{{"role": "user", "parts": []map[string]string{
-		{"type": "text", "content": strings.Repeat("Summarise the customer's ticket and list next steps. ", contentBytes/54+1)[:contentBytes]},
+		{"type": "text", "content": strings.Repeat(sentence, contentBytes/len(sentence)+1)[:contentBytes]},
 	}}})
 	return &Batches{seed: seed, content: string(msg)}
 }
