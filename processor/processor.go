@@ -3,6 +3,7 @@ package kaizenprocessor
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -73,9 +74,13 @@ type batchStats struct {
 	needNames  bool
 	// spans counts the spans visited; calls are the inference spans, priced
 	// after the batch walk (wrappers are not priced).
-	spans int
-	calls []pendingCall
+	spans  int
+	calls  []pendingCall
+	pooled *[]pendingCall // st.calls's pool entry, nil until the first call
 }
+
+// callsPool recycles the batches' pendingCall slices.
+var callsPool = sync.Pool{New: func() any { return new([]pendingCall) }}
 
 func (p *kaizenProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	var st batchStats
@@ -110,6 +115,11 @@ func (p *kaizenProcessor) processTraces(ctx context.Context, td ptrace.Traces) (
 		}
 	}
 	p.record(ctx, &st)
+	if st.pooled != nil {
+		clear(st.calls) // drop the references to this batch's spans
+		*st.pooled = st.calls[:0]
+		callsPool.Put(st.pooled)
+	}
 	return td, nil
 }
 
@@ -143,6 +153,9 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 	if !isGenAISpan(attrs) {
 		return
 	}
+	// Room for the attributes written below (canonical names, fingerprints,
+	// price, policy), so the attribute slice grows once.
+	attrs.EnsureCapacity(attrs.Len() + expectedNewAttrs)
 	redactions := p.redactSpan(span, st)
 	c := call{spanName: span.Name()}
 	attrs.Range(func(k string, v pcommon.Value) bool {
@@ -165,6 +178,10 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 		writeFingerprints(attrs, &c)
 	}
 	if isInference(c.operation) && !c.notInference {
+		if st.pooled == nil {
+			st.pooled = callsPool.Get().(*[]pendingCall)
+			st.calls = (*st.pooled)[:0]
+		}
 		st.calls = append(st.calls, newPendingCall(st.spans, attrs, &c))
 	}
 	p.applyPolicy(attrs, span.Events())
@@ -203,6 +220,10 @@ func (p *kaizenProcessor) redactSpan(span ptrace.Span, st *batchStats) int {
 	}
 	return n
 }
+
+// expectedNewAttrs is about how many attributes processSpan adds to a
+// semconv inference span.
+const expectedNewAttrs = 14
 
 // maxNesting bounds recursion into nested map/slice attribute values.
 const maxNesting = 16
