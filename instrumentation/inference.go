@@ -74,9 +74,11 @@ func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (conte
 		trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(requestAttrs(req, namesFrom(ctx))...))
 	in := &Inference{rec: r, ctx: ctx, span: span, req: req, start: time.Now(), redact: red}
-	if r.cfg.captureContent && span.IsRecording() {
-		in.setParts(semconv.GenAISystemInstructionsKey, req.SystemInstructions)
-		in.setMessages(semconv.GenAIInputMessagesKey, req.InputMessages)
+	if r.cfg.captureContent && span.IsRecording() && (len(req.SystemInstructions) > 0 || len(req.InputMessages) > 0) {
+		attrs := make([]attribute.KeyValue, 0, 2)
+		attrs = in.appendParts(attrs, semconv.GenAISystemInstructionsKey, req.SystemInstructions)
+		attrs = in.appendMessages(attrs, semconv.GenAIInputMessagesKey, req.InputMessages)
+		span.SetAttributes(attrs...) // one call: the SDK grows its slice per call
 	}
 	return ctx, in
 }
@@ -90,10 +92,13 @@ func (in *Inference) Span() trace.Span { return in.span }
 func (in *Inference) End(resp *Response, err error) {
 	span := in.span
 	errType := ""
+	// Every attribute goes in one SetAttributes call: the SDK grows its
+	// slice per call.
+	var attrs []attribute.KeyValue
 	if resp != nil && span.IsRecording() {
-		span.SetAttributes(responseAttrs(resp)...)
+		attrs = appendResponseAttrs(make([]attribute.KeyValue, 0, 16), resp)
 		if in.rec.cfg.captureContent {
-			in.setMessages(semconv.GenAIOutputMessagesKey, resp.OutputMessages)
+			attrs = in.appendMessages(attrs, semconv.GenAIOutputMessagesKey, resp.OutputMessages)
 		}
 	}
 	if resp != nil && resp.Usage == nil && err == nil {
@@ -101,14 +106,17 @@ func (in *Inference) End(resp *Response, err error) {
 	}
 	if err != nil {
 		errType = errorType(err)
-		span.SetAttributes(semconv.ErrorTypeKey.String(errType))
+		attrs = append(attrs, semconv.ErrorTypeKey.String(errType))
 		span.SetStatus(codes.Error, in.redact.apply(err.Error()))
 	}
 	if len(in.captured) > 0 {
-		span.SetAttributes(ContentTruncatedKey.StringSlice(in.captured))
+		attrs = append(attrs, ContentTruncatedKey.StringSlice(in.captured))
 	}
 	if len(in.problems) > 0 {
-		span.SetAttributes(CaptureErrorKey.StringSlice(in.problems))
+		attrs = append(attrs, CaptureErrorKey.StringSlice(in.problems))
+	}
+	if len(attrs) > 0 {
+		span.SetAttributes(attrs...)
 	}
 	end := time.Now()
 	span.End(trace.WithTimestamp(end))
@@ -120,35 +128,35 @@ func (in *Inference) problem(msg string) {
 	in.problems = append(in.problems, in.redact.apply(msg))
 }
 
-func (in *Inference) setParts(key attribute.Key, parts []Part) {
+func (in *Inference) appendParts(attrs []attribute.KeyValue, key attribute.Key, parts []Part) []attribute.KeyValue {
 	if len(parts) == 0 {
-		return
+		return attrs
 	}
 	s, cut, err := encodeParts(parts, in.rec.cfg.maxContentBytes)
-	in.setContent(key, s, cut, err)
+	return in.appendContent(attrs, key, s, cut, err)
 }
 
-func (in *Inference) setMessages(key attribute.Key, msgs []Message) {
+func (in *Inference) appendMessages(attrs []attribute.KeyValue, key attribute.Key, msgs []Message) []attribute.KeyValue {
 	if len(msgs) == 0 {
-		return
+		return attrs
 	}
 	s, cut, err := encodeMessages(msgs, in.rec.cfg.maxContentBytes)
-	in.setContent(key, s, cut, err)
+	return in.appendContent(attrs, key, s, cut, err)
 }
 
-func (in *Inference) setContent(key attribute.Key, s string, cut bool, err error) {
+func (in *Inference) appendContent(attrs []attribute.KeyValue, key attribute.Key, s string, cut bool, err error) []attribute.KeyValue {
 	if err != nil {
 		in.problem("encode " + string(key) + ": " + err.Error())
-		return
+		return attrs
 	}
 	if cut {
 		in.captured = append(in.captured, string(key))
 	}
-	in.span.SetAttributes(key.String(in.redact.apply(s)))
+	return append(attrs, key.String(in.redact.apply(s)))
 }
 
 func requestAttrs(req *Request, n names) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 16)
+	attrs := make([]attribute.KeyValue, 0, 20)
 	attrs = append(attrs,
 		semconv.GenAIOperationNameKey.String(req.Operation),
 		semconv.GenAIProviderNameKey.String(req.Provider))
@@ -177,11 +185,10 @@ func requestAttrs(req *Request, n names) []attribute.KeyValue {
 	if len(req.EncodingFormats) > 0 {
 		attrs = append(attrs, semconv.GenAIRequestEncodingFormats(req.EncodingFormats...))
 	}
-	return append(attrs, n.attrs()...)
+	return n.appendAttrs(attrs)
 }
 
-func responseAttrs(resp *Response) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 10)
+func appendResponseAttrs(attrs []attribute.KeyValue, resp *Response) []attribute.KeyValue {
 	if resp.ID != "" {
 		attrs = append(attrs, semconv.GenAIResponseID(resp.ID))
 	}

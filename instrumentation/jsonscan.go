@@ -27,6 +27,32 @@ type jdec struct {
 	pos   int
 	depth int
 	fail  bool
+	// scratch, when set, provides reusable memory for the decoded values,
+	// which are then valid only until the next decode with the same scratch.
+	scratch *decodeScratch
+}
+
+// decodeScratch is the reusable memory of a stream's chunk decoding.
+type decodeScratch struct {
+	choices []oaChoice
+	msgs    []oaMessage
+	used    int // msgs handed out by the current decode
+}
+
+// newMessage returns a zeroed message, from the scratch when there is one.
+func (d *jdec) newMessage() *oaMessage {
+	sc := d.scratch
+	if sc == nil {
+		return new(oaMessage)
+	}
+	if sc.used == len(sc.msgs) {
+		sc.msgs = append(sc.msgs, oaMessage{})
+		sc.msgs = sc.msgs[:cap(sc.msgs)]
+	}
+	m := &sc.msgs[sc.used]
+	sc.used++
+	*m = oaMessage{}
+	return m
 }
 
 // maxFastDepth bounds nesting; deeper documents go to encoding/json.
@@ -221,6 +247,28 @@ var strSafe = func() (t [256]bool) {
 	return t
 }()
 
+// safeRun returns the index of the first byte at or after i in s that is
+// not strSafe, eight bytes at a time while it can.
+func safeRun[S []byte | string](s S, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := x ^ (ones * '"')
+		bs := x ^ (ones * '\\')
+		below := (x - ones*0x20) &^ x // a byte below 0x20
+		quote := (q - ones) &^ q      // a quote
+		bslash := (bs - ones) &^ bs   // a backslash
+		if (below|quote|bslash|x)&highs != 0 { // x: a non-ASCII byte
+			break
+		}
+	}
+	for i < len(s) && strSafe[s[i]] {
+		i++
+	}
+	return i
+}
+
 // stringBytes reads a string and returns its raw contents (between the
 // quotes) and whether they need unescaping or UTF-8 coercion.
 func (d *jdec) stringBytes() (s []byte, special bool) {
@@ -232,9 +280,7 @@ func (d *jdec) stringBytes() (s []byte, special bool) {
 	start, data := d.pos, d.data
 	i := d.pos
 	for {
-		for i < len(data) && strSafe[data[i]] {
-			i++
-		}
+		i = safeRun(data, i)
 		if i >= len(data) {
 			d.fail = true
 			return nil, false

@@ -58,7 +58,7 @@ func FuzzFastDecode(f *testing.F) {
 		}
 		var fast, slow oaResponse
 		errJSON := json.Unmarshal(data, &slow)
-		if fastOAResponse(data, &fast) {
+		if fastOAResponse(data, &fast, nil) {
 			if errJSON != nil {
 				t.Fatalf("response accepted by the fast path, rejected by encoding/json: %v", errJSON)
 			}
@@ -79,7 +79,7 @@ func FuzzFastDecode(f *testing.F) {
 func TestFastDecodeAccepts(t *testing.T) {
 	for _, name := range []string{"openai_chat.json", "openai_chat_tools.json"} {
 		var r oaResponse
-		if !fastOAResponse(readFixture(t, name), &r) {
+		if !fastOAResponse(readFixture(t, name), &r, nil) {
 			t.Errorf("%s: fast path refused", name)
 		}
 	}
@@ -88,7 +88,7 @@ func TestFastDecodeAccepts(t *testing.T) {
 		p := &sseParser{limit: 1 << 20, emit: func(_ string, data []byte) {
 			if !bytes.Equal(data, doneMarker) {
 				var r oaResponse
-				if !fastOAResponse(data, &r) {
+				if !fastOAResponse(data, &r, nil) {
 					t.Errorf("%s: fast path refused %s", name, data)
 				}
 				n++
@@ -153,4 +153,25 @@ func FuzzRewriteRequest(f *testing.F) {
 			t.Fatalf("%s:\ngot       %s\nreference %s", body, got, want)
 		}
 	})
+}
+
+// TestSafeRun checks the word-at-a-time scan against the byte table at every
+// position of words holding each byte value.
+func TestSafeRun(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			b := bytes.Repeat([]byte{'a'}, 20)
+			b[pos] = byte(c)
+			want := 0
+			for want < len(b) && strSafe[b[want]] {
+				want++
+			}
+			if got := safeRun(b, 0); got != want {
+				t.Fatalf("byte %#x at %d: got %d want %d", c, pos, got, want)
+			}
+			if got := safeRun(string(b), 0); got != want {
+				t.Fatalf("string: byte %#x at %d: got %d want %d", c, pos, got, want)
+			}
+		}
+	}
 }

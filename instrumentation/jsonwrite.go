@@ -21,9 +21,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		for i < len(s) && strSafe[s[i]] {
-			i++
-		}
+		i = safeRun(s, i)
 		if i >= len(s) {
 			break
 		}

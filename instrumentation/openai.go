@@ -271,7 +271,7 @@ func stringOrList(raw json.RawMessage) []string {
 
 func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
 	var r oaResponse
-	if err := decodeOAResponse(body, &r, "response"); err != nil {
+	if err := decodeOAResponse(body, &r, nil, "response"); err != nil {
 		return nil, err
 	}
 	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
@@ -297,8 +297,8 @@ func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error)
 
 // decodeOAResponse decodes a response or stream chunk, on the fast path when
 // possible.
-func decodeOAResponse(body []byte, r *oaResponse, what string) error {
-	if fastOAResponse(body, r) {
+func decodeOAResponse(body []byte, r *oaResponse, scratch *decodeScratch, what string) error {
+	if fastOAResponse(body, r, scratch) {
 		return nil
 	}
 	*r = oaResponse{}

@@ -184,8 +184,11 @@ func (d *jdec) oaFunction(f *oaFunction) {
 
 // fastOAResponse decodes an OpenAI chat or completions response, or one
 // stream chunk, into r.
-func fastOAResponse(body []byte, r *oaResponse) bool {
-	d := jdec{data: body}
+func fastOAResponse(body []byte, r *oaResponse, scratch *decodeScratch) bool {
+	d := jdec{data: body, scratch: scratch}
+	if scratch != nil {
+		scratch.used = 0
+	}
 	d.object(func(key []byte) {
 		switch string(key) {
 		case "id":
@@ -200,7 +203,11 @@ func fastOAResponse(body []byte, r *oaResponse) bool {
 			var choices []oaChoice
 			if d.array(func() {
 				if choices == nil {
-					choices = make([]oaChoice, 0, 1)
+					if d.scratch != nil {
+						choices = d.scratch.choices[:0]
+					} else {
+						choices = make([]oaChoice, 0, 1)
+					}
 				}
 				choices = append(choices, oaChoice{})
 				d.oaChoice(&choices[len(choices)-1])
@@ -208,6 +215,9 @@ func fastOAResponse(body []byte, r *oaResponse) bool {
 				choices = []oaChoice{}
 			}
 			r.Choices = choices
+			if d.scratch != nil && cap(choices) > cap(d.scratch.choices) {
+				d.scratch.choices = choices
+			}
 		case "usage":
 			if d.null() {
 				r.Usage = nil
@@ -258,7 +268,7 @@ func (d *jdec) oaMessagePtr(dst **oaMessage) {
 		return
 	}
 	if *dst == nil {
-		*dst = new(oaMessage)
+		*dst = d.newMessage()
 	}
 	d.oaMessage(*dst)
 }

@@ -14,6 +14,8 @@ type oaStream struct {
 	resp     Response
 	choices  map[int]*oaStreamChoice
 	err      error
+	chunk    oaResponse // the chunk being handled
+	scratch  decodeScratch
 }
 
 type oaStreamChoice struct {
@@ -40,8 +42,9 @@ func (s *oaStream) event(_ string, data []byte) error {
 	}
 	// The chunk's strings may be views of data, which the SSE parser reuses:
 	// whatever is kept is cloned.
-	var chunk oaResponse
-	if err := decodeOAResponse(data, &chunk, "stream chunk"); err != nil {
+	s.chunk = oaResponse{}
+	chunk := &s.chunk
+	if err := decodeOAResponse(data, chunk, &s.scratch, "stream chunk"); err != nil {
 		return err
 	}
 	if s.resp.ID == "" {
@@ -82,7 +85,9 @@ func (s *oaStream) choice(ch *oaChoice) {
 	if d == nil {
 		return
 	}
-	if len(d.Content) > 0 {
+	if text, ok := d.Content.text(); ok {
+		st.text.add(text)
+	} else if len(d.Content) > 0 {
 		for _, p := range oaContent(d.Content) {
 			st.text.add(p.Content)
 		}

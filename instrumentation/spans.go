@@ -29,9 +29,9 @@ func WorkflowName(ctx context.Context) string { return namesFrom(ctx).workflow }
 // "".
 func AgentName(ctx context.Context) string { return namesFrom(ctx).agent }
 
-// attrs returns gen_ai.workflow.name and gen_ai.agent.name for the names set.
-func (n names) attrs() []attribute.KeyValue {
-	out := make([]attribute.KeyValue, 0, 2)
+// appendAttrs appends gen_ai.workflow.name and gen_ai.agent.name for the
+// names set.
+func (n names) appendAttrs(out []attribute.KeyValue) []attribute.KeyValue {
 	if n.workflow != "" {
 		out = append(out, semconv.GenAIWorkflowName(n.workflow))
 	}
@@ -70,7 +70,7 @@ func StartTool(ctx context.Context, name string, opts ...Option) (context.Contex
 }
 
 func startNamed(ctx context.Context, n names, op attribute.KeyValue, name string, extra []attribute.KeyValue, opts []Option) (context.Context, trace.Span) {
-	attrs := append([]attribute.KeyValue{op}, n.attrs()...)
+	attrs := n.appendAttrs([]attribute.KeyValue{op})
 	attrs = append(attrs, extra...)
 	ctx = context.WithValue(ctx, namesKey{}, n)
 	return newConfig(opts).tracer().Start(ctx, op.Value.AsString()+" "+name,

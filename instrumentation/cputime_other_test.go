@@ -1,0 +1,8 @@
+//go:build !unix
+
+package instrumentation_test
+
+import "time"
+
+// cpuTime is not measured on this platform; cpu-ns/op reads 0.
+func cpuTime() time.Duration { return 0 }
