@@ -21,18 +21,12 @@ import (
 // limit decompressed bytes: more is a LIMIT_EXCEEDED exception, so a huge or
 // hostile body (a compression bomb) never exhausts memory.
 func readBody(r *http.Request, nativeCompressed bool, limit int64) ([]byte, error) {
-	var body io.Reader = r.Body
-	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
-	if enc != "" && enc != "identity" {
-		dec, closeFn, err := decoder(enc, body)
-		if err != nil {
-			return nil, err
-		}
-		defer closeFn()
-		body = dec
+	body, enc, done, err := contentDecoder(r)
+	if err != nil {
+		return nil, err
 	}
+	defer done()
 	var data []byte
-	var err error
 	if nativeCompressed {
 		var over bool
 		data, over, err = readNativeBlocks(body, nil, limit)
@@ -43,15 +37,34 @@ func readBody(r *http.Request, nativeCompressed bool, limit int64) ([]byte, erro
 		data, err = io.ReadAll(io.LimitReader(body, limit+1))
 	}
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNativeBlock) || isDecodeError(err) || enc != "" || nativeCompressed {
-			return nil, newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress the request body (Content-Encoding %q, decompress=%t): %v", enc, nativeCompressed, err)
-		}
-		return nil, newException(codeUnknownException, http.StatusBadRequest, "read request body: %v", err)
+		return nil, bodyError(err, enc, nativeCompressed)
 	}
 	if int64(len(data)) > limit {
 		return nil, errBodyTooLarge(limit)
 	}
 	return data, nil
+}
+
+// contentDecoder returns the request body with its Content-Encoding
+// undone, the encoding, and a function releasing the decoder.
+func contentDecoder(r *http.Request) (io.Reader, string, func(), error) {
+	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	if enc == "" || enc == "identity" {
+		return r.Body, enc, func() {}, nil
+	}
+	dec, closeFn, err := decoder(enc, r.Body)
+	if err != nil {
+		return nil, enc, nil, err
+	}
+	return dec, enc, closeFn, nil
+}
+
+// bodyError is the exception for a body that could not be read or decoded.
+func bodyError(err error, enc string, nativeCompressed bool) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNativeBlock) || isDecodeError(err) || (enc != "" && enc != "identity") || nativeCompressed {
+		return newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress the request body (Content-Encoding %q, decompress=%t): %v", enc, nativeCompressed, err)
+	}
+	return newException(codeUnknownException, http.StatusBadRequest, "read request body: %v", err)
 }
 
 // errBodyTooLarge is the LIMIT_EXCEEDED exception for a body over limit.

@@ -129,32 +129,15 @@ func (h *handler) execute(r *http.Request) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	var body []byte
-	if r.Method == http.MethodPost {
-		if body, err = readBody(r, req.decompress, h.cfg.MaxRequestBytes); err != nil {
-			return nil, err
-		}
-	}
-	sql := joinQuery(req.query, body)
-	st, err := analyze(sql)
-	if err != nil {
-		return nil, newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
-	}
-	switch {
-	case st.kind == kindSession:
-		return nil, newException(codeNotImplemented, http.StatusBadRequest,
-			"%s is not supported: the embedded engine has one session shared by every client; pass settings as URL parameters (?max_threads=4) or a SETTINGS clause, and the database as ?database=<name>", st.keyword)
-	case !st.readOnly && r.Method != http.MethodPost:
-		return nil, newException(codeReadonly, http.StatusBadRequest,
-			"Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries")
-	}
 	prefix := "USE " + quoteIdent(req.database) + ";\n"
+	var st statement
 	var res *chdb.Result
-	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
-		res, err = runStaged(r.Context(), h.conn, sql[:st.dataAt], st, req.settings, sql[st.dataAt:], prefix)
+	if ist, ok := dataOnlyInsert(req.query); ok && r.Method == http.MethodPost {
+		// The body is all data: stream it to the staging file.
+		st = ist
+		res, err = h.insertBody(r, req, ist, prefix)
 	} else {
-		full := append([]byte(prefix), withSettings(sql, st, req.settings)...)
-		res, err = h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
+		st, res, err = h.runQuery(r, req, prefix)
 	}
 	if err != nil {
 		return nil, err
@@ -176,6 +159,39 @@ func (h *handler) execute(r *http.Request) (*output, error) {
 		out.summary.ResultRows, out.summary.ResultBytes = countRows(out.format, out.data), uint64(len(out.data))
 	}
 	return out, nil
+}
+
+// runQuery reads the whole body, joins it to the query parameter, checks
+// the statement and runs it (staging inline INSERT data).
+func (h *handler) runQuery(r *http.Request, req *request, prefix string) (statement, *chdb.Result, error) {
+	var body []byte
+	var err error
+	if r.Method == http.MethodPost {
+		if body, err = readBody(r, req.decompress, h.cfg.MaxRequestBytes); err != nil {
+			return statement{}, nil, err
+		}
+	}
+	sql := joinQuery(req.query, body)
+	st, err := analyze(sql)
+	if err != nil {
+		return st, nil, newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
+	}
+	switch {
+	case st.kind == kindSession:
+		return st, nil, newException(codeNotImplemented, http.StatusBadRequest,
+			"%s is not supported: the embedded engine has one session shared by every client; pass settings as URL parameters (?max_threads=4) or a SETTINGS clause, and the database as ?database=<name>", st.keyword)
+	case !st.readOnly && r.Method != http.MethodPost:
+		return st, nil, newException(codeReadonly, http.StatusBadRequest,
+			"Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries")
+	}
+	var res *chdb.Result
+	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
+		res, err = runStaged(r.Context(), h.conn, sql[:st.dataAt], st, req.settings, sql[st.dataAt:], prefix)
+	} else {
+		full := append([]byte(prefix), withSettings(sql, st, req.settings)...)
+		res, err = h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
+	}
+	return st, res, err
 }
 
 // joinQuery concatenates the query parameter and the body, newline

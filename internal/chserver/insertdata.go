@@ -31,6 +31,11 @@ func runStaged(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, s
 		return nil, err
 	}
 	defer release()
+	return runStagedFile(ctx, conn, sql, st, settings, path, prefix)
+}
+
+// runStagedFile runs the INSERT rewritten to read data staged at path.
+func runStagedFile(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, path, prefix string) (*chdb.Result, error) {
 	q := append([]byte(prefix), insertFromFile(sql, st, settings, path)...)
 	return conn.Query(ctx, q, "")
 }
