@@ -29,13 +29,35 @@ func (it *kvIterator) Value() any { return it.m[it.i+1] }
 
 // attrs converts attributes the way the contrib ClickHouse exporter does
 // (every value as pcommon.Value.AsString), sanitized.
-func (s *sanitizer) attrs(m pcommon.Map) kvMap {
+func (s *sanitizer) attrs(m pcommon.Map) kvMap { return s.attrsReplacing(m, nil) }
+
+// attrsReplacing is attrs with the values of the keys in replace taken
+// from replace instead.
+func (s *sanitizer) attrsReplacing(m pcommon.Map, replace map[string]string) kvMap {
 	if m.Len() == 0 {
 		return kvMap{}
 	}
 	out := make(kvMap, 0, 2*m.Len())
 	for k, v := range m.All() {
+		if r, ok := replace[k]; ok {
+			out = append(out, k, r)
+			continue
+		}
 		out = append(out, s.str(k), s.str(v.AsString()))
 	}
 	return out
+}
+
+// ContentReferencePrefix starts the value that replaces a GenAI content
+// attribute in otel_traces.SpanAttributes with traces_content: reference;
+// the llm_calls column follows, e.g. "[kaizen: in llm_calls.InputMessages]".
+// Join on TraceId and SpanId to read the content.
+const ContentReferencePrefix = "[kaizen: in llm_calls."
+
+// contentReferences maps the GenAI content attributes to the markers that
+// replace them, naming the llm_calls column that holds the content.
+var contentReferences = map[string]string{
+	attrSystemInstructions: ContentReferencePrefix + "SystemInstructions]",
+	attrInputMessages:      ContentReferencePrefix + "InputMessages]",
+	attrOutputMessages:     ContentReferencePrefix + "OutputMessages]",
 }

@@ -21,7 +21,9 @@ type rows struct {
 // buildRows converts a batch. It never fails: spans that cannot be stored
 // (no trace or span id) are listed in rejected, bad values are repaired and
 // counted, so one bad span never holds back the rest of its batch.
-func buildRows(td ptrace.Traces, maxValueBytes int) *rows {
+// With referenceContent, the content attributes of inference spans are
+// stored in otel_traces as markers (see Config.TracesContent).
+func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows {
 	s := newSanitizer(maxValueBytes)
 	out := &rows{}
 	lin := &lineage{td: td}
@@ -38,8 +40,9 @@ func buildRows(td ptrace.Traces, maxValueBytes int) *rows {
 					})
 					continue
 				}
-				out.traces.add(s, &sc, span)
-				if isInference(span.Attributes()) {
+				inference := isInference(span.Attributes())
+				out.traces.add(s, &sc, span, referenceContent && inference)
+				if inference {
 					out.calls.add(s, &sc, lin, span)
 				}
 			}

@@ -61,7 +61,21 @@ type Config struct {
 	// MaxValueBytes truncates longer attribute values and content (with a
 	// marker saying how much was cut); 0 means DefaultMaxValueBytes.
 	MaxValueBytes int `mapstructure:"max_value_bytes"`
+	// TracesContent says how otel_traces stores the GenAI content attributes
+	// (gen_ai.system_instructions, gen_ai.input.messages,
+	// gen_ai.output.messages) of spans that are also written to llm_calls:
+	// "full" (the default) stores them in SpanAttributes as well, as the
+	// contrib exporter would; "reference" stores a marker naming the
+	// llm_calls column instead, so the content is stored (and compressed)
+	// once. Other spans always keep their attributes.
+	TracesContent string `mapstructure:"traces_content"`
 }
+
+// traces_content values.
+const (
+	TracesContentFull      = "full"
+	TracesContentReference = "reference"
+)
 
 // DefaultMaxValueBytes is the default limit on one stored string value.
 const DefaultMaxValueBytes = 1 << 20
@@ -88,6 +102,12 @@ func (c *Config) Validate() error {
 	}
 	if c.TTL < 0 {
 		errs = append(errs, fmt.Errorf("ttl %s: must not be negative (0 keeps data forever)", c.TTL))
+	}
+	switch c.TracesContent {
+	case "", TracesContentFull, TracesContentReference:
+	default:
+		errs = append(errs, fmt.Errorf("traces_content %q: want %q (store GenAI content in otel_traces too) or %q (store it once, in llm_calls)",
+			c.TracesContent, TracesContentFull, TracesContentReference))
 	}
 	if c.MaxValueBytes < 0 {
 		errs = append(errs, fmt.Errorf("max_value_bytes %d: must not be negative", c.MaxValueBytes))

@@ -73,7 +73,7 @@ func TestLoadConfig(t *testing.T) {
 	if full.Username != "kaizen" || string(full.Password) != "s3cret" || full.database() != "kaizen_prod" ||
 		full.Compression != "zstd" || full.TTL != 720*time.Hour || full.ClusterName != "kaizen_cluster" ||
 		full.TableEngine != "ReplicatedMergeTree" || full.CreateSchema || !full.AsyncInsert ||
-		full.MaxValueBytes != 65536 || full.TimeoutConfig.Timeout != 20*time.Second ||
+		full.MaxValueBytes != 65536 || full.TracesContent != TracesContentReference || full.TimeoutConfig.Timeout != 20*time.Second ||
 		full.BackOffConfig.MaxElapsedTime != 0 || full.BackOffConfig.InitialInterval != time.Second {
 		t.Errorf("full: %+v", full)
 	}
@@ -107,6 +107,7 @@ func TestInvalidConfigs(t *testing.T) {
 		{"gzip_over_native", `compression "gzip": want one of none, lz4, zstd for tcp endpoints`},
 		{"unknown_engine", `engine "Log": must be one of MergeTree, ReplicatedMergeTree, SharedMergeTree`},
 		{"bad_database", `database "kaizen; DROP"`},
+		{"bad_traces_content", `traces_content "none": want "full"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

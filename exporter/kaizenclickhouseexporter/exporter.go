@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -126,17 +127,25 @@ func (e *chExporter) shutdown(context.Context) error {
 // when a push is retried after a partial or unacknowledged success,
 // ClickHouse drops the repeat instead of storing rows twice.
 func (e *chExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	r := buildRows(td, e.cfg.maxValueBytes())
+	r := buildRows(td, e.cfg.maxValueBytes(), e.cfg.TracesContent == TracesContentReference)
 	e.tel.recordBuild(ctx, r)
 	e.logBuild(r)
-	var errs []error
-	if r.traces.len() > 0 {
-		errs = append(errs, e.write(ctx, e.traces, r.traces.columns(), r.traces.len(), r.traces.ids.token(schema.TableTraces)))
-	}
+	// The two inserts go out concurrently: the server (and the embedded
+	// engine) runs them in parallel, so a push costs the slower insert, not
+	// the sum. Each is independent and idempotent (its own token).
+	var callsErr error
+	var wg sync.WaitGroup
 	if r.calls.len() > 0 {
-		errs = append(errs, e.write(ctx, e.calls, r.calls.columns(), r.calls.len(), r.calls.ids.token(schema.TableLLMCalls)))
+		wg.Go(func() {
+			callsErr = e.write(ctx, e.calls, r.calls.columns(), r.calls.len(), r.calls.ids.token(schema.TableLLMCalls))
+		})
 	}
-	return errors.Join(errs...)
+	var tracesErr error
+	if r.traces.len() > 0 {
+		tracesErr = e.write(ctx, e.traces, r.traces.columns(), r.traces.len(), r.traces.ids.token(schema.TableTraces))
+	}
+	wg.Wait()
+	return errors.Join(tracesErr, callsErr)
 }
 
 func (e *chExporter) write(ctx context.Context, w *tableWriter, cols []any, n int, token string) error {

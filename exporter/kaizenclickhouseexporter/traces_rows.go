@@ -91,8 +91,9 @@ type spanContext struct {
 	scopeVersion  string
 }
 
-// add appends one span, already checked to have valid ids.
-func (r *traceRows) add(s *sanitizer, sc *spanContext, span ptrace.Span) {
+// add appends one span, already checked to have valid ids. With
+// referenceContent its GenAI content attributes are stored as markers.
+func (r *traceRows) add(s *sanitizer, sc *spanContext, span ptrace.Span, referenceContent bool) {
 	r.ids.add(span.TraceID(), span.SpanID())
 	r.timestamp = append(r.timestamp, span.StartTimestamp().AsTime())
 	r.traceID = append(r.traceID, span.TraceID().String())
@@ -105,7 +106,11 @@ func (r *traceRows) add(s *sanitizer, sc *spanContext, span ptrace.Span) {
 	r.resourceAttrs = append(r.resourceAttrs, sc.resourceAttrs)
 	r.scopeName = append(r.scopeName, sc.scopeName)
 	r.scopeVersion = append(r.scopeVersion, sc.scopeVersion)
-	r.spanAttrs = append(r.spanAttrs, s.attrs(span.Attributes()))
+	var replace map[string]string
+	if referenceContent {
+		replace = contentReferences
+	}
+	r.spanAttrs = append(r.spanAttrs, s.attrsReplacing(span.Attributes(), replace))
 	r.duration = append(r.duration, durationNanos(span))
 	r.statusCode = append(r.statusCode, s.statusCode(span.Status().Code()))
 	r.statusMessage = append(r.statusMessage, s.str(span.Status().Message()))
