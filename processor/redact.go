@@ -98,14 +98,17 @@ func (r *redactor) redact(s string, presets bool, count func(rule string)) strin
 
 // replaceMatches replaces the matches, earliest first. Overlapping matches
 // (of different rules) are merged and replaced once, labeled with the rule
-// of the earliest (on the same start, the longest): every byte any rule
-// matched is removed.
+// of the earliest (on the same start, the longest, then the first rule
+// name): every byte any rule matched is removed.
 func replaceMatches(s string, ms []match, count func(string)) string {
 	slices.SortFunc(ms, func(a, b match) int {
 		if a.start != b.start {
 			return cmp.Compare(a.start, b.start)
 		}
-		return cmp.Compare(b.end, a.end)
+		if a.end != b.end {
+			return cmp.Compare(b.end, a.end)
+		}
+		return cmp.Compare(a.rule, b.rule)
 	})
 	var b strings.Builder
 	b.Grow(len(s))

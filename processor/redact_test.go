@@ -107,6 +107,10 @@ func TestRedactor(t *testing.T) {
 		"employee EMP-123456":                                                     "employee [REDACTED:emp]",
 		"dates 2024-05-01, ip 192.168.100.200, n 1234567890, max_tokens: 4096":    "dates 2024-05-01, ip 192.168.100.200, n 1234567890, max_tokens: 4096",
 		"not a mail: a@b, @home, x@y.z":                                           "not a mail: a@b, @home, x@y.z",
+		// Overlapping matches of two rules are merged: nothing either matched survives.
+		"auth:a.b@c.de@@AKIAABCDEFGHIJKLMNOP":         "auth:[REDACTED:api_key]",
+		"token=jane@example.org,ops@example.com next": "token=[REDACTED:api_key],[REDACTED:email] next",
+		"short 12 34 56 78 9":                         "short 12 34 56 78 9",
 	}
 	for in, want := range tests {
 		n := 0
@@ -117,5 +121,25 @@ func TestRedactor(t *testing.T) {
 		if (got != in) != (n > 0) {
 			t.Errorf("redact(%q): count %d", in, n)
 		}
+	}
+}
+
+// TestRedactEnumKeys checks that identifier attributes skip the presets but
+// not custom rules, and content attributes are always scanned.
+func TestRedactEnumKeys(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Content.Redaction.Custom = []CustomRule{{Name: "org", Pattern: `acme-[a-z]+`}}
+	td := ptrace.NewTraces()
+	a := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty().Attributes()
+	a.PutStr("gen_ai.operation.name", "chat")
+	a.PutStr("gen_ai.request.model", "ft:gpt-4o:acme-labs:x@y.co")
+	a.PutStr("gen_ai.input.messages", `[{"role":"user","content":"mail ops@example.com"}]`)
+	out := runProcessor(t, cfg, td)
+	got := out.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+	if v, _ := got.Get("gen_ai.request.model"); v.Str() != "ft:gpt-4o:[REDACTED:org]:x@y.co" {
+		t.Errorf("model = %q: custom rules must run, presets skipped", v.Str())
+	}
+	if v, _ := got.Get("gen_ai.input.messages"); strings.Contains(v.Str(), "ops@example.com") {
+		t.Errorf("content not redacted: %q", v.Str())
 	}
 }
