@@ -70,17 +70,14 @@ func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (conte
 	if req.Model != "" {
 		name += " " + req.Model
 	}
+	now := time.Now()
 	ctx, span := r.tracer.Start(ctx, name,
 		trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithTimestamp(now),
 		trace.WithAttributes(requestAttrs(req, namesFrom(ctx))...))
-	in := &Inference{rec: r, ctx: ctx, span: span, req: req, start: time.Now(), redact: red}
-	if r.cfg.captureContent && span.IsRecording() && (len(req.SystemInstructions) > 0 || len(req.InputMessages) > 0) {
-		attrs := make([]attribute.KeyValue, 0, 2)
-		attrs = in.appendParts(attrs, semconv.GenAISystemInstructionsKey, req.SystemInstructions)
-		attrs = in.appendMessages(attrs, semconv.GenAIInputMessagesKey, req.InputMessages)
-		span.SetAttributes(attrs...) // one call: the SDK grows its slice per call
-	}
-	return ctx, in
+	// The prompt is encoded when the call ends, with the other attributes
+	// set then (see End).
+	return ctx, &Inference{rec: r, ctx: ctx, span: span, req: req, start: now, redact: red}
 }
 
 // Span returns the span of the call.
@@ -95,10 +92,17 @@ func (in *Inference) End(resp *Response, err error) {
 	// Every attribute goes in one SetAttributes call: the SDK grows its
 	// slice per call.
 	var attrs []attribute.KeyValue
-	if resp != nil && span.IsRecording() {
-		attrs = appendResponseAttrs(make([]attribute.KeyValue, 0, 16), resp)
+	if span.IsRecording() {
+		attrs = make([]attribute.KeyValue, 0, 16)
 		if in.rec.cfg.captureContent {
-			attrs = in.appendMessages(attrs, semconv.GenAIOutputMessagesKey, resp.OutputMessages)
+			attrs = in.appendParts(attrs, semconv.GenAISystemInstructionsKey, in.req.SystemInstructions)
+			attrs = in.appendMessages(attrs, semconv.GenAIInputMessagesKey, in.req.InputMessages)
+		}
+		if resp != nil {
+			attrs = appendResponseAttrs(attrs, resp)
+			if in.rec.cfg.captureContent {
+				attrs = in.appendMessages(attrs, semconv.GenAIOutputMessagesKey, resp.OutputMessages)
+			}
 		}
 	}
 	if resp != nil && resp.Usage == nil && err == nil {

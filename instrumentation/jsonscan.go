@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode"
@@ -249,11 +250,10 @@ var strSafe = func() (t [256]bool) {
 
 // safeRun returns the index of the first byte at or after i in s that is
 // not strSafe, eight bytes at a time while it can.
-func safeRun[S []byte | string](s S, i int) int {
+func safeRun(s []byte, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := binary.LittleEndian.Uint64(s[i:])
 		q := x ^ (ones * '"')
 		bs := x ^ (ones * '\\')
 		below := (x - ones*0x20) &^ x // a byte below 0x20
@@ -268,6 +268,10 @@ func safeRun[S []byte | string](s S, i int) int {
 	}
 	return i
 }
+
+// stringView returns the bytes of s without copying; they must not be
+// modified.
+func stringView(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // stringBytes reads a string and returns its raw contents (between the
 // quotes) and whether they need unescaping or UTF-8 coercion.

@@ -169,7 +169,7 @@ func TestSafeRun(t *testing.T) {
 			if got := safeRun(b, 0); got != want {
 				t.Fatalf("byte %#x at %d: got %d want %d", c, pos, got, want)
 			}
-			if got := safeRun(string(b), 0); got != want {
+			if got := safeRun(stringView(string(b)), 0); got != want {
 				t.Fatalf("string: byte %#x at %d: got %d want %d", c, pos, got, want)
 			}
 		}

@@ -21,7 +21,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		i = safeRun(s, i)
+		i = safeRun(stringView(s), i)
 		if i >= len(s) {
 			break
 		}
