@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,7 @@ func main() {
 
 type options struct {
 	spans, perRequest, senders, content int
-	timeout                              time.Duration
+	timeout                             time.Duration
 }
 
 // target is one collector under test.
@@ -58,7 +59,7 @@ func (r result) spansPerSec() float64 { return float64(r.spans) / r.elapsed.Seco
 func run() error {
 	kaizenBin := flag.String("kaizen", "bin/kaizen-collector", "kaizen-collector binary")
 	contribBin := flag.String("contrib", "", "collector binary built from collector/bench/builder-contrib.yaml")
-	kaizenConfig := flag.String("kaizen-config", "collector/config.clickhouse.yaml", "kaizen-collector config")
+	kaizenConfig := flag.String("kaizen-config", "collector/config.clickhouse.yaml", "kaizen-collector config URIs, comma-separated (later ones override)")
 	contribConfig := flag.String("contrib-config", "collector/bench/config.contrib.yaml", "contrib collector config")
 	work := flag.String("dir", "", "scratch directory (default: a new temporary one, removed at the end)")
 	var o options
@@ -89,7 +90,7 @@ func run() error {
 	n := o.spans / o.perRequest * o.perRequest
 	targets := []target{
 		{name: "kaizen-collector (kaizen processor + kaizenclickhouse: otel_traces + llm_calls)", bin: *kaizenBin,
-			configs: []string{*kaizenConfig}, db: "bench_kaizen", tables: map[string]int{"otel_traces": n, "llm_calls": n / 2},
+			configs: strings.Split(*kaizenConfig, ","), db: "bench_kaizen", tables: map[string]int{"otel_traces": n, "llm_calls": n / 2},
 			env: []string{"KAIZEN_CLICKHOUSE_COMPRESSION=none", "KAIZEN_CLICKHOUSE_TTL=0s"}},
 		{name: "contrib clickhouseexporter v0.165.1 (otel_traces)", bin: *contribBin,
 			configs: []string{*contribConfig}, db: "bench_contrib", tables: map[string]int{"otel_traces": n}},
