@@ -47,6 +47,11 @@ const (
 	attrSystemHash    = "kaizen.system.hash"
 	attrPrefixHash    = "kaizen.prefix.hash"
 	attrContentPolicy = "kaizen.content.policy"
+	// attrCallWrapper marks an inference span that wraps another span of
+	// the same call (an SDK's own span around Kaizen's HTTP-level span); the
+	// kaizen processor sets it (kaizenprocessor.AttrCallWrapper) and leaves
+	// the wrapper unpriced, so only the inner span is the call.
+	attrCallWrapper = "kaizen.call.wrapper"
 )
 
 // Price statuses (kaizen.price.status).
@@ -65,8 +70,12 @@ var (
 
 // isInference reports whether a span is a GenAI inference call: a known
 // inference operation, or an unknown or missing operation on a span that
-// names a model or reports token usage.
+// names a model or reports token usage — unless the processor marked it as
+// a wrapper of another span of the same call.
 func isInference(attrs pcommon.Map) bool {
+	if v, ok := attrs.Get(attrCallWrapper); ok && v.Type() == pcommon.ValueTypeBool && v.Bool() {
+		return false // the call is the inner span the processor found
+	}
 	op := ""
 	if v, ok := attrs.Get(attrOperation); ok {
 		op = v.AsString()
