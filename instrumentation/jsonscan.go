@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -248,25 +249,52 @@ var strSafe = func() (t [256]bool) {
 	return t
 }()
 
-// safeRun returns the index of the first byte at or after i in s that is
-// not strSafe, eight bytes at a time while it can.
-func safeRun(s []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(s); i += 8 {
-		x := binary.LittleEndian.Uint64(s[i:])
-		q := x ^ (ones * '"')
-		bs := x ^ (ones * '\\')
-		below := (x - ones*0x20) &^ x // a byte below 0x20
-		quote := (q - ones) &^ q      // a quote
-		bslash := (bs - ones) &^ bs   // a backslash
-		if (below|quote|bslash|x)&highs != 0 { // x: a non-ASCII byte
-			break
+// specialFinder finds, from a position on, the next byte of a string that
+// is not strSafe (a quote, a backslash, a control character or a non-ASCII
+// byte). Quotes and backslashes are found with bytes.IndexByte (vectorized)
+// and their positions remembered, so a whole string costs one pass whatever
+// its number of escapes; the rest is checked eight bytes at a time.
+type specialFinder struct{ quote, bslash int }
+
+func newSpecialFinder() specialFinder { return specialFinder{-1, -1} }
+
+func (f *specialFinder) next(s []byte, i int) int {
+	if f.quote < i {
+		f.quote = len(s)
+		if j := bytes.IndexByte(s[i:], '"'); j >= 0 {
+			f.quote = i + j
 		}
 	}
-	for i < len(s) && strSafe[s[i]] {
-		i++
+	if f.bslash < i {
+		f.bslash = f.quote
+		if j := bytes.IndexByte(s[i:f.quote], '\\'); j >= 0 {
+			f.bslash = i + j
+		}
 	}
-	return i
+	stop := f.bslash // never after quote
+	// A byte below 0x20 borrows into its high bit; a non-ASCII byte has it.
+	const k, highs = 0x0101010101010101 * 0x20, 0x8080808080808080
+	b := s[i:stop]
+	for len(b) >= 32 {
+		x0 := binary.LittleEndian.Uint64(b)
+		x1 := binary.LittleEndian.Uint64(b[8:])
+		x2 := binary.LittleEndian.Uint64(b[16:])
+		x3 := binary.LittleEndian.Uint64(b[24:])
+		if ((x0-k)|x0|(x1-k)|x1|(x2-k)|x2|(x3-k)|x3)&highs != 0 {
+			break
+		}
+		b = b[32:]
+	}
+	for len(b) >= 8 {
+		if x := binary.LittleEndian.Uint64(b); ((x-k)|x)&highs != 0 {
+			break
+		}
+		b = b[8:]
+	}
+	for len(b) > 0 && strSafe[b[0]] {
+		b = b[1:]
+	}
+	return stop - len(b)
 }
 
 // stringView returns the bytes of s without copying; they must not be
@@ -283,8 +311,9 @@ func (d *jdec) stringBytes() (s []byte, special bool) {
 	d.pos++
 	start, data := d.pos, d.data
 	i := d.pos
+	f := newSpecialFinder()
 	for {
-		i = safeRun(data, i)
+		i = f.next(data, i)
 		if i >= len(data) {
 			d.fail = true
 			return nil, false

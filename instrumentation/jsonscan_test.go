@@ -48,6 +48,7 @@ func FuzzFastDecode(f *testing.F) {
 			}
 			errJSON := json.Unmarshal(data, target)
 			if fastOARequest(data, &fast, withMessages) {
+				checkPlain(t, fast.Messages)
 				if errJSON != nil {
 					t.Fatalf("request accepted by the fast path, rejected by encoding/json: %v", errJSON)
 				}
@@ -59,6 +60,14 @@ func FuzzFastDecode(f *testing.F) {
 		var fast, slow oaResponse
 		errJSON := json.Unmarshal(data, &slow)
 		if fastOAResponse(data, &fast, nil) {
+			for i := range fast.Choices {
+				for _, m := range []*oaMessage{fast.Choices[i].Message, fast.Choices[i].Delta} {
+					if m != nil {
+						checkPlain(t, []oaMessage{*m})
+						m.plain = false
+					}
+				}
+			}
 			if errJSON != nil {
 				t.Fatalf("response accepted by the fast path, rejected by encoding/json: %v", errJSON)
 			}
@@ -72,6 +81,25 @@ func FuzzFastDecode(f *testing.F) {
 			t.Fatalf("string %q: fast %q, json %q (%v)", data, got, s, errJSON)
 		}
 	})
+}
+
+// checkPlain verifies the plain flags of decoded messages (content text
+// taken without a second scan equals the decoded string) and clears them for
+// the comparison with encoding/json, which does not set them.
+func checkPlain(t *testing.T, msgs []oaMessage) {
+	t.Helper()
+	for i := range msgs {
+		m := &msgs[i]
+		if !m.plain {
+			continue
+		}
+		got, _ := m.contentText()
+		m.plain = false
+		var want string
+		if err := json.Unmarshal(m.Content, &want); err != nil || got != want {
+			t.Fatalf("plain content %q: got %q want %q (%v)", m.Content, got, want, err)
+		}
+	}
 }
 
 // TestFastDecodeAccepts makes sure the fast path really serves the common
@@ -155,22 +183,26 @@ func FuzzRewriteRequest(f *testing.F) {
 	})
 }
 
-// TestSafeRun checks the word-at-a-time scan against the byte table at every
-// position of words holding each byte value.
-func TestSafeRun(t *testing.T) {
+// TestSpecialFinder checks the finder against the byte table for every
+// byte value at every position, several special bytes in a row included.
+func TestSpecialFinder(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		for pos := 0; pos < 20; pos++ {
-			b := bytes.Repeat([]byte{'a'}, 20)
+			b := bytes.Repeat([]byte{'a'}, 24)
 			b[pos] = byte(c)
-			want := 0
-			for want < len(b) && strSafe[b[want]] {
-				want++
-			}
-			if got := safeRun(b, 0); got != want {
-				t.Fatalf("byte %#x at %d: got %d want %d", c, pos, got, want)
-			}
-			if got := safeRun(stringView(string(b)), 0); got != want {
-				t.Fatalf("string: byte %#x at %d: got %d want %d", c, pos, got, want)
+			b[(pos*7+3)%24] = '"'
+			b[(pos*5+11)%24] = '\\'
+			f := newSpecialFinder()
+			for i := 0; i < len(b); i++ {
+				want := i
+				for want < len(b) && strSafe[b[want]] {
+					want++
+				}
+				got := f.next(b, i)
+				if got != want {
+					t.Fatalf("%q from %d: got %d want %d", b, i, got, want)
+				}
+				i = got
 			}
 		}
 	}

@@ -20,8 +20,9 @@ const hexDigits = "0123456789abcdef"
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
+	f := newSpecialFinder()
 	for i := 0; i < len(s); {
-		i = safeRun(stringView(s), i)
+		i = f.next(stringView(s), i)
 		if i >= len(s) {
 			break
 		}

@@ -45,6 +45,18 @@ type oaMessage struct {
 	ToolCalls        []oaToolCall `json:"tool_calls"`
 	ToolCallID       string       `json:"tool_call_id"`
 	FunctionCall     *oaFunction  `json:"function_call"`
+	// plain is set by the fast decoder when Content is a JSON string that
+	// needs no unescaping, so that it is not scanned twice.
+	plain bool
+}
+
+// contentText returns the content when it is a JSON string; the result may be
+// a view of the decoded body.
+func (m *oaMessage) contentText() (string, bool) {
+	if m.plain {
+		return bytesString(m.Content[1 : len(m.Content)-1]), true
+	}
+	return m.Content.text()
 }
 
 type oaToolCall struct {
@@ -166,7 +178,7 @@ func oaInputMessage(m *oaMessage) Message {
 	out := Message{Role: m.Role, Name: m.Name}
 	if m.Role == "tool" || m.Role == "function" {
 		var texts []string
-		for _, p := range oaContent(m.Content) {
+		for _, p := range oaContent(m) {
 			texts = append(texts, p.Content)
 		}
 		id := m.ToolCallID
@@ -186,7 +198,7 @@ func oaMessageParts(m *oaMessage) []Part {
 	if m.ReasoningContent != "" {
 		parts = append(parts, Part{Type: "reasoning", Content: m.ReasoningContent})
 	}
-	parts = append(parts, oaContent(m.Content)...)
+	parts = append(parts, oaContent(m)...)
 	if m.Refusal != "" {
 		parts = append(parts, Part{Type: "refusal", Content: m.Refusal})
 	}
@@ -203,11 +215,12 @@ func oaMessageParts(m *oaMessage) []Part {
 }
 
 // oaContent converts message content, a string or an array of parts.
-func oaContent(raw rawContent) []Part {
+func oaContent(m *oaMessage) []Part {
+	raw := m.Content
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	if s, ok := raw.text(); ok {
+	if s, ok := m.contentText(); ok {
 		return []Part{TextPart(s)}
 	}
 	var items []oaContentPart

@@ -119,7 +119,13 @@ func (d *jdec) oaMessage(m *oaMessage) {
 		case "name":
 			d.str(&m.Name)
 		case "content":
-			m.Content = d.raw()
+			if d.peek() != '"' {
+				m.Content, m.plain = d.raw(), false
+				return
+			}
+			start := d.pos
+			_, special := d.stringBytes()
+			m.Content, m.plain = d.data[start:d.pos:d.pos], !special
 		case "refusal":
 			d.str(&m.Refusal)
 		case "reasoning_content":

@@ -85,10 +85,10 @@ func (s *oaStream) choice(ch *oaChoice) {
 	if d == nil {
 		return
 	}
-	if text, ok := d.Content.text(); ok {
+	if text, ok := d.contentText(); ok {
 		st.text.add(text)
 	} else if len(d.Content) > 0 {
-		for _, p := range oaContent(d.Content) {
+		for _, p := range oaContent(d) {
 			st.text.add(p.Content)
 		}
 	}
