@@ -73,6 +73,9 @@ func (d *jdec) ws() {
 
 // peek returns the next non-space byte, or 0 at the end.
 func (d *jdec) peek() byte {
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return d.data[d.pos] // no space: the common case, inlined
+	}
 	d.ws()
 	if d.pos >= len(d.data) {
 		return 0
@@ -311,6 +314,13 @@ func (d *jdec) stringBytes() (s []byte, special bool) {
 	d.pos++
 	start, data := d.pos, d.data
 	i := d.pos
+	// Short strings (keys, ids, roles) take a plain loop.
+	for end := min(len(data), i+24); i < end && strSafe[data[i]]; i++ {
+	}
+	if i < len(data) && data[i] == '"' {
+		d.pos = i + 1
+		return data[start:i:i], false
+	}
 	f := newSpecialFinder()
 	for {
 		i = f.next(data, i)

@@ -19,9 +19,16 @@ const hexDigits = "0123456789abcdef"
 // escaped, invalid UTF-8 becomes \ufffd, U+2028 and U+2029 are escaped.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	i := 0
+	for end := min(len(s), 24); i < end && strSafe[s[i]]; i++ { // short strings
+	}
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	start := 0
 	f := newSpecialFinder()
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		i = f.next(stringView(s), i)
 		if i >= len(s) {
 			break
