@@ -2,6 +2,7 @@ package instrumentation
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -93,7 +94,7 @@ func (in *Inference) End(resp *Response, err error) {
 	// slice per call.
 	var attrs []attribute.KeyValue
 	if span.IsRecording() {
-		attrs = make([]attribute.KeyValue, 0, 16)
+		attrs = make([]attribute.KeyValue, 0, endAttrCount(resp, in.rec.cfg.captureContent))
 		if in.rec.cfg.captureContent {
 			attrs = in.appendParts(attrs, semconv.GenAISystemInstructionsKey, in.req.SystemInstructions)
 			attrs = in.appendMessages(attrs, semconv.GenAIInputMessagesKey, in.req.InputMessages)
@@ -159,9 +160,28 @@ func (in *Inference) appendContent(attrs []attribute.KeyValue, key attribute.Key
 	return append(attrs, key.String(in.redact.apply(s)))
 }
 
+// endAttrCount is the most attributes End sets, to size their slice once.
+func endAttrCount(resp *Response, capture bool) int {
+	n := 3 // error.type, kaizen.content.truncated, kaizen.capture.error
+	if capture {
+		n += 3
+	}
+	if resp != nil {
+		n += 4
+		if u := resp.Usage; u != nil {
+			for _, v := range []*int64{u.InputTokens, u.OutputTokens, u.CacheReadInputTokens, u.CacheCreationInputTokens, u.ReasoningOutputTokens} {
+				if v != nil {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 func requestAttrs(req *Request, n names) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 20)
-	attrs = append(attrs,
+	var buf [24]attribute.KeyValue // sized on the stack, copied once at its length
+	attrs := append(buf[:0],
 		semconv.GenAIOperationNameKey.String(req.Operation),
 		semconv.GenAIProviderNameKey.String(req.Provider))
 	if req.Model != "" {
@@ -189,7 +209,7 @@ func requestAttrs(req *Request, n names) []attribute.KeyValue {
 	if len(req.EncodingFormats) > 0 {
 		attrs = append(attrs, semconv.GenAIRequestEncodingFormats(req.EncodingFormats...))
 	}
-	return n.appendAttrs(attrs)
+	return slices.Clip(slices.Clone(n.appendAttrs(attrs)))
 }
 
 func appendResponseAttrs(attrs []attribute.KeyValue, resp *Response) []attribute.KeyValue {

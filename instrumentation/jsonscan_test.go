@@ -3,6 +3,7 @@ package instrumentation
 import (
 	"bytes"
 	"encoding/json"
+	"mime"
 	"os"
 	"reflect"
 	"testing"
@@ -204,6 +205,18 @@ func TestSpecialFinder(t *testing.T) {
 				}
 				i = got
 			}
+		}
+	}
+}
+
+// TestIsEventStream pins the fast media-type check to mime.ParseMediaType.
+func TestIsEventStream(t *testing.T) {
+	for _, ct := range []string{"text/event-stream", " Text/Event-Stream ", "text/event-stream; charset=utf-8",
+		"text/event-stream; charset", "application/json", "application/json; charset=utf-8", "", "text/event-streams",
+		"text/event-ſtream", "text/event-stream;", "text/event-stream ; x=\"y\""} {
+		mt, _, err := mime.ParseMediaType(ct)
+		if want := err == nil && mt == "text/event-stream"; isEventStream(ct) != want {
+			t.Errorf("%q: got %v want %v", ct, !want, want)
 		}
 	}
 }

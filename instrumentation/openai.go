@@ -163,10 +163,17 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 		}
 		return nil
 	}
+	if len(full.Messages) > 0 {
+		req.InputMessages = make([]Message, 0, len(full.Messages))
+	}
 	for i := range full.Messages {
 		m := oaInputMessage(&full.Messages[i])
 		if m.Role == "system" || m.Role == "developer" {
-			req.SystemInstructions = append(req.SystemInstructions, m.Parts...)
+			if req.SystemInstructions == nil {
+				req.SystemInstructions = m.Parts[:len(m.Parts):len(m.Parts)] // shared; a later append copies
+			} else {
+				req.SystemInstructions = append(req.SystemInstructions, m.Parts...)
+			}
 		}
 		req.InputMessages = append(req.InputMessages, m)
 	}
@@ -194,11 +201,18 @@ func oaInputMessage(m *oaMessage) Message {
 
 // oaMessageParts returns the parts of a request or response message.
 func oaMessageParts(m *oaMessage) []Part {
-	var parts []Part
+	content := oaContent(m)
+	if m.ReasoningContent == "" && m.Refusal == "" && len(m.ToolCalls) == 0 && m.FunctionCall == nil {
+		if content == nil {
+			return []Part{}
+		}
+		return content // the common case: no second slice
+	}
+	parts := make([]Part, 0, len(content)+len(m.ToolCalls)+3)
 	if m.ReasoningContent != "" {
 		parts = append(parts, Part{Type: "reasoning", Content: m.ReasoningContent})
 	}
-	parts = append(parts, oaContent(m)...)
+	parts = append(parts, content...)
 	if m.Refusal != "" {
 		parts = append(parts, Part{Type: "refusal", Content: m.Refusal})
 	}
@@ -207,9 +221,6 @@ func oaMessageParts(m *oaMessage) []Part {
 	}
 	if f := m.FunctionCall; f != nil {
 		parts = append(parts, ToolCallPart("", f.Name, []byte(f.Arguments)))
-	}
-	if parts == nil {
-		parts = []Part{}
 	}
 	return parts
 }

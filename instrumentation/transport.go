@@ -127,9 +127,22 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 	resp.Body = &observedBody{rc: resp.Body, sink: s, in: in}
 }
 
+// isEventStream reports whether contentType is a valid text/event-stream
+// media type. Most responses are rejected on their base type alone, without
+// the allocations of mime.ParseMediaType.
 func isEventStream(contentType string) bool {
+	const want = "text/event-stream"
+	base, _, _ := strings.Cut(contentType, ";")
+	if base = strings.TrimSpace(base); len(base) != len(want) {
+		return false
+	}
+	for i := 0; i < len(want); i++ {
+		if c := base[i]; c != want[i] && c+('a'-'A') != want[i] {
+			return false
+		}
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "text/event-stream"
+	return err == nil && mt == want
 }
 
 // readRequestBody reads the request body for parsing. complete is false when
@@ -176,10 +189,21 @@ func readAll(r io.Reader, size int) ([]byte, error) {
 
 // setBody makes body the request body, replayable through GetBody.
 func setBody(r *http.Request, body []byte) {
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.Body = newBytesBody(body)
+	r.GetBody = func() (io.ReadCloser, error) { return newBytesBody(body), nil }
 	r.ContentLength = int64(len(body))
 }
+
+// bytesBody is a request body over bytes, in one allocation.
+type bytesBody struct{ bytes.Reader }
+
+func newBytesBody(b []byte) *bytesBody {
+	r := &bytesBody{}
+	r.Reset(b)
+	return r
+}
+
+func (*bytesBody) Close() error { return nil }
 
 type readCloser struct {
 	io.Reader
