@@ -1,6 +1,8 @@
 package fingerprint
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -42,7 +44,8 @@ const (
 // Punctuation is kept. The output is deterministic and stable across
 // processes and versions (golden tests pin it).
 func Canonical(text string) string {
-	b := appendCanonical(make([]byte, 0, len(text)), text)
+	// +8: appendPlain writes eight bytes at a time.
+	b := appendCanonical(make([]byte, 0, len(text)+8), text)
 	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
 }
 
@@ -54,6 +57,18 @@ func appendCanonical(dst []byte, text string) []byte {
 	space := false // a space is pending
 	prevAlnum := false
 	for i := 0; i < len(text); {
+		if i+8 <= len(text) {
+			var n int
+			dst, n = appendPlain(dst, text[i:], space, len(dst) == start)
+			if n > 0 {
+				i += n
+				// The copied bytes end at a separator; a final space stays pending.
+				if space, prevAlnum = dst[len(dst)-1] == ' ', false; space {
+					dst = dst[:len(dst)-1]
+				}
+				continue
+			}
+		}
 		c := text[i]
 		if c < utf8.RuneSelf {
 			f := byteClass[c]
@@ -102,6 +117,69 @@ func appendCanonical(dst []byte, text string) []byte {
 		prevAlnum = false
 	}
 	return dst
+}
+
+// SWAR constants: one in every byte, the high bit of every byte.
+const (
+	ones8  = 0x0101010101010101
+	highs8 = 0x8080808080808080
+)
+
+// appendPlain is the fast path of appendCanonical, eight bytes at a time:
+// it appends the longest prefix of text whose canonical form is its
+// lower-cased copy and that ends at a separator, and returns its length
+// (0: take the byte-wise path). space is the pending space of
+// appendCanonical (emitted before the copy), empty whether nothing was
+// appended yet. Those are bytes before the first non-ASCII byte, control
+// character (including tab and newline), digit, '-', second of two spaces
+// or leading space, cut after the last byte that is not a letter. Whole
+// letter runs are then copied: a run without digits is never a volatile
+// token except a UUID, which needs a '-'; and every run ends inside the
+// copied bytes, so the next one starts at a run boundary as the byte-wise
+// path expects. Runs of spaces are single, so white space needs no
+// collapsing.
+func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
+	base := len(dst)
+	if space {
+		dst = append(dst, ' ')
+	}
+	from := len(dst)
+	lead := space || empty // a space here would be a second or leading one
+	copied := 0
+	for j := 0; j+8 <= len(text); j += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[j:]), 8))
+		// Per-byte flags in the high bit of each byte: x + (0x80-c) has it
+		// set when the byte is >= c. A carry out of a byte can only happen
+		// above a non-ASCII byte, whose own flag already ends the valid
+		// prefix.
+		folded := x | 0x20*ones8 // letters folded to lower case
+		letters := (folded + (0x80-'a')*ones8) &^ (folded + (0x80-'z'-1)*ones8)
+		digits := (x + (0x80-'0')*ones8) &^ (x + (0x80-'9'-1)*ones8)
+		spaces := ^((x ^ ' '*ones8) + 0x7f*ones8)
+		dashes := ^((x ^ '-'*ones8) + 0x7f*ones8)
+		control := ^(x + (0x80-0x20)*ones8)
+		bad := (x | digits | dashes | control | spaces&(spaces<<8)) & highs8
+		if lead {
+			bad |= spaces & 0x80
+		}
+		sep := ^letters & highs8
+		if bad != 0 {
+			sep &= (bad - 1) &^ bad // bytes before the first bad one
+		}
+		lower := x | (letters&highs8)>>2
+		dst = binary.LittleEndian.AppendUint64(dst, lower)
+		if sep != 0 {
+			copied = j + bits.Len64(sep)/8
+		}
+		if bad != 0 {
+			break
+		}
+		lead = lower>>56 == ' '
+	}
+	if copied == 0 {
+		return dst[:base], 0
+	}
+	return dst[:from+copied], copied
 }
 
 func lowerASCII(c byte) byte {

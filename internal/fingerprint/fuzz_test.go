@@ -34,3 +34,26 @@ func FuzzFromAttributes(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSimHash(f *testing.F) {
+	f.Add("a b c")
+	f.Add(strings.Repeat("word ", 300) + strings.Repeat("x", 2000))
+	f.Add("émoji😀 \xff <num> x<y>z")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := simHashCanonical(s), refSimHash(s); got != want {
+			t.Fatalf("simHashCanonical(%q) = %016x, reference %016x", s, got, want)
+		}
+	})
+}
+
+func FuzzCanonicalReference(f *testing.F) {
+	for _, g := range golden {
+		f.Add(g.in)
+	}
+	f.Add("abcdefab-abcd-abcd-abcd-abcdefabcdef  Hello\tWORLD 12345")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendCanonical(nil, s)), string(refAppendCanonical(nil, s)); got != want {
+			t.Fatalf("appendCanonical(%q) = %q, reference %q", s, got, want)
+		}
+	})
+}
