@@ -1,14 +1,8 @@
 package instrumentation
 
 import (
-	"bytes"
-	"encoding/binary"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
-	"unsafe"
 )
 
 // jdec is a small allocation-free JSON reader used on the hot paths (OpenAI
@@ -115,58 +109,32 @@ func (d *jdec) literal(lit string) {
 // positioned on the value; member must consume the value. It reports false
 // when the value was null (consumed) or not an object (fail set).
 func (d *jdec) object(member func(key []byte)) bool {
-	switch d.peek() {
-	case '{':
-	case 'n':
-		d.literal("null")
-		return false
-	default:
-		d.fail = true
-		return false
-	}
-	if d.depth++; d.depth > maxFastDepth {
-		d.fail = true
-		return false
-	}
-	d.pos++
-	if d.peek() == '}' {
-		d.pos++
-		d.depth--
-		return true
-	}
-	for !d.fail {
+	return d.container('{', '}', func() {
 		if d.peek() != '"' {
 			d.fail = true
-			break
+			return
 		}
 		key, esc := d.stringBytes()
 		if esc || d.peek() != ':' {
 			d.fail = true // escaped keys may match fields encoding/json would match
-			break
+			return
 		}
 		d.pos++
 		d.ws()
 		member(key)
-		switch d.peek() {
-		case ',':
-			d.pos++
-			continue
-		case '}':
-			d.pos++
-			d.depth--
-			return true
-		}
-		d.fail = true
-	}
-	return false
+	})
 }
 
 // array reads an array, calling elem with the decoder positioned on each
 // element; elem must consume it. It reports false when the value was null
 // (consumed) or not an array (fail set).
-func (d *jdec) array(elem func()) bool {
+func (d *jdec) array(elem func()) bool { return d.container('[', ']', elem) }
+
+// container reads an object or an array delimited by open and close, calling
+// item for each member or element.
+func (d *jdec) container(open, close byte, item func()) bool {
 	switch d.peek() {
-	case '[':
+	case open:
 	case 'n':
 		d.literal("null")
 		return false
@@ -179,19 +147,21 @@ func (d *jdec) array(elem func()) bool {
 		return false
 	}
 	d.pos++
-	if d.peek() == ']' {
+	if d.peek() == close {
 		d.pos++
 		d.depth--
 		return true
 	}
 	for !d.fail {
 		d.ws()
-		elem()
+		if item(); d.fail {
+			break
+		}
 		switch d.peek() {
 		case ',':
 			d.pos++
 			continue
-		case ']':
+		case close:
 			d.pos++
 			d.depth--
 			return true
@@ -211,6 +181,43 @@ func (d *jdec) unknown(key []byte, fields []string) {
 		}
 	}
 	d.skip()
+}
+
+// slice decodes an array into *dst as encoding/json does (null sets nil, []
+// an empty non-nil slice), appending to items (nil, or reusable memory).
+// A repeated key is left to encoding/json, which reuses the old elements.
+func slice[T any](d *jdec, dst *[]T, items []T, elem func(*T)) {
+	if *dst != nil {
+		d.bail()
+		return
+	}
+	items = items[:0]
+	if !d.array(func() {
+		var zero T
+		items = append(items, zero)
+		elem(&items[len(items)-1])
+	}) {
+		*dst = nil
+		return
+	}
+	if items == nil {
+		items = []T{}
+	}
+	*dst = items
+}
+
+// ptr prepares a pointer field for an object value: null sets it to nil and
+// returns nil; otherwise the struct it points to is reused (encoding/json
+// merges repeated keys into it) or allocated.
+func ptr[T any](d *jdec, dst **T) *T {
+	if d.null() {
+		*dst = nil
+		return nil
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	return *dst
 }
 
 // skip validates and skips one value.
@@ -242,159 +249,6 @@ func (d *jdec) raw() []byte {
 		return nil
 	}
 	return d.data[start:d.pos:d.pos]
-}
-
-// strSafe marks the bytes that need no attention inside a string.
-var strSafe = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// specialFinder finds, from a position on, the next byte of a string that
-// is not strSafe (a quote, a backslash, a control character or a non-ASCII
-// byte). Quotes and backslashes are found with bytes.IndexByte (vectorized)
-// and their positions remembered, so a whole string costs one pass whatever
-// its number of escapes; the rest is checked eight bytes at a time.
-type specialFinder struct{ quote, bslash int }
-
-func newSpecialFinder() specialFinder { return specialFinder{-1, -1} }
-
-func (f *specialFinder) next(s []byte, i int) int {
-	if f.quote < i {
-		f.quote = len(s)
-		if j := bytes.IndexByte(s[i:], '"'); j >= 0 {
-			f.quote = i + j
-		}
-	}
-	if f.bslash < i {
-		f.bslash = f.quote
-		if j := bytes.IndexByte(s[i:f.quote], '\\'); j >= 0 {
-			f.bslash = i + j
-		}
-	}
-	stop := f.bslash // never after quote
-	// A byte below 0x20 borrows into its high bit; a non-ASCII byte has it.
-	const k, highs = 0x0101010101010101 * 0x20, 0x8080808080808080
-	b := s[i:stop]
-	for len(b) >= 32 {
-		x0 := binary.LittleEndian.Uint64(b)
-		x1 := binary.LittleEndian.Uint64(b[8:])
-		x2 := binary.LittleEndian.Uint64(b[16:])
-		x3 := binary.LittleEndian.Uint64(b[24:])
-		if ((x0-k)|x0|(x1-k)|x1|(x2-k)|x2|(x3-k)|x3)&highs != 0 {
-			break
-		}
-		b = b[32:]
-	}
-	for len(b) >= 8 {
-		if x := binary.LittleEndian.Uint64(b); ((x-k)|x)&highs != 0 {
-			break
-		}
-		b = b[8:]
-	}
-	for len(b) > 0 && strSafe[b[0]] {
-		b = b[1:]
-	}
-	return stop - len(b)
-}
-
-// stringView returns the bytes of s without copying; they must not be
-// modified.
-func stringView(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
-
-// stringBytes reads a string and returns its raw contents (between the
-// quotes) and whether they need unescaping or UTF-8 coercion.
-func (d *jdec) stringBytes() (s []byte, special bool) {
-	if d.peek() != '"' {
-		d.fail = true
-		return nil, false
-	}
-	d.pos++
-	start, data := d.pos, d.data
-	i := d.pos
-	// Short strings (keys, ids, roles) take a plain loop.
-	for end := min(len(data), i+24); i < end && strSafe[data[i]]; i++ {
-	}
-	if i < len(data) && data[i] == '"' {
-		d.pos = i + 1
-		return data[start:i:i], false
-	}
-	f := newSpecialFinder()
-	for {
-		i = f.next(data, i)
-		if i >= len(data) {
-			d.fail = true
-			return nil, false
-		}
-		switch c := data[i]; {
-		case c == '"':
-			d.pos = i + 1
-			return data[start:i:i], special
-		case c == '\\':
-			special = true
-			i++
-			if i >= len(data) {
-				d.fail = true
-				return nil, false
-			}
-			switch data[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i++
-			case 'u':
-				if i+5 > len(data) || getHex4(data[i+1:i+5]) < 0 {
-					d.fail = true
-					return nil, false
-				}
-				i += 5
-			default:
-				d.fail = true
-				return nil, false
-			}
-		case c < 0x20:
-			d.fail = true
-			return nil, false
-		default: // non-ASCII: valid UTF-8 needs no work
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size == 1 {
-				special = true
-			}
-			i += size
-		}
-	}
-}
-
-// str reads a string value (or null, which leaves *dst unchanged, as
-// encoding/json does).
-func (d *jdec) str(dst *string) {
-	if d.null() {
-		return
-	}
-	s, special := d.stringBytes()
-	if d.fail {
-		return
-	}
-	if !special {
-		*dst = bytesString(s)
-		return
-	}
-	*dst = bytesString(unescape(s))
-}
-
-// bytesString returns b as a string without copying; b must never be
-// modified afterwards.
-func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// strPtr reads a string into a pointer field (null sets it to nil).
-func (d *jdec) strPtr(dst **string) {
-	if d.null() {
-		*dst = nil
-		return
-	}
-	var s string
-	d.str(&s)
-	*dst = &s
 }
 
 // boolean reads a bool (null leaves *dst unchanged).
@@ -517,72 +371,4 @@ func (d *jdec) float64Ptr(dst **float64) {
 		return
 	}
 	*dst = &v
-}
-
-func getHex4(b []byte) rune {
-	var r rune
-	for _, c := range b {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
-	}
-	return r
-}
-
-// unescape decodes the contents of a validated JSON string with the rules of
-// encoding/json: escapes are resolved, invalid UTF-8 and unpaired surrogates
-// become U+FFFD.
-func unescape(s []byte) []byte {
-	b := make([]byte, 0, len(s)+utf8.UTFMax)
-	for r := 0; r < len(s); {
-		switch c := s[r]; {
-		case c == '\\':
-			switch e := s[r+1]; e {
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				rr := getHex4(s[r+2 : r+6])
-				r += 6
-				if utf16.IsSurrogate(rr) {
-					if r+6 <= len(s) && s[r] == '\\' && s[r+1] == 'u' {
-						if dec := utf16.DecodeRune(rr, getHex4(s[r+2:r+6])); dec != unicode.ReplacementChar {
-							b = utf8.AppendRune(b, dec)
-							r += 6
-							continue
-						}
-					}
-					rr = unicode.ReplacementChar
-				}
-				b = utf8.AppendRune(b, rr)
-				continue
-			default: // '"', '\\', '/'
-				b = append(b, e)
-			}
-			r += 2
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			r++
-		default:
-			rr, size := utf8.DecodeRune(s[r:])
-			b = utf8.AppendRune(b, rr)
-			r += size
-		}
-	}
-	return b
 }

@@ -57,7 +57,7 @@ func fastOARequest(body []byte, r *oaRequestWithMessages, withMessages bool) boo
 				d.skip()
 				return
 			}
-			d.oaMessages(&r.Messages)
+			slice(&d, &r.Messages, nil, d.oaMessage)
 		default:
 			d.unknown(key, oaRequestFields)
 		}
@@ -66,16 +66,10 @@ func fastOARequest(body []byte, r *oaRequestWithMessages, withMessages bool) boo
 }
 
 func (d *jdec) oaStreamOptions(q *oaRequest) {
-	if d.null() {
-		q.StreamOptions = nil
+	so := ptr(d, &q.StreamOptions)
+	if so == nil {
 		return
 	}
-	if q.StreamOptions == nil {
-		q.StreamOptions = new(struct {
-			IncludeUsage *bool `json:"include_usage"`
-		})
-	}
-	so := q.StreamOptions
 	d.object(func(key []byte) {
 		if string(key) != "include_usage" {
 			d.unknown(key, []string{"include_usage"})
@@ -93,22 +87,6 @@ func (d *jdec) oaStreamOptions(q *oaRequest) {
 		d.boolean(&v)
 		so.IncludeUsage = &v
 	})
-}
-
-func (d *jdec) oaMessages(dst *[]oaMessage) {
-	if *dst != nil {
-		d.bail() // a repeated array key: leave the subtleties to encoding/json
-		return
-	}
-	msgs := make([]oaMessage, 0, 4)
-	if d.array(func() {
-		msgs = append(msgs, oaMessage{})
-		d.oaMessage(&msgs[len(msgs)-1])
-	}) {
-		*dst = msgs
-	} else {
-		*dst = nil
-	}
 }
 
 func (d *jdec) oaMessage(m *oaMessage) {
@@ -133,27 +111,11 @@ func (d *jdec) oaMessage(m *oaMessage) {
 		case "tool_call_id":
 			d.str(&m.ToolCallID)
 		case "tool_calls":
-			if m.ToolCalls != nil {
-				d.bail()
-				return
-			}
-			var calls []oaToolCall
-			if d.array(func() {
-				calls = append(calls, oaToolCall{})
-				d.oaToolCall(&calls[len(calls)-1])
-			}) && calls == nil {
-				calls = []oaToolCall{}
-			}
-			m.ToolCalls = calls
+			slice(d, &m.ToolCalls, nil, d.oaToolCall)
 		case "function_call":
-			if d.null() {
-				m.FunctionCall = nil
-				return
+			if f := ptr(d, &m.FunctionCall); f != nil {
+				d.oaFunction(f)
 			}
-			if m.FunctionCall == nil {
-				m.FunctionCall = new(oaFunction)
-			}
-			d.oaFunction(m.FunctionCall)
 		default:
 			d.unknown(key, oaMessageFields)
 		}
@@ -202,46 +164,22 @@ func fastOAResponse(body []byte, r *oaResponse, scratch *decodeScratch) bool {
 		case "model":
 			d.str(&r.Model)
 		case "choices":
-			if r.Choices != nil {
-				d.bail()
-				return
+			var reuse []oaChoice
+			if d.scratch != nil {
+				reuse = d.scratch.choices
 			}
-			var choices []oaChoice
-			if d.array(func() {
-				if choices == nil {
-					if d.scratch != nil {
-						choices = d.scratch.choices[:0]
-					} else {
-						choices = make([]oaChoice, 0, 1)
-					}
-				}
-				choices = append(choices, oaChoice{})
-				d.oaChoice(&choices[len(choices)-1])
-			}) && choices == nil {
-				choices = []oaChoice{}
-			}
-			r.Choices = choices
-			if d.scratch != nil && cap(choices) > cap(d.scratch.choices) {
-				d.scratch.choices = choices
+			slice(&d, &r.Choices, reuse, d.oaChoice)
+			if d.scratch != nil && cap(r.Choices) > cap(d.scratch.choices) {
+				d.scratch.choices = r.Choices
 			}
 		case "usage":
-			if d.null() {
-				r.Usage = nil
-				return
+			if u := ptr(&d, &r.Usage); u != nil {
+				d.oaUsage(u)
 			}
-			if r.Usage == nil {
-				r.Usage = new(oaUsage)
-			}
-			d.oaUsage(r.Usage)
 		case "error":
-			if d.null() {
-				r.Error = nil
-				return
+			if e := ptr(&d, &r.Error); e != nil {
+				d.eventError(e)
 			}
-			if r.Error == nil {
-				r.Error = new(eventError)
-			}
-			d.eventError(r.Error)
 		default:
 			d.unknown(key, oaResponseFields)
 		}
@@ -289,29 +227,13 @@ func (d *jdec) oaUsage(u *oaUsage) {
 		case "prompt_cache_hit_tokens":
 			d.int64Ptr(&u.PromptCacheHit)
 		case "prompt_tokens_details":
-			if d.null() {
-				u.PromptTokensDetails = nil
-				return
+			if p := ptr(d, &u.PromptTokensDetails); p != nil {
+				d.object(func(key []byte) { d.oneInt(key, "cached_tokens", &p.CachedTokens) })
 			}
-			if u.PromptTokensDetails == nil {
-				u.PromptTokensDetails = new(struct {
-					CachedTokens *int64 `json:"cached_tokens"`
-				})
-			}
-			p := u.PromptTokensDetails
-			d.object(func(key []byte) { d.oneInt(key, "cached_tokens", &p.CachedTokens) })
 		case "completion_tokens_details":
-			if d.null() {
-				u.CompletionTokensDetails = nil
-				return
+			if c := ptr(d, &u.CompletionTokensDetails); c != nil {
+				d.object(func(key []byte) { d.oneInt(key, "reasoning_tokens", &c.ReasoningTokens) })
 			}
-			if u.CompletionTokensDetails == nil {
-				u.CompletionTokensDetails = new(struct {
-					ReasoningTokens *int64 `json:"reasoning_tokens"`
-				})
-			}
-			c := u.CompletionTokensDetails
-			d.object(func(key []byte) { d.oneInt(key, "reasoning_tokens", &c.ReasoningTokens) })
 		default:
 			d.unknown(key, oaUsageFields)
 		}
