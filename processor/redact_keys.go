@@ -24,30 +24,45 @@ var keyPrefixes = []keyPrefix{
 // prefix comparisons.
 var keyByFirst [256][]keyPrefix
 
-// specialKeyStarts are the first bytes of the formats keyAt matches besides
-// keyPrefixes: JWT "eyJ", "-----BEGIN", "Bearer "/"bearer "/"Basic ".
+// specialKeyStarts are the formats keyAt matches besides keyPrefixes: JWT
+// "eyJ", "-----BEGIN", "Bearer "/"bearer "/"Basic ".
 var specialKeyStarts = []string{"eyJ", "-----BEGIN", "Bearer ", "bearer ", "Basic "}
 
+// keyCand is the bitmap findKeys tests at every byte, indexed by keyIndex:
+// a bit is set for a ':' or '=' (a secret-named key=value pair may end
+// there), and for the first two bytes of a credential format (keyPrefixes,
+// specialKeyStarts) when the byte before them is not a token byte. keyAt or
+// secretValue then decide.
+var keyCand [1 << 17 / 64]uint64
+
+// keyIndex is the keyCand index of byte c followed by next, after a token
+// byte when prevTok is 1<<16 (tokBit of that byte).
+func keyIndex(prevTok uint32, c, next byte) uint32 { return prevTok | uint32(next)<<8 | uint32(c) }
+
+// tokBit is 1<<16 for token bytes (ASCII letters, digits, '-', '_'), the
+// form keyIndex takes.
+var tokBit [256]uint32
+
 func init() {
-	for c := 0; c < 256; c++ {
-		if tokenByte[c] {
-			keyClass[c] |= kcToken
-		}
-	}
-	keyClass['='] |= kcSep
-	keyClass[':'] |= kcSep
-	addStart := func(p string) {
-		keyClass[p[0]] |= kcFirst
-		if !strings.Contains(keySecond[p[0]], p[1:2]) {
-			keySecond[p[0]] += p[1:2]
-		}
-	}
+	setCand := func(v uint32) { keyCand[v>>6] |= 1 << (v & 63) }
+	addStart := func(p string) { setCand(keyIndex(0, p[0], p[1])) }
 	for _, k := range keyPrefixes {
 		keyByFirst[k.prefix[0]] = append(keyByFirst[k.prefix[0]], k)
 		addStart(k.prefix)
 	}
 	for _, p := range specialKeyStarts {
 		addStart(p)
+	}
+	for _, sep := range []byte{'=', ':'} {
+		for next := range 256 {
+			setCand(keyIndex(0, sep, byte(next)))
+			setCand(keyIndex(1<<16, sep, byte(next)))
+		}
+	}
+	for c := range 256 {
+		if isTokenByte(byte(c)) {
+			tokBit[c] = 1 << 16
+		}
 	}
 }
 
@@ -66,48 +81,30 @@ var tokenByte = func() (t [256]bool) {
 	return t
 }()
 
-// keyClass bits per byte for findKeys.
-const (
-	kcToken = 1 << iota // a token byte (letter, digit, '-', '_')
-	kcFirst             // can start a credential (see keyStart)
-	kcSep               // '=' or ':' (a secret-named key=value pair)
-)
-
-// keyClass and keySecond are filled by init from keyPrefixes and the
-// special formats; keySecond[c] lists the bytes that can follow c in a
-// credential's first two bytes.
-var (
-	keyClass  [256]uint8
-	keySecond [256]string
-)
-
 // findKeys finds API keys, JWTs, PEM private keys, bearer tokens and the
-// values of secret-named key=value pairs. It is one pass over the bytes
-// whose only branch is rarely taken: at '=' or ':', or at the start of a
-// token run whose first two bytes can begin a credential (then keyAt
-// decides).
+// values of secret-named key=value pairs. It is one pass without
+// data-dependent branches in the common case: each byte, its successor and
+// whether the byte before is a token byte index the keyCand bitmap, set
+// only at '=' or ':' and at a token run start whose first two bytes can
+// begin a credential (then keyAt or secretValue decide).
 func findKeys(s string, ms []match) []match {
-	prev := uint8(0) // kcFirst when the previous byte was a token byte
-	for i := 0; i < len(s); i++ {
-		f := keyClass[s[i]]
-		if f&(kcFirst|kcSep)&^prev == 0 {
-			prev = (f & kcToken) << 1
+	prevTok := uint32(0)
+	for i := 0; i+1 < len(s); i++ {
+		c := s[i]
+		v := keyIndex(prevTok, c, s[i+1])
+		prevTok = tokBit[c]
+		if keyCand[(v>>6)%uint32(len(keyCand))]&(1<<(v&63)) == 0 {
 			continue
 		}
-		if f&kcSep != 0 {
+		if c == '=' || c == ':' {
 			ms = secretValue(s, i, ms)
-			prev = 0
 			continue
 		}
-		if i+1 < len(s) && strings.IndexByte(keySecond[s[i]], s[i+1]) >= 0 {
-			if end := keyAt(s, i); end > i {
-				ms = append(ms, match{i, end, presetAPIKey})
-				i = end - 1
-				prev = 0 // the byte after a credential starts a new run
-				continue
-			}
+		if end := keyAt(s, i); end > i {
+			ms = append(ms, match{i, end, presetAPIKey})
+			i = end - 1
+			prevTok = 0 // the byte after a credential starts a new run
 		}
-		prev = kcFirst
 	}
 	return ms
 }

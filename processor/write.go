@@ -2,6 +2,7 @@ package kaizenprocessor
 
 import (
 	"strings"
+	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -73,15 +74,22 @@ func writeFingerprints(attrs pcommon.Map, c *call) {
 		return
 	}
 	set, err := fingerprint.FromAttributes(c.system, c.input)
-	if set.Prompt != 0 {
-		attrs.PutStr(AttrPromptHash, fingerprint.FormatHex(set.Prompt))
-		attrs.PutStr(AttrPromptSimHash, fingerprint.FormatHex(set.SimHash))
-	}
-	if set.System != 0 {
-		attrs.PutStr(AttrSystemHash, fingerprint.FormatHex(set.System))
-	}
-	if set.Prefix != 0 {
-		attrs.PutStr(AttrPrefixHash, fingerprint.FormatHex(set.Prefix))
+	// The four hex strings share one allocation, never written again.
+	hex := make([]byte, 0, 4*16)
+	for _, f := range [...]struct {
+		key  string
+		h    uint64
+		have bool
+	}{
+		{AttrPromptHash, set.Prompt, set.Prompt != 0},
+		{AttrPromptSimHash, set.SimHash, set.Prompt != 0},
+		{AttrSystemHash, set.System, set.System != 0},
+		{AttrPrefixHash, set.Prefix, set.Prefix != 0},
+	} {
+		if f.have {
+			hex = fingerprint.AppendHex(hex, f.h)
+			attrs.PutStr(f.key, unsafe.String(&hex[len(hex)-16], 16))
+		}
 	}
 	if err != nil {
 		attrs.PutStr(AttrNormalizeErr, "fingerprint: "+err.Error())

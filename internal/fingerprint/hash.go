@@ -32,20 +32,23 @@ func Hamming(a, b uint64) int { return bits.OnesCount64(a ^ b) }
 // NearDuplicate reports whether two SimHashes are within NearDuplicateThreshold.
 func NearDuplicate(a, b uint64) bool { return Hamming(a, b) <= NearDuplicateThreshold }
 
-// isWordByte reports bytes that belong to words: ASCII letters and digits,
-// placeholder brackets, and all bytes of multi-byte UTF-8 sequences.
-func isWordByte(c byte) bool { return byteClass[c]&classWord != 0 }
-
 // FormatHex renders a 64-bit fingerprint as exactly 16 lower-case hex
 // digits, the form written to kaizen.* hash attributes.
 func FormatHex(h uint64) string {
+	var out [16]byte
+	return string(AppendHex(out[:0], h))
+}
+
+// AppendHex appends the FormatHex form of h (16 lower-case hex digits) to
+// dst, so several fingerprints can share one buffer.
+func AppendHex(dst []byte, h uint64) []byte {
 	const digits = "0123456789abcdef"
 	var out [16]byte
 	for i := 15; i >= 0; i-- {
 		out[i] = digits[h&0xf]
 		h >>= 4
 	}
-	return string(out[:])
+	return append(dst, out[:]...)
 }
 
 // ParseHex parses a fingerprint written by FormatHex.

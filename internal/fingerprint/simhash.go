@@ -26,7 +26,7 @@ var _ = [1]struct{}{}[ShingleSize-2]
 
 // simHashCanonical computes the SimHash of already canonical text. Words
 // are the maximal runs of letters, digits and placeholder characters
-// (isWordByte: punctuation and spaces separate words and are ignored); each
+// (wordBit: punctuation and spaces separate words and are ignored); each
 // word is hashed with FNV-1a 64; each feature is a shingle of ShingleSize
 // consecutive words mixed by mixShingle (a text of one word is one feature
 // of that word); every feature votes +1/-1 per bit; bits with a positive sum
@@ -211,7 +211,9 @@ func mixShingle(first, w uint64) uint64 {
 
 func mixFinish(h uint64) uint64 { return h ^ h>>31 }
 
-// wordBit is 1 for the bytes that belong to SimHash words (see isWordByte).
+// wordBit is 1 for the bytes that belong to SimHash words: ASCII letters
+// and digits, placeholder brackets, and all bytes of multi-byte UTF-8
+// sequences.
 var wordBit = func() (t [256]uint8) {
 	for c := range t {
 		if byteClass[c]&classWord != 0 {
