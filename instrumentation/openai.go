@@ -298,12 +298,14 @@ func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error)
 	if err := decodeOAResponse(body, &r, nil, "response"); err != nil {
 		return nil, err
 	}
-	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+	// body may be a recycled buffer: the strings recorded after End are
+	// cloned, the content is encoded by End.
+	resp := &Response{ID: strings.Clone(r.ID), Model: strings.Clone(r.Model), Usage: r.Usage.usage()}
 	if len(r.Choices) > 0 {
 		resp.FinishReasons = make([]string, 0, len(r.Choices))
 	}
 	for _, ch := range r.Choices {
-		resp.FinishReasons = append(resp.FinishReasons, ch.FinishReason)
+		resp.FinishReasons = append(resp.FinishReasons, strings.Clone(ch.FinishReason))
 		if !capture {
 			continue
 		}

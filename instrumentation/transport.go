@@ -117,11 +117,12 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 			parse: func(b []byte) (*Response, error) { return ep.codec.parseResponse(b, capture) }}
 	}
 	if c, ok := s.(*captureSink); ok && resp.ContentLength > 0 {
-		c.buf = make([]byte, 0, min(resp.ContentLength, int64(c.limit)))
+		c.reserve(int(min(resp.ContentLength, int64(c.limit))))
 	}
 	if resp.Body == nil || resp.Body == http.NoBody {
 		resp, err := s.finish(nil, false)
 		in.End(resp, err)
+		s.release()
 		return
 	}
 	resp.Body = &observedBody{rc: resp.Body, sink: s, in: in}
