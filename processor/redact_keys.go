@@ -192,12 +192,25 @@ func secretValue(s string, i int, ms []match) []match {
 	return ms
 }
 
+// isSecretName reports whether name ends with a secret name, in any case.
 func isSecretName(name string) bool {
-	name = strings.ToLower(name)
+	if name == "" || !secretLast[name[len(name)-1]] {
+		return false // the common case: one table lookup
+	}
 	for _, n := range secretNames {
-		if strings.HasSuffix(name, n) {
+		if len(name) >= len(n) && strings.EqualFold(name[len(name)-len(n):], n) {
 			return true
 		}
 	}
 	return false
 }
+
+// secretLast marks the last bytes of secretNames, both cases.
+var secretLast = func() (t [256]bool) {
+	for _, n := range secretNames {
+		c := n[len(n)-1]
+		t[c] = true
+		t[c&^0x20] = true // the upper-case letter
+	}
+	return t
+}()

@@ -7,9 +7,8 @@ package fingerprint
 // about five logic operations per value, no branches), the rest one at a
 // time by a ripple carry (add).
 type bitCounter struct {
-	planes  [32]uint64
-	n       uint64
-	pending int // values buffered by the caller for the next add16
+	planes [32]uint64
+	n      uint64
 }
 
 // csa is a carry-save adder: per bit, a+b+c = 2·hi + lo.
@@ -41,7 +40,6 @@ func (b *bitCounter) add16(d *[16]uint64) {
 	sixteens, eights = csa(eights, eightsA, eightsB)
 	b.planes[0], b.planes[1], b.planes[2], b.planes[3] = ones, twos, fours, eights
 	b.n += 16
-	b.pending = 0
 	b.ripple(4, sixteens)
 }
 

@@ -111,17 +111,19 @@ func TestBitCounter(t *testing.T) {
 		var b bitCounter
 		var want [64]int
 		var buf [16]uint64
+		pending := 0
 		for i := 0; i < n; i++ {
 			v := r.Uint64() & r.Uint64() // biased, so counts differ per bit
 			for k := range 64 {
 				want[k] += int(v >> k & 1)
 			}
-			buf[b.pending] = v
-			if b.pending++; b.pending == 16 {
+			buf[pending] = v
+			if pending++; pending == 16 {
 				b.add16(&buf)
+				pending = 0
 			}
 		}
-		for _, v := range buf[:b.pending] {
+		for _, v := range buf[:pending] {
 			b.add(v)
 		}
 		if b.n != uint64(n) {

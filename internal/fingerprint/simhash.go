@@ -67,7 +67,8 @@ type simState struct {
 	words     int
 	first     uint64 // mixFirst of the previous word
 	votes     bitCounter
-	shingles  [16]uint64
+	shingles  [16]uint64 // shingles not yet counted: shingles[:pending]
+	pending   int
 }
 
 // block hashes the words of one block and votes with their shingles.
@@ -177,24 +178,32 @@ func wordLanes(s0, s1 string, h, in *[simLanes]uint64, k, base *[simLanes]int, o
 
 // addWords turns consecutive words into shingles and votes with them.
 func (s *simState) addWords(ws []uint64) {
-	for _, w := range ws {
-		if s.words > 0 {
-			s.shingles[s.votes.pending] = mixShingle(s.first, w)
-			if s.votes.pending++; s.votes.pending == len(s.shingles) {
-				s.votes.add16(&s.shingles)
-			}
-		}
-		s.first = mixFirst(w)
-		s.words++
+	if len(ws) == 0 {
+		return
 	}
+	if s.words == 0 {
+		s.first = mixFirst(ws[0]) // a shingle needs a previous word
+		s.words, ws = 1, ws[1:]
+	}
+	first, pending := s.first, s.pending
+	for _, w := range ws {
+		s.shingles[pending%len(s.shingles)] = mixShingle(first, w)
+		if pending++; pending == len(s.shingles) {
+			s.votes.add16(&s.shingles)
+			pending = 0
+		}
+		first = mixFirst(w)
+	}
+	s.first, s.pending = first, pending
+	s.words += len(ws)
 }
 
 // flush votes with the shingles not yet counted.
 func (s *simState) flush() {
-	for _, v := range s.shingles[:s.votes.pending] {
+	for _, v := range s.shingles[:s.pending] {
 		s.votes.add(v)
 	}
-	s.votes.pending = 0
+	s.pending = 0
 }
 
 // mixFirst is the first round of the shingle mix, applied to the first
