@@ -75,7 +75,7 @@ func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (conte
 	ctx, span := r.tracer.Start(ctx, name,
 		trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithTimestamp(now),
-		trace.WithAttributes(requestAttrs(req, namesFrom(ctx))...))
+		trace.WithAttributes(startAttrs(req, namesFrom(ctx))...))
 	// The prompt is encoded when the call ends, with the other attributes
 	// set then (see End).
 	return ctx, &Inference{rec: r, ctx: ctx, span: span, req: req, start: now, redact: red}
@@ -94,7 +94,8 @@ func (in *Inference) End(resp *Response, err error) {
 	// slice per call.
 	var attrs []attribute.KeyValue
 	if span.IsRecording() {
-		attrs = make([]attribute.KeyValue, 0, endAttrCount(resp, in.rec.cfg.captureContent))
+		attrs = make([]attribute.KeyValue, 0, requestParamCount(in.req)+endAttrCount(resp, in.rec.cfg.captureContent))
+		attrs = appendRequestParams(attrs, in.req)
 		if in.rec.cfg.captureContent {
 			attrs = in.appendParts(attrs, semconv.GenAISystemInstructionsKey, in.req.SystemInstructions)
 			attrs = in.appendMessages(attrs, semconv.GenAIInputMessagesKey, in.req.InputMessages)
@@ -179,8 +180,11 @@ func endAttrCount(resp *Response, capture bool) int {
 	return n
 }
 
-func requestAttrs(req *Request, n names) []attribute.KeyValue {
-	var buf [24]attribute.KeyValue // sized on the stack, copied once at its length
+// startAttrs returns the attributes given when the span starts: the ones
+// semconv names as relevant to sampling, and the workflow and agent names.
+// The request parameters are set by End, with the response, in one call.
+func startAttrs(req *Request, n names) []attribute.KeyValue {
+	var buf [8]attribute.KeyValue // sized on the stack, copied once at its length
 	attrs := append(buf[:0],
 		semconv.GenAIOperationNameKey.String(req.Operation),
 		semconv.GenAIProviderNameKey.String(req.Provider))
@@ -193,6 +197,33 @@ func requestAttrs(req *Request, n names) []attribute.KeyValue {
 	if req.ServerPort > 0 {
 		attrs = append(attrs, semconv.ServerPort(req.ServerPort))
 	}
+	return slices.Clip(slices.Clone(n.appendAttrs(attrs)))
+}
+
+// requestParamCount is the number of attributes appendRequestParams adds.
+func requestParamCount(req *Request) int {
+	n := 1 // stream
+	for _, v := range []*int64{req.MaxTokens, req.Seed, req.ChoiceCount, req.Dimensions} {
+		if v != nil {
+			n++
+		}
+	}
+	for _, v := range []*float64{req.Temperature, req.TopP, req.TopK, req.FrequencyPenalty, req.PresencePenalty} {
+		if v != nil {
+			n++
+		}
+	}
+	if len(req.StopSequences) > 0 {
+		n++
+	}
+	if len(req.EncodingFormats) > 0 {
+		n++
+	}
+	return n
+}
+
+// appendRequestParams appends the request parameters.
+func appendRequestParams(attrs []attribute.KeyValue, req *Request) []attribute.KeyValue {
 	attrs = append(attrs, semconv.GenAIRequestStreamKey.Bool(req.Stream))
 	attrs = appendInt(attrs, semconv.GenAIRequestMaxTokensKey, req.MaxTokens)
 	attrs = appendInt(attrs, semconv.GenAIRequestSeedKey, req.Seed)
@@ -209,7 +240,7 @@ func requestAttrs(req *Request, n names) []attribute.KeyValue {
 	if len(req.EncodingFormats) > 0 {
 		attrs = append(attrs, semconv.GenAIRequestEncodingFormats(req.EncodingFormats...))
 	}
-	return slices.Clip(slices.Clone(n.appendAttrs(attrs)))
+	return attrs
 }
 
 func appendResponseAttrs(attrs []attribute.KeyValue, resp *Response) []attribute.KeyValue {
