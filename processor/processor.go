@@ -235,19 +235,21 @@ func (p *kaizenProcessor) redactMap(m pcommon.Map, count func(string), depth int
 	})
 }
 
-// enumKeys are attributes whose values are identifiers from a small
-// vocabulary (operation, provider, model, span kind): the preset scanners
-// are skipped for them (custom rules still run). Content attributes are
-// never in this list.
-var enumKeys = map[string]bool{
-	"gen_ai.operation.name": true, "gen_ai.provider.name": true, "gen_ai.system": true,
-	"gen_ai.request.model": true, "gen_ai.response.model": true, "gen_ai.output.type": true,
-	"llm.request.type": true, "llm.model_name": true, "llm.provider": true, "llm.system": true,
-	"openinference.span.kind": true, "traceloop.span.kind": true, "ai.model.id": true, "ai.model.provider": true,
+// skipPresets reports whether the preset scanners may skip key's value:
+// attributes whose values are identifiers from a small vocabulary
+// (operation, provider, model, span kind). Custom rules still run on them.
+// Content attributes are never in this list. A switch, not a map: no
+// hashing of every attribute key.
+func skipPresets(k string) bool {
+	switch k {
+	case "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
+		"gen_ai.request.model", "gen_ai.response.model", "gen_ai.output.type",
+		"llm.request.type", "llm.model_name", "llm.provider", "llm.system",
+		"openinference.span.kind", "traceloop.span.kind", "ai.model.id", "ai.model.provider":
+		return true
+	}
+	return false
 }
-
-// skipPresets reports whether the preset scanners may skip key's value.
-func skipPresets(k string) bool { return enumKeys[k] }
 
 func (p *kaizenProcessor) redactValue(v pcommon.Value, presets bool, count func(string), depth int) {
 	switch v.Type() {

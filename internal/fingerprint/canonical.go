@@ -144,7 +144,10 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		dst = append(dst, ' ')
 	}
 	from := len(dst)
-	lead := space || empty // a space here would be a second or leading one
+	lead := uint64(0) // 0x80: a space in the next byte would be a second or leading one
+	if space || empty {
+		lead = 0x80
+	}
 	copied := 0
 	for j := 0; j+8 <= len(text); j += 8 {
 		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[j:]), 8))
@@ -158,14 +161,8 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		spaces := ^((x ^ ' '*ones8) + 0x7f*ones8)
 		dashes := ^((x ^ '-'*ones8) + 0x7f*ones8)
 		control := ^(x + (0x80-0x20)*ones8)
-		bad := (x | digits | dashes | control | spaces&(spaces<<8)) & highs8
-		if lead {
-			bad |= spaces & 0x80
-		}
-		sep := ^letters & highs8
-		if bad != 0 {
-			sep &= (bad - 1) &^ bad // bytes before the first bad one
-		}
+		bad := (x | digits | dashes | control | spaces&(spaces<<8|lead)) & highs8
+		sep := ^letters & highs8 & (bad - 1) &^ bad // separators before the first bad byte
 		lower := x | (letters&highs8)>>2
 		dst = binary.LittleEndian.AppendUint64(dst, lower)
 		if sep != 0 {
@@ -174,7 +171,7 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		if bad != 0 {
 			break
 		}
-		lead = lower>>56 == ' '
+		lead = spaces >> 56 & 0x80
 	}
 	if copied == 0 {
 		return dst[:base], 0
