@@ -18,9 +18,14 @@ type codec interface {
 }
 
 // requestRewriter is implemented by codecs that may amend the request body
-// (OpenAI stream_options.include_usage); it returns nil to keep it as is.
+// (OpenAI stream_options.include_usage).
 type requestRewriter interface {
+	// rewriteRequest returns the amended body, or nil to keep it as is.
 	rewriteRequest(body []byte, cfg *config) []byte
+	// parseAndRewrite is parseRequest (with cfg's content capture) followed
+	// by rewriteRequest, which it skips when the parse proved there is
+	// nothing to rewrite.
+	parseAndRewrite(body []byte, req *Request, cfg *config) (newBody []byte, err error)
 }
 
 // streamAccumulator folds the events of one streamed response.

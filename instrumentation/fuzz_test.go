@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,9 +28,15 @@ func FuzzRequestParsers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, c := range allCodecs {
 			var req Request
-			_ = c.parseRequest(body, &req, true)
+			err := c.parseRequest(body, &req, true)
 			if rw, ok := c.(requestRewriter); ok {
-				rw.rewriteRequest(body, cfg)
+				// The combined call must equal the two separate steps.
+				want := rw.rewriteRequest(body, cfg)
+				var req2 Request
+				got, err2 := rw.parseAndRewrite(body, &req2, &config{streamUsage: true, captureContent: true})
+				if !bytes.Equal(got, want) || (err == nil) != (err2 == nil) {
+					t.Fatalf("parseAndRewrite: %s (%v), separate: %s (%v)", got, err2, want, err)
+				}
 			}
 		}
 	})

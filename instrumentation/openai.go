@@ -132,16 +132,34 @@ func (u *oaUsage) usage() *Usage {
 }
 
 func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
+	_, err := c.parse(body, req, capture)
+	return err
+}
+
+func (c openaiCodec) parseAndRewrite(body []byte, req *Request, cfg *config) ([]byte, error) {
+	exact, err := c.parse(body, req, cfg.captureContent)
+	if exact && !req.Stream {
+		// The fast path saw every key exactly (no case variants), so the
+		// last "stream" member is false, null or absent: nothing to add.
+		return nil, nil
+	}
+	return c.rewriteRequest(body, cfg), err
+}
+
+// parse fills req from the body; exact reports that the fast path decoded
+// it.
+func (c openaiCodec) parse(body []byte, req *Request, capture bool) (exact bool, err error) {
 	var full oaRequestWithMessages
 	var target any = &full.oaRequest
 	withMessages := capture && c.chat
 	if withMessages {
 		target = &full
 	}
-	if !fastOARequest(body, &full, withMessages) {
+	exact = fastOARequest(body, &full, withMessages)
+	if !exact {
 		full = oaRequestWithMessages{}
 		if err := decode(body, target, "request"); err != nil {
-			return err
+			return false, err
 		}
 	}
 	r := &full.oaRequest
@@ -155,13 +173,13 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 	req.FrequencyPenalty, req.PresencePenalty = r.FrequencyPenalty, r.PresencePenalty
 	req.StopSequences = stringOrList(r.Stop)
 	if !capture {
-		return nil
+		return exact, nil
 	}
 	if !c.chat {
 		for _, p := range stringOrList(r.Prompt) {
 			req.InputMessages = append(req.InputMessages, Message{Role: "user", Parts: []Part{TextPart(p)}})
 		}
-		return nil
+		return exact, nil
 	}
 	if len(full.Messages) > 0 {
 		req.InputMessages = make([]Message, 0, len(full.Messages))
@@ -177,7 +195,7 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 		}
 		req.InputMessages = append(req.InputMessages, m)
 	}
-	return nil
+	return exact, nil
 }
 
 // oaInputMessage converts one request message.

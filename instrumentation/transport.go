@@ -55,13 +55,17 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	var problems []string
 	body, replacement, complete := readRequestBody(r, cfg.maxParseBytes)
 	if complete {
-		if err := ep.codec.parseRequest(body, req, cfg.captureContent); err != nil {
-			problems = append(problems, "request: "+err.Error())
-		}
+		var err error
 		if rw, ok := ep.codec.(requestRewriter); ok {
-			if nb := rw.rewriteRequest(body, cfg); nb != nil {
+			var nb []byte
+			if nb, err = rw.parseAndRewrite(body, req, cfg); nb != nil {
 				body = nb
 			}
+		} else {
+			err = ep.codec.parseRequest(body, req, cfg.captureContent)
+		}
+		if err != nil {
+			problems = append(problems, "request: "+err.Error())
 		}
 	} else if r.Body != nil && r.Body != http.NoBody {
 		problems = append(problems, "request body not parsed: larger than the parse bound or unreadable")
