@@ -63,7 +63,7 @@ func StartInference(ctx context.Context, req Request, opts ...Option) (context.C
 
 // StartInference starts the CLIENT span of a call described by req.
 func (r *Recorder) StartInference(ctx context.Context, req Request) (context.Context, *Inference) {
-	return r.start(ctx, &req, nil)
+	return r.start(ctx, &req, redactor{})
 }
 
 func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (context.Context, *Inference) {

@@ -22,13 +22,18 @@ var credentialParams = []string{"key", "api-key", "api_key", "apikey", "access_t
 // records is read from headers or the URL query, but provider error messages
 // and transport errors may echo them; every recorded string goes through
 // apply.
-type redactor []string
+type redactor struct {
+	secrets []string
+	// sub[i] is the index of a shorter secret contained in secrets[i]
+	// ("tok" in "Bearer tok"), or -1: when it is absent, so is secrets[i].
+	sub []int
+}
 
 func newRedactor(h http.Header, u *url.URL) redactor {
 	var r redactor
 	add := func(v string) {
 		if v = strings.TrimSpace(v); len(v) >= 4 {
-			r = append(r, v)
+			r.secrets = append(r.secrets, v)
 		}
 	}
 	for _, name := range credentialHeaders {
@@ -48,14 +53,44 @@ func newRedactor(h http.Header, u *url.URL) redactor {
 			}
 		}
 	}
+	r.sub = make([]int, len(r.secrets))
+	for i, s := range r.secrets {
+		r.sub[i] = -1
+		for j, t := range r.secrets {
+			if len(t) < len(s) && strings.Contains(s, t) {
+				r.sub[i] = j
+				break
+			}
+		}
+	}
 	return r
 }
 
-// apply returns s with every credential replaced by Redacted.
+// apply returns s with every credential replaced by Redacted, in the order
+// the credentials were found. A secret is searched for only when the shorter
+// secret it contains is present, so that "Bearer tok" and "tok" cost one
+// scan of s when neither is there.
 func (r redactor) apply(s string) string {
-	for _, secret := range r {
-		if strings.Contains(s, secret) {
+	var absent uint64 // secrets known to be absent from the current s
+	present := func(k int) bool {
+		if k < 64 && absent&(1<<k) != 0 {
+			return false
+		}
+		if strings.Contains(s, r.secrets[k]) {
+			return true
+		}
+		if k < 64 {
+			absent |= 1 << k
+		}
+		return false
+	}
+	for i, secret := range r.secrets {
+		if j := r.sub[i]; j >= 0 && !present(j) {
+			continue
+		}
+		if present(i) {
 			s = strings.ReplaceAll(s, secret, Redacted)
+			absent = 0 // s changed
 		}
 	}
 	return s
