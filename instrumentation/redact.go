@@ -24,6 +24,9 @@ var credentialParams = []string{"key", "api-key", "api_key", "apikey", "access_t
 // apply.
 type redactor struct {
 	secrets []string
+	// anchor[i] is the byte of secrets[i] searched for first: the first one
+	// that is not a lower-case letter or a space, rare in prose.
+	anchor []int
 	// sub[i] is the index of a shorter secret contained in secrets[i]
 	// ("tok" in "Bearer tok"), or -1: when it is absent, so is secrets[i].
 	sub []int
@@ -37,7 +40,7 @@ func newRedactor(h http.Header, u *url.URL) redactor {
 		}
 	}
 	for _, name := range credentialHeaders {
-		for _, v := range h.Values(name) {
+		for _, v := range h[name] { // the names are canonical: h.Values without the lookup cost
 			add(v)
 			if _, token, ok := strings.Cut(v, " "); ok {
 				add(token) // "Bearer <token>", "Basic <token>"
@@ -53,8 +56,19 @@ func newRedactor(h http.Header, u *url.URL) redactor {
 			}
 		}
 	}
-	r.sub = make([]int, len(r.secrets))
+	if len(r.secrets) == 0 {
+		return r
+	}
+	idx := make([]int, 2*len(r.secrets))
+	r.anchor, r.sub = idx[:len(r.secrets)], idx[len(r.secrets):]
 	for i, s := range r.secrets {
+		r.anchor[i] = 0
+		for k := 0; k < len(s); k++ {
+			if c := s[k]; c != ' ' && (c < 'a' || c > 'z') {
+				r.anchor[i] = k
+				break
+			}
+		}
 		r.sub[i] = -1
 		for j, t := range r.secrets {
 			if len(t) < len(s) && strings.Contains(s, t) {
@@ -64,6 +78,24 @@ func newRedactor(h http.Header, u *url.URL) redactor {
 		}
 	}
 	return r
+}
+
+// contains reports whether s contains secrets[k], searching first for its
+// anchor byte with the vectorized strings.IndexByte.
+func (r redactor) contains(s string, k int) bool {
+	secret, a := r.secrets[k], r.anchor[k]
+	c, tail := secret[a], len(secret)-a
+	for i := a; i+tail <= len(s); {
+		j := strings.IndexByte(s[i:len(s)-tail+1], c)
+		if j < 0 {
+			return false
+		}
+		if p := i + j - a; s[p:p+len(secret)] == secret {
+			return true
+		}
+		i += j + 1
+	}
+	return false
 }
 
 // apply returns s with every credential replaced by Redacted, in the order
@@ -76,7 +108,7 @@ func (r redactor) apply(s string) string {
 		if k < 64 && absent&(1<<k) != 0 {
 			return false
 		}
-		if strings.Contains(s, r.secrets[k]) {
+		if r.contains(s, k) {
 			return true
 		}
 		if k < 64 {
