@@ -66,6 +66,9 @@ func (r *Recorder) StartInference(ctx context.Context, req Request) (context.Con
 	return r.start(ctx, &req, redactor{})
 }
 
+// clientKind is made once: each trace.WithSpanKind call allocates.
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+
 func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (context.Context, *Inference) {
 	name := req.Operation
 	if req.Model != "" {
@@ -73,7 +76,7 @@ func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (conte
 	}
 	now := time.Now()
 	ctx, span := r.tracer.Start(ctx, name,
-		trace.WithSpanKind(trace.SpanKindClient),
+		clientKind,
 		trace.WithTimestamp(now),
 		trace.WithAttributes(startAttrs(req, namesFrom(ctx))...))
 	// The prompt is encoded when the call ends, with the other attributes

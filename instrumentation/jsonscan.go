@@ -3,6 +3,7 @@ package instrumentation
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // jdec is a small allocation-free JSON reader used on the hot paths (OpenAI
@@ -23,6 +24,7 @@ type jdec struct {
 	pos   int
 	depth int
 	fail  bool
+	nums []uint64 // memory for the *int64 and *float64 values (number8)
 	// scratch, when set, provides reusable memory for the decoded values,
 	// which are then valid only until the next decode with the same scratch.
 	scratch *decodeScratch
@@ -348,8 +350,21 @@ func (d *jdec) int64Ptr(dst **int64) {
 		return
 	}
 	if v, ok := d.int64Val(); ok {
-		*dst = &v
+		p := (*int64)(d.number8())
+		*p = v
+		*dst = p
 	}
+}
+
+// number8 returns eight bytes for a decoded number, from a block shared by
+// the numbers of one decode (one allocation instead of one per number).
+func (d *jdec) number8() unsafe.Pointer {
+	if len(d.nums) == 0 {
+		d.nums = make([]uint64, 8)
+	}
+	p := unsafe.Pointer(&d.nums[0])
+	d.nums = d.nums[1:]
+	return p
 }
 
 func (d *jdec) float64Ptr(dst **float64) {
@@ -370,5 +385,7 @@ func (d *jdec) float64Ptr(dst **float64) {
 		d.fail = true
 		return
 	}
-	*dst = &v
+	p := (*float64)(d.number8())
+	*p = v
+	*dst = p
 }
