@@ -52,12 +52,17 @@ func Canonical(text string) string {
 // appendCanonical appends the canonical form of text (see Canonical) to
 // dst. Space handling is relative to the appended part, so several texts
 // can be canonicalized into one buffer.
-func appendCanonical(dst []byte, text string) []byte {
+func appendCanonical(dst []byte, text string) []byte { return appendCanonicalPath(dst, text, true) }
+
+// appendCanonicalPath is appendCanonical; plain selects the eight-byte fast
+// path (appendPlain). Tests turn it off to check the fast path against the
+// byte-wise one, which alone defines the canonical form.
+func appendCanonicalPath(dst []byte, text string, plain bool) []byte {
 	start := len(dst)
 	space := false // a space is pending
 	prevAlnum := false
 	for i := 0; i < len(text); {
-		if i+8 <= len(text) {
+		if plain && i+8 <= len(text) {
 			var n int
 			dst, n = appendPlain(dst, text[i:], space, len(dst) == start)
 			if n > 0 {

@@ -17,5 +17,5 @@
 // fixed shingle mix for SimHash), so
 // values are stable across processes, machines and versions; golden tests
 // pin them. Fingerprints are written to span attributes as 16 lower-case hex
-// digits (FormatHex / ParseHex).
+// digits (FormatHex or AppendHex / ParseHex).
 package fingerprint
