@@ -69,13 +69,14 @@ func (b *observedBody) finishLocked(readErr error, closed bool) {
 }
 
 // captureSink keeps up to limit bytes of a whole body and parses them at the
-// end with parse.
+// end with codec.
 type captureSink struct {
 	buf      []byte
 	limit    int
 	overflow int
-	status   int // HTTP status of an error response; parse is unused then
-	parse    func([]byte) (*Response, error)
+	status   int // HTTP status of an error response; codec is unused then
+	codec    codec
+	capture  bool // content capture for codec.parseResponse
 	in       *Inference
 	pooled   *[]byte // the pool entry buf came from, if any
 }
@@ -130,7 +131,7 @@ func (c *captureSink) finish(readErr error, closed bool) (*Response, error) {
 		c.in.problem("response body larger than the parse bound; response not parsed")
 		return nil, nil
 	}
-	resp, err := c.parse(c.buf)
+	resp, err := c.codec.parseResponse(c.buf, c.capture)
 	if err != nil && closed {
 		return nil, &kindError{kind: ErrorTypeAborted, msg: "response body closed before it was fully read"}
 	}

@@ -24,7 +24,7 @@ type jdec struct {
 	pos   int
 	depth int
 	fail  bool
-	nums []uint64 // memory for the *int64 and *float64 values (number8)
+	nums  []uint64 // memory for the *int64 and *float64 values (number8)
 	// scratch, when set, provides reusable memory for the decoded values,
 	// which are then valid only until the next decode with the same scratch.
 	scratch *decodeScratch

@@ -116,9 +116,7 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 	case isEventStream(resp.Header.Get("Content-Type")):
 		s = newStreamSink(ep.codec.newStream(cfg.captureContent, cfg.maxContentBytes), in, cfg.maxParseBytes)
 	default:
-		capture := cfg.captureContent
-		s = &captureSink{limit: cfg.maxParseBytes, in: in,
-			parse: func(b []byte) (*Response, error) { return ep.codec.parseResponse(b, capture) }}
+		s = &captureSink{limit: cfg.maxParseBytes, in: in, codec: ep.codec, capture: cfg.captureContent}
 	}
 	if c, ok := s.(*captureSink); ok && resp.ContentLength > 0 {
 		c.reserve(int(min(resp.ContentLength, int64(c.limit))))
@@ -162,7 +160,7 @@ func readRequestBody(r *http.Request, limit int) (body []byte, replacement io.Re
 	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
 		size = int(r.ContentLength) + 1 // +1: the read that sees EOF needs no growth
 	}
-	body, err := readAll(io.LimitReader(orig, int64(limit)+1), size)
+	body, err := readAll(orig, size, limit+1)
 	if err == nil && len(body) <= limit {
 		orig.Close()
 		return body, nil, true
@@ -174,11 +172,12 @@ func readRequestBody(r *http.Request, limit int) (body []byte, replacement io.Re
 	return nil, readCloser{io.MultiReader(bytes.NewReader(body), rest), orig}, false
 }
 
-// readAll is io.ReadAll with an initial buffer capacity.
-func readAll(r io.Reader, size int) ([]byte, error) {
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
+// readAll is io.ReadAll(io.LimitReader(r, limit)) with an initial buffer
+// capacity.
+func readAll(r io.Reader, size, limit int) ([]byte, error) {
+	b := make([]byte, 0, min(size, limit))
+	for len(b) < limit {
+		n, err := r.Read(b[len(b):min(cap(b), limit)])
 		b = b[:len(b)+n]
 		if err != nil {
 			if err == io.EOF {
@@ -190,6 +189,7 @@ func readAll(r io.Reader, size int) ([]byte, error) {
 			b = append(b, 0)[:len(b)] // let append pick the next capacity
 		}
 	}
+	return b, nil
 }
 
 // setBody makes body the request body, replayable through GetBody.
