@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -144,6 +145,9 @@ const (
 // path expects. Runs of spaces are single, so white space needs no
 // collapsing.
 func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
+	// Room for every whole chunk and the pending space, so the loop writes
+	// through a pointer without capacity checks.
+	dst = slices.Grow(dst, len(text)+1)
 	base := len(dst)
 	if space {
 		dst = append(dst, ' ')
@@ -153,9 +157,10 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 	if space || empty {
 		lead = 0x80
 	}
+	in, out := unsafe.Pointer(unsafe.StringData(text)), unsafe.Pointer(unsafe.SliceData(dst))
 	copied := 0
 	for j := 0; j+8 <= len(text); j += 8 {
-		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[j:]), 8))
+		x := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(in, j)), 8))
 		// Per-byte flags in the high bit of each byte: x + (0x80-c) has it
 		// set when the byte is >= c. A carry out of a byte can only happen
 		// above a non-ASCII byte, whose own flag already ends the valid
@@ -168,8 +173,7 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		control := ^(x + (0x80-0x20)*ones8)
 		bad := (x | digits | dashes | control | spaces&(spaces<<8|lead)) & highs8
 		sep := ^letters & highs8 & (bad - 1) &^ bad // separators before the first bad byte
-		lower := x | (letters&highs8)>>2
-		dst = binary.LittleEndian.AppendUint64(dst, lower)
+		binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(out, from+j)), 8), x|(letters&highs8)>>2)
 		if sep != 0 {
 			copied = j + bits.Len64(sep)/8
 		}
