@@ -3,6 +3,7 @@ package instrumentation
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -176,8 +177,13 @@ func (d *jdec) container(open, close byte, item func()) bool {
 // unknown skips the value of a key that is not a field, unless the key would
 // match one of fields case-insensitively in encoding/json.
 func (d *jdec) unknown(key []byte, fields []string) {
+	ascii := true
+	for _, c := range key {
+		ascii = ascii && c < utf8.RuneSelf
+	}
 	for _, f := range fields {
-		if strings.EqualFold(bytesString(key), f) {
+		// Only non-ASCII folds (the Kelvin sign, the long s) change lengths.
+		if (!ascii || len(f) == len(key)) && strings.EqualFold(bytesString(key), f) {
 			d.fail = true
 			return
 		}
