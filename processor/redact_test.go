@@ -1,6 +1,7 @@
 package kaizenprocessor
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -141,5 +142,28 @@ func TestRedactEnumKeys(t *testing.T) {
 	}
 	if v, _ := got.Get("gen_ai.input.messages"); strings.Contains(v.Str(), "ops@example.com") {
 		t.Errorf("content not redacted: %q", v.Str())
+	}
+}
+
+// TestCountDigits checks the SWAR digit count (the card/phone prefilter)
+// against a byte-by-byte count on random bytes rich in digits and their
+// neighbours, at every length and alignment.
+func TestCountDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for k := 0; k < 20000; k++ {
+		b := make([]byte, r.IntN(100))
+		want := 0
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(2) == 0 {
+				b[i] = '.' + byte(r.IntN(14)) // '.' to ';': digits and their neighbours
+			}
+			if isDigitByte(b[i]) {
+				want++
+			}
+		}
+		if got := countDigits(string(b)); got != want {
+			t.Fatalf("countDigits(%q) = %d, want %d", b, got, want)
+		}
 	}
 }

@@ -87,7 +87,8 @@ func (p *scanner) str() (string, error) {
 // unescaped in a JSON string), eight bytes per step.
 func hasControl(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	load := func(i int) uint64 { return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8)) }
+	p := unsafe.Pointer(unsafe.StringData(s))
+	load := func(i int) uint64 { return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8)) }
 	below := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
 	i := 0
 	for ; i+32 <= len(s); i += 32 { // one branch per 32 bytes
