@@ -1,6 +1,9 @@
 package kaizenprocessor
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // keyPrefix describes a credential format: a literal prefix followed by at
 // least minLen token characters.
@@ -89,9 +92,10 @@ var tokenByte = func() (t [256]bool) {
 // begin a credential (then keyAt or secretValue decide).
 func findKeys(s string, ms []match) []match {
 	prevTok := uint32(0)
+	p := unsafe.Pointer(unsafe.StringData(s))
 	for i := 0; i+1 < len(s); i++ {
-		c := s[i]
-		v := keyIndex(prevTok, c, s[i+1])
+		c, next := *(*byte)(unsafe.Add(p, i)), *(*byte)(unsafe.Add(p, i+1)) // i+1 < len(s)
+		v := keyIndex(prevTok, c, next)
 		prevTok = tokBit[c]
 		if keyCand[(v>>6)%uint32(len(keyCand))]&(1<<(v&63)) == 0 {
 			continue
