@@ -7,7 +7,7 @@ import (
 	"unsafe"
 )
 
-// jdec is a small allocation-free JSON reader used on the hot paths (OpenAI
+// jdec is a small JSON reader, allocating only what it returns, used on the hot paths (OpenAI
 // requests, responses and stream chunks). It reads values straight into the
 // same structs that encoding/json fills, with the same semantics, but it only
 // handles the common case: whenever the input is invalid or anything could
