@@ -26,6 +26,7 @@ type rows struct {
 func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows {
 	s := newSanitizer(maxValueBytes)
 	out := &rows{}
+	out.traces.grow(td.SpanCount())
 	lin := &lineage{td: td}
 	for _, rs := range td.ResourceSpans().All() {
 		res := rs.Resource().Attributes()

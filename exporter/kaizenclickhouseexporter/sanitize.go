@@ -36,7 +36,7 @@ func newSanitizer(max int) *sanitizer {
 
 // str returns v repaired.
 func (s *sanitizer) str(v string) string {
-	if len(v) <= s.max && isValidUTF8(v) {
+	if len(v) <= s.max && utf8.ValidString(v) {
 		return v
 	}
 	if !utf8.ValidString(v) {
@@ -53,16 +53,6 @@ func (s *sanitizer) str(v string) string {
 // note counts one repair that str does not see (kinds, status codes, GenAI
 // values of the wrong type).
 func (s *sanitizer) note(reason string) { s.counts[reason]++ }
-
-// isValidUTF8 is utf8.ValidString with an ASCII fast path.
-func isValidUTF8(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] >= utf8.RuneSelf {
-			return utf8.ValidString(v[i:])
-		}
-	}
-	return true
-}
 
 // truncate cuts v so that the result, marker included, fits in max bytes
 // when max leaves room for the marker; the cut falls on a rune boundary.

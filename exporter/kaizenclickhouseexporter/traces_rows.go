@@ -51,6 +51,30 @@ func (r *traceRows) columns() []any {
 
 func (r *traceRows) len() int { return len(r.traceID) }
 
+// grow presizes every column for n rows, so a batch of n spans appends
+// without reallocating.
+func (r *traceRows) grow(n int) {
+	r.timestamp = make([]time.Time, 0, n)
+	for _, c := range []*[]string{&r.traceID, &r.spanID, &r.parentSpanID, &r.traceState, &r.spanName,
+		&r.spanKind, &r.serviceName, &r.scopeName, &r.scopeVersion, &r.statusCode, &r.statusMessage} {
+		*c = make([]string, 0, n)
+	}
+	r.resourceAttrs, r.spanAttrs = make([]column.IterableOrderedMap, 0, n), make([]column.IterableOrderedMap, 0, n)
+	r.duration = make([]uint64, 0, n)
+	r.eventTimes, r.eventNames, r.eventAttrs = make([][]time.Time, 0, n), make([][]string, 0, n), make([][]column.IterableOrderedMap, 0, n)
+	r.linkTraceIDs, r.linkSpanIDs, r.linkTraceStates = make([][]string, 0, n), make([][]string, 0, n), make([][]string, 0, n)
+	r.linkAttrs = make([][]column.IterableOrderedMap, 0, n)
+}
+
+// Shared empty values for the nested columns of spans without events or
+// links (most spans), so those spans allocate nothing for them. They are
+// only read.
+var (
+	noTimes = []time.Time{}
+	noStrs  = []string{}
+	noMaps  = []column.IterableOrderedMap{}
+)
+
 // spanKinds and statusCodes are the values contrib writes.
 var (
 	spanKinds = map[ptrace.SpanKind]string{
@@ -120,6 +144,10 @@ func (r *traceRows) add(s *sanitizer, sc *spanContext, span ptrace.Span, referen
 
 func (r *traceRows) addEvents(s *sanitizer, events ptrace.SpanEventSlice) {
 	n := events.Len()
+	if n == 0 {
+		r.eventTimes, r.eventNames, r.eventAttrs = append(r.eventTimes, noTimes), append(r.eventNames, noStrs), append(r.eventAttrs, noMaps)
+		return
+	}
 	times, names, attrs := make([]time.Time, n), make([]string, n), make([]column.IterableOrderedMap, n)
 	for i := range n {
 		e := events.At(i)
@@ -130,6 +158,11 @@ func (r *traceRows) addEvents(s *sanitizer, events ptrace.SpanEventSlice) {
 
 func (r *traceRows) addLinks(s *sanitizer, links ptrace.SpanLinkSlice) {
 	n := links.Len()
+	if n == 0 {
+		r.linkTraceIDs, r.linkSpanIDs = append(r.linkTraceIDs, noStrs), append(r.linkSpanIDs, noStrs)
+		r.linkTraceStates, r.linkAttrs = append(r.linkTraceStates, noStrs), append(r.linkAttrs, noMaps)
+		return
+	}
 	traceIDs, spanIDs, states, attrs := make([]string, n), make([]string, n), make([]string, n), make([]column.IterableOrderedMap, n)
 	for i := range n {
 		l := links.At(i)
