@@ -36,7 +36,7 @@ func Build(traceID, workflow string, specs []CallSpec) *run.Run {
 	for i, s := range specs {
 		ag, ok := agents[s.Agent]
 		if !ok {
-			ag = &run.Span{SpanID: spanID(traceID, 1000+len(agents)), ParentSpanID: root.SpanID,
+			ag = &run.Span{SpanID: spanID(traceID, agentSpanBase+len(agents)), ParentSpanID: root.SpanID,
 				Name: "invoke_agent " + s.Agent, Operation: "invoke_agent", Agent: s.Agent, Service: "agents",
 				Start: Epoch.Add(time.Duration(i) * time.Second), Duration: time.Second, StatusCode: "Ok"}
 			agents[s.Agent] = ag
@@ -128,3 +128,7 @@ func Synthetic(traceID string, n, contentBytes int) *run.Run {
 	}
 	return Build(traceID, "synthetic", specs)
 }
+
+// agentSpanBase numbers agent spans apart from calls (1…n) so their ids
+// never collide, whatever the run's size.
+const agentSpanBase = 0x40000000
