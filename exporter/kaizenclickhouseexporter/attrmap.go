@@ -5,10 +5,13 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// kvMap is an attribute map as alternating keys and values, appended to a
-// Map(LowCardinality(String), String) column in its original order without
-// building a Go map. It implements column.IterableOrderedMap.
-type kvMap []string
+// kvMap is an attribute map as alternating keys and values (strings held
+// as interfaces, boxed once when the map is built rather than on every
+// read: the encoder takes values as any, and a resource's map is read once
+// per span), appended to a Map(LowCardinality(String), String) column in
+// its original order without building a Go map. It implements
+// column.IterableOrderedMap.
+type kvMap []any
 
 var _ column.IterableOrderedMap = kvMap(nil)
 

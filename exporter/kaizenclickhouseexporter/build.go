@@ -26,14 +26,20 @@ type rows struct {
 func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows {
 	s := newSanitizer(maxValueBytes)
 	out := &rows{}
-	out.traces.grow(td.SpanCount())
+	// One pass finds the inference spans, so both tables' columns are
+	// presized and a batch appends without reallocating.
+	inference, calls := inferenceSpans(td)
+	out.traces.grow(len(inference))
+	out.calls.grow(calls)
 	lin := &lineage{td: td}
+	i := -1
 	for _, rs := range td.ResourceSpans().All() {
 		res := rs.Resource().Attributes()
 		sc := spanContext{serviceName: s.str(serviceName(res)), resourceAttrs: s.attrs(res)}
 		for _, ss := range rs.ScopeSpans().All() {
 			sc.scopeName, sc.scopeVersion = s.str(ss.Scope().Name()), s.str(ss.Scope().Version())
 			for _, span := range ss.Spans().All() {
+				i++
 				if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
 					out.rejected = append(out.rejected, rejectedSpan{
 						reason: reasonMissingIDs, service: sc.serviceName, name: s.str(span.Name()),
@@ -41,9 +47,8 @@ func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows
 					})
 					continue
 				}
-				inference := isInference(span.Attributes())
-				out.traces.add(s, &sc, span, referenceContent && inference)
-				if inference {
+				out.traces.add(s, &sc, span, referenceContent && inference[i])
+				if inference[i] {
 					out.calls.add(s, &sc, lin, span)
 				}
 			}
@@ -51,4 +56,23 @@ func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows
 	}
 	out.repaired = s.counts
 	return out
+}
+
+// inferenceSpans reports, in iteration order, which spans of td are
+// inference calls, and how many.
+func inferenceSpans(td ptrace.Traces) ([]bool, int) {
+	flags := make([]bool, 0, td.SpanCount())
+	n := 0
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				ok := isInference(span.Attributes())
+				flags = append(flags, ok)
+				if ok {
+					n++
+				}
+			}
+		}
+	}
+	return flags, n
 }

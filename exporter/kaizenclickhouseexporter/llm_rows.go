@@ -56,6 +56,24 @@ func (r *llmRows) columns() []any {
 
 func (r *llmRows) len() int { return len(r.traceID) }
 
+// grow presizes every column for n rows.
+func (r *llmRows) grow(n int) {
+	r.timestamp = make([]time.Time, 0, n)
+	for _, c := range []*[]string{&r.traceID, &r.spanID, &r.parentSpanID, &r.serviceName, &r.workflow, &r.agent,
+		&r.operation, &r.provider, &r.requestModel, &r.responseModel, &r.priceVersion, &r.priceStatus,
+		&r.statusCode, &r.errorType, &r.systemInstructions, &r.inputMessages, &r.outputMessages,
+		&r.contentPolicy, &r.promptHash, &r.systemHash, &r.prefixHash} {
+		*c = make([]string, 0, n)
+	}
+	for _, c := range []*[]uint64{&r.inputTokens, &r.outputTokens, &r.cacheRead, &r.cacheWrite, &r.reasn,
+		&r.duration, &r.timeToFirstChunk, &r.promptSimHash} {
+		*c = make([]uint64, 0, n)
+	}
+	r.cost, r.inputCost, r.outputCost = make([]decimal.Decimal, 0, n), make([]decimal.Decimal, 0, n), make([]decimal.Decimal, 0, n)
+	r.stream = make([]bool, 0, n)
+	r.finishReasons = make([][]string, 0, n)
+}
+
 // money is a Decimal(18, 12) value: exact pico-dollars.
 func money(u pricing.USD) decimal.Decimal { return decimal.New(u.Pico(), -12) }
 
