@@ -13,8 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/kaizenhq/kaizen/collector/internal/e2e"
@@ -144,7 +142,12 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	res := result{name: t.name, spans: n, rowsDone: map[string]uint64{}}
 	start := time.Now()
 	sendErr := make(chan error, 1)
-	go func() { sendErr <- send(ctx, ports.GRPC, o, n, seed, &res.retries) }()
+	go func() {
+		load := e2e.BulkLoad{Spans: n, PerRequest: o.perRequest, Senders: o.senders, Batches: e2e.NewBatches(seed, o.content)}
+		var err error
+		res.retries, err = load.Send(ctx, ports.GRPC)
+		sendErr <- err
+	}()
 	for {
 		done := true
 		for table, want := range t.tables {
@@ -174,43 +177,6 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	res.cpu = cpu1 - cpu0
 	res.peakRSS, err = e2e.PeakRSS(p.Pid())
 	return res, err
-}
-
-// send exports n spans in requests of o.perRequest spans from o.senders
-// goroutines, retrying a refused request (a full queue) until it is
-// accepted.
-func send(ctx context.Context, endpoint string, o options, n int, seed uint32, retries *int64) error {
-	s, err := e2e.NewSender(endpoint)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	gen := e2e.NewBatches(seed, o.content)
-	var left atomic.Int64
-	left.Store(int64(n / o.perRequest))
-	var wg sync.WaitGroup
-	errs := make([]error, o.senders)
-	for i := range o.senders {
-		wg.Go(func() {
-			for left.Add(-1) >= 0 {
-				b := gen.Next(o.perRequest)
-				for {
-					err := s.Send(ctx, b.Traces)
-					if err == nil {
-						break
-					}
-					if ctx.Err() != nil {
-						errs[i] = fmt.Errorf("send: %w (last error %v)", ctx.Err(), err)
-						return
-					}
-					atomic.AddInt64(retries, 1)
-					time.Sleep(50 * time.Millisecond)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 func report(rs []result, o options, n int) {
