@@ -5,6 +5,7 @@ package main
 import (
 	kaizenclickhouseexporter "github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter"
 	chdbextension "github.com/kaizenhq/kaizen/extension/chdbextension"
+	queuestorageextension "github.com/kaizenhq/kaizen/extension/queuestorageextension"
 	kaizenprocessor "github.com/kaizenhq/kaizen/processor"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
@@ -43,6 +44,7 @@ func components() (otelcol.Factories, error) {
 
 	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](
 		chdbextension.NewFactory(),
+		queuestorageextension.NewFactory(),
 		healthcheckextension.NewFactory(),
 		filestorage.NewFactory(),
 	)
@@ -50,9 +52,10 @@ func components() (otelcol.Factories, error) {
 		return otelcol.Factories{}, err
 	}
 	factories.ExtensionModules = makeModulesMap(factories.Extensions, map[component.Type]string{
-		chdbextension.NewFactory().Type():        "github.com/kaizenhq/kaizen v0.0.0",
-		healthcheckextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.165.1",
-		filestorage.NewFactory().Type():          "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.165.1",
+		chdbextension.NewFactory().Type():         "github.com/kaizenhq/kaizen v0.0.0",
+		queuestorageextension.NewFactory().Type(): "github.com/kaizenhq/kaizen v0.0.0",
+		healthcheckextension.NewFactory().Type():  "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.165.1",
+		filestorage.NewFactory().Type():           "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.165.1",
 	})
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
