@@ -80,6 +80,13 @@ func createDefaultConfig() *Config {
 // Validate checks the configuration; it loads the price file and compiles
 // the regular expressions so that mistakes fail at startup.
 func (c *Config) Validate() error {
+	_, _, err := c.build()
+	return err
+}
+
+// build validates the configuration and returns what the processor runs
+// with: the price table and the compiled redaction rules.
+func (c *Config) build() (*pricing.Table, *redactor, error) {
 	var errs []error
 	switch c.Content.Policy {
 	case PolicyKeep, PolicyFingerprint, PolicyDrop:
@@ -90,13 +97,18 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("content.policy %q is unknown: want one of keep, truncate, fingerprint, drop", c.Content.Policy))
 	}
-	if _, err := c.Content.Redaction.build(); err != nil {
+	red, err := c.Content.Redaction.build()
+	if err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := c.priceTable(); err != nil {
+	table, err := c.priceTable()
+	if err != nil {
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return table, red, nil
 }
 
 // priceTable returns the table to price with.

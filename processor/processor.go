@@ -45,16 +45,9 @@ type kaizenProcessor struct {
 }
 
 func newKaizenProcessor(set processor.Settings, cfg *Config) (*kaizenProcessor, error) {
-	if err := cfg.Validate(); err != nil {
+	table, red, err := cfg.build()
+	if err != nil {
 		return nil, fmt.Errorf("kaizen processor config: %w", err)
-	}
-	table, err := cfg.priceTable()
-	if err != nil {
-		return nil, err
-	}
-	red, err := cfg.Content.Redaction.build()
-	if err != nil {
-		return nil, err
 	}
 	tel, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
