@@ -3,7 +3,6 @@ package instrumentation
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 )
 
 // codec parses the request and response bodies of one API family.
@@ -63,10 +62,7 @@ func (t *textBuilder) add(s string) {
 		return
 	}
 	if room > 0 {
-		cut := room
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
+		cut := runeCut(s, room)
 		t.b.WriteString(s[:cut])
 		s = s[cut:]
 	}

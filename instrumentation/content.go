@@ -93,11 +93,17 @@ func truncateString(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
+	cut := runeCut(s, limit)
 	return s[:cut] + truncMarker(len(s)-cut)
+}
+
+// runeCut returns the largest length of at most n (n < len(s)) at which s can
+// be cut without splitting a rune.
+func runeCut(s string, n int) int {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // encodeJSON marshals v without HTML escaping.

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 )
 
 // maxErrorBody bounds how much of an error response body is kept to find the
@@ -243,11 +242,7 @@ func errorMessage(body []byte) string {
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
 	if len(text) > 512 {
-		cut := 512
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut] + "…"
+		text = text[:runeCut(text, 512)] + "…"
 	}
 	return text
 }
