@@ -2,10 +2,12 @@ package chserver
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -67,14 +69,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	header := w.Header()
-	queryID := r.URL.Query().Get("query_id")
+	values := r.URL.Query()
+	queryID := values.Get("query_id")
 	if queryID == "" {
 		queryID = uuid.NewString()
 	}
 	header.Set("X-ClickHouse-Query-Id", queryID)
 	header.Set("X-ClickHouse-Server-Display-Name", h.cfg.DisplayName)
 	header.Set("X-ClickHouse-Timezone", "UTC")
-	out, err := h.execute(r)
+	out, err := h.execute(r, values)
 	if err != nil {
 		ex := fromError(err)
 		h.logger.Debug("chserver: query failed", zap.String("query_id", queryID), zap.Int("code", ex.code), zap.Duration("elapsed", time.Since(start)))
@@ -112,20 +115,21 @@ type output struct {
 	summary summary
 }
 
-// execute authenticates, reads and rewrites the request and runs it.
-func (h *handler) execute(r *http.Request) (*output, error) {
+// execute authenticates, reads and rewrites the request (values are its
+// URL parameters) and runs it.
+func (h *handler) execute(r *http.Request, values url.Values) (*output, error) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPost:
 	default:
 		return nil, newException(codeNotImplemented, http.StatusMethodNotAllowed, "method %s is not supported: use GET for read-only queries or POST", r.Method)
 	}
-	if err := h.auth.check(r, r.URL.Query()); err != nil {
+	if err := h.auth.check(r, values); err != nil {
 		return nil, err
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") {
 		return nil, newException(codeNotImplemented, http.StatusBadRequest, "external tables (multipart/form-data requests) are not supported by the embedded ClickHouse HTTP interface")
 	}
-	req, err := parseRequest(r, h.cfg.QueryTimeout)
+	req, err := parseRequest(r, values, h.cfg.QueryTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +146,7 @@ func (h *handler) execute(r *http.Request) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &output{req: req, format: firstNonEmpty(st.format, req.defaultFormat), data: res.Data}
+	out := &output{req: req, format: cmp.Or(st.format, req.defaultFormat), data: res.Data}
 	out.summary = summary{
 		ReadRows: res.RowsRead, ReadBytes: res.BytesRead, TotalRowsToRead: res.RowsRead,
 		WrittenRows: res.RowsWritten, WrittenBytes: res.BytesWritten,

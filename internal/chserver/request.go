@@ -1,6 +1,7 @@
 package chserver
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -35,7 +36,6 @@ type request struct {
 	query          string // the query URL parameter
 	database       string
 	defaultFormat  string
-	queryID        string
 	params         map[string]string // param_<name> values, in ClickHouse's escaped text form
 	settings       []string          // rendered "name = 'value'" pairs, in URL order
 	revision       uint64            // client_protocol_version
@@ -47,15 +47,14 @@ type request struct {
 
 var settingName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// parseRequest reads the URL parameters and headers of a query request.
-// maxTime caps max_execution_time (ClickHouse's setting, in seconds).
-func parseRequest(r *http.Request, maxTime time.Duration) (*request, error) {
-	values := r.URL.Query()
+// parseRequest reads the URL parameters (values, parsed from r.URL) and
+// headers of a query request. maxTime caps max_execution_time
+// (ClickHouse's setting, in seconds).
+func parseRequest(r *http.Request, values url.Values, maxTime time.Duration) (*request, error) {
 	req := &request{
 		query:          values.Get("query"),
-		database:       firstNonEmpty(values.Get("database"), r.Header.Get("X-ClickHouse-Database"), "default"),
-		defaultFormat:  firstNonEmpty(values.Get("default_format"), r.Header.Get("X-ClickHouse-Format"), "TabSeparated"),
-		queryID:        values.Get("query_id"),
+		database:       cmp.Or(values.Get("database"), r.Header.Get("X-ClickHouse-Database"), "default"),
+		defaultFormat:  cmp.Or(values.Get("default_format"), r.Header.Get("X-ClickHouse-Format"), "TabSeparated"),
 		compress:       values.Get("compress") == "1",
 		decompress:     values.Get("decompress") == "1",
 		compressMethod: values.Get("network_compression_method"),
@@ -119,24 +118,18 @@ func formatSeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 }
 
+// Escapers of ClickHouse string literals and back-quoted identifiers,
+// built once: they are used for every setting of every request.
+var (
+	stringEscaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	identEscaper  = strings.NewReplacer(`\`, `\\`, "`", "\\`")
+)
+
 // quoteString renders s as a ClickHouse string literal.
-func quoteString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
+func quoteString(s string) string { return "'" + stringEscaper.Replace(s) + "'" }
 
 // quoteIdent renders s as a ClickHouse back-quoted identifier.
-func quoteIdent(s string) string {
-	return "`" + strings.NewReplacer(`\`, `\\`, "`", "\\`").Replace(s) + "`"
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
+func quoteIdent(s string) string { return "`" + identEscaper.Replace(s) + "`" }
 
 // credentials returns the user and password a request carries, from basic
 // auth, X-ClickHouse-User/X-ClickHouse-Key, or the user/password
