@@ -29,8 +29,6 @@ type pendingCall struct {
 	badTok, batch       bool
 	wrapper             bool
 	inner               int32 // index in the batch index of the chosen inner span
-	innerEnd            pcommon.Timestamp
-	innerSpanID         pcommon.SpanID
 }
 
 func newPendingCall(ordinal int, attrs pcommon.Map, c *call) pendingCall {
@@ -89,15 +87,15 @@ func markWrappers(idx *batchIndex, calls []pendingCall) {
 			if a < 0 || !calls[a].wrapper || !sameCall(&calls[a], &calls[ci]) {
 				continue
 			}
-			if end := idx.nodes[i].end; calls[a].inner < 0 || end > calls[a].innerEnd {
-				calls[a].inner, calls[a].innerEnd, calls[a].innerSpanID = int32(i), end, idx.keys[i].span
+			if in := calls[a].inner; in < 0 || idx.nodes[i].end > idx.nodes[in].end {
+				calls[a].inner = int32(i)
 			}
 		}
 	}
 	for i := range calls {
 		if pc := &calls[i]; pc.wrapper && pc.inner >= 0 {
 			pc.attrs.PutBool(AttrCallWrapper, true)
-			pc.attrs.PutStr(AttrCallInnerSpanID, pc.innerSpanID.String())
+			pc.attrs.PutStr(AttrCallInnerSpanID, idx.keys[pc.inner].span.String())
 		} else {
 			pc.wrapper = false // every descendant was itself a wrapper: cannot happen, but never lose a priced call
 		}
