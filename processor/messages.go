@@ -3,7 +3,8 @@ package kaizenprocessor
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -83,11 +84,7 @@ func (fm *flatMessage) tool(i int) *toolCall {
 
 // messages converts flattened messages to semconv messages in index order.
 func (im indexedMessages) messages() []message {
-	idx := make([]int, 0, len(im))
-	for i := range im {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+	idx := sortedKeys(im)
 	out := make([]message, 0, len(idx))
 	for _, i := range idx {
 		fm := im[i]
@@ -120,14 +117,7 @@ func textOrResponse(fm *flatMessage, s string) part {
 	return part{Type: "text", Content: s}
 }
 
-func sortedKeys[V any](m map[int]V) []int {
-	ks := make([]int, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	return ks
-}
+func sortedKeys[V any](m map[int]V) []int { return slices.Sorted(maps.Keys(m)) }
 
 // jsonOrString returns s as raw JSON when it is a JSON object or array, else s.
 func jsonOrString(s string) any {
