@@ -22,7 +22,6 @@ const (
 // hand-written scanners (a pass over the bytes behind cheap prefilters, no
 // regexp); custom rules use RE2.
 type redactor struct {
-	presets                    []string
 	email, card, phone, apiKey bool
 	custom                     []customRule
 }
@@ -53,12 +52,13 @@ func (r *redactor) addPreset(p string) bool {
 	default:
 		return false
 	}
-	r.presets = append(r.presets, p)
 	return true
 }
 
 // enabled reports whether any rule is configured.
-func (r *redactor) enabled() bool { return len(r.presets)+len(r.custom) > 0 }
+func (r *redactor) enabled() bool {
+	return r.email || r.card || r.phone || r.apiKey || len(r.custom) > 0
+}
 
 // minNumberDigits is the fewest digits a phone or card number has.
 const minNumberDigits = 10
