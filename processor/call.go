@@ -57,7 +57,7 @@ type call struct {
 	// Vercel and legacy raw content converted at the end.
 	rawInput, rawOutput, rawSystem string
 	spanName                       string
-	// dialect-specific span kinds, resolved in finish.
+	// dialect-specific span kinds, resolved in resolveOperation.
 	traceloopKind, entityName, oiKind, vercelOp  string
 	oiInputValue, oiOutputValue                  string
 	vercelPromptKey, vercelToolCalls, functionID string
