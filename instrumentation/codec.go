@@ -78,6 +78,18 @@ func (t *textBuilder) String() string {
 
 func (t *textBuilder) empty() bool { return t.b.Len() == 0 && t.dropped == 0 }
 
+// appendStreamText appends the reasoning and the text accumulated for one
+// streamed output message, each when present, in that order.
+func appendStreamText(parts []Part, reasoning, text *textBuilder) []Part {
+	if !reasoning.empty() {
+		parts = append(parts, Part{Type: "reasoning", Content: reasoning.String()})
+	}
+	if !text.empty() {
+		parts = append(parts, TextPart(text.String()))
+	}
+	return parts
+}
+
 // outputFinishReason maps a provider finish reason to the semconv
 // finish_reason of an output message (stop, length, content_filter,
 // tool_call, error); unknown reasons are kept, lower-cased.

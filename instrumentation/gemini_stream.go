@@ -98,12 +98,7 @@ func (s *gmStream) response() *Response {
 			continue
 		}
 		msg := Message{Role: "assistant", FinishReason: outputFinishReason(c.finish), Parts: []Part{}}
-		if !c.reasoning.empty() {
-			msg.Parts = append(msg.Parts, Part{Type: "reasoning", Content: c.reasoning.String()})
-		}
-		if !c.text.empty() {
-			msg.Parts = append(msg.Parts, TextPart(c.text.String()))
-		}
+		msg.Parts = appendStreamText(msg.Parts, &c.reasoning, &c.text)
 		msg.Parts = append(msg.Parts, c.other...)
 		resp.OutputMessages = append(resp.OutputMessages, msg)
 	}

@@ -123,12 +123,7 @@ func (s *oaStream) response() *Response {
 			continue
 		}
 		msg := Message{Role: "assistant", FinishReason: outputFinishReason(st.finish), Parts: []Part{}}
-		if !st.reasoning.empty() {
-			msg.Parts = append(msg.Parts, Part{Type: "reasoning", Content: st.reasoning.String()})
-		}
-		if !st.text.empty() {
-			msg.Parts = append(msg.Parts, TextPart(st.text.String()))
-		}
+		msg.Parts = appendStreamText(msg.Parts, &st.reasoning, &st.text)
 		if !st.refusal.empty() {
 			msg.Parts = append(msg.Parts, Part{Type: "refusal", Content: st.refusal.String()})
 		}
