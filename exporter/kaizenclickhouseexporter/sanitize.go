@@ -36,10 +36,11 @@ func newSanitizer(max int) *sanitizer {
 
 // str returns v repaired.
 func (s *sanitizer) str(v string) string {
-	if len(v) <= s.max && utf8.ValidString(v) {
+	valid := utf8.ValidString(v)
+	if valid && len(v) <= s.max {
 		return v
 	}
-	if !utf8.ValidString(v) {
+	if !valid {
 		s.counts[reasonInvalidUTF8]++
 		v = strings.ToValidUTF8(v, "\uFFFD")
 	}

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter/internal/metadata"
+	"github.com/kaizenhq/kaizen/internal/schema"
 )
 
 // Names of the exporter's own metrics (the queue size is exporterhelper's
@@ -82,6 +83,6 @@ func (t *telemetry) recordBuild(ctx context.Context, r *rows) {
 		byReason[rej.reason]++
 	}
 	for reason, n := range byReason {
-		t.rowsRejected.Add(ctx, int64(n), metric.WithAttributes(attribute.String("table", "otel_traces"), attribute.String("reason", reason)))
+		t.rowsRejected.Add(ctx, int64(n), metric.WithAttributes(attribute.String("table", schema.TableTraces), attribute.String("reason", reason)))
 	}
 }

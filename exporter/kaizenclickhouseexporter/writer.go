@@ -75,8 +75,8 @@ func newTableWriter(ctx context.Context, conn driver.Conn, database, table strin
 	return w, nil
 }
 
-// write inserts one batch of n rows given column by column, with token as
-// its insert_deduplication_token. It returns the failure kind with the error.
+// write inserts one batch given column by column, with token as its
+// insert_deduplication_token. It returns the failure kind with the error.
 func (w *tableWriter) write(ctx context.Context, cols []any, token string) (string, error) {
 	settings := make(clickhouse.Settings, len(w.settings)+1)
 	for k, v := range w.settings {
