@@ -1,7 +1,5 @@
 package instrumentation
 
-import "encoding/json"
-
 // openaiEmbedCodec handles OpenAI-compatible Embeddings. Embedded inputs are
 // not prompts and are not recorded as content.
 type openaiEmbedCodec struct{}
@@ -65,8 +63,7 @@ func (geminiEmbedCodec) parseResponse(body []byte, _ bool) (*Response, error) {
 		} `json:"statistics"`
 	}
 	var r struct {
-		Embedding  json.RawMessage `json:"embedding"`
-		Embeddings []stats         `json:"embeddings"`
+		Embeddings []stats `json:"embeddings"`
 		Metadata   *struct {
 			BillableCharacterCount *int64 `json:"billableCharacterCount"`
 		} `json:"metadata"`
