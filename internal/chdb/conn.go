@@ -211,7 +211,8 @@ func (c *Conn) run(ctx context.Context, query []byte, format string, params map[
 
 // call invokes chdb_query_n or chdb_query_with_params_n. The connection
 // handle stored by chdb_connect is a chdb_connection* and is dereferenced
-// here, under the connection lock.
+// here, while the statement holds a slot of sem (so Close, which takes
+// every slot, cannot release it meanwhile).
 func (c *Conn) call(query []byte, format string, params map[string]string) unsafe.Pointer {
 	conn := *(*unsafe.Pointer)(c.handle)
 	q := bytesPtr(query)

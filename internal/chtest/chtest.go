@@ -76,7 +76,8 @@ func DataPath() string {
 }
 
 // DSN returns a clickhouse-go DSN for database on the shared server, using
-// the HTTP protocol: "http://127.0.0.1:PORT/<database>?dial_timeout=10s".
+// the HTTP protocol:
+// "http://127.0.0.1:PORT/<database>?dial_timeout=10s&read_timeout=5m".
 func DSN(database string) string {
 	return Server().URL() + "/" + database + "?dial_timeout=10s&read_timeout=5m"
 }
