@@ -160,8 +160,9 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 		c.mark(dialectOpenLIT)
 	}
 	c.resolve()
-	writeCanonical(attrs, &c)
-	if d := c.dialect(); d != "" {
+	d := c.dialect()
+	writeCanonical(attrs, &c, d)
+	if d != "" {
 		if st.dialects == nil {
 			st.dialects = map[string]int64{}
 		}

@@ -27,12 +27,16 @@ var tokenKeys = [numTok]string{
 }
 
 // writeCanonical writes the canonical semconv v1.41 attributes derived from
-// the call. Attributes the span already has are never overwritten.
-func writeCanonical(attrs pcommon.Map, c *call) {
-	if v, ok := attrs.Get("gen_ai.operation.name"); ok && c.operation != "" && v.Str() != c.operation {
-		attrs.PutStr("gen_ai.operation.name", c.operation) // dialect alias such as "embedding"
+// the call, and kaizen.dialect when dialect (c.dialect()) is not empty.
+// Attributes the span already has are never overwritten.
+func writeCanonical(attrs pcommon.Map, c *call, dialect string) {
+	if c.operation != "" {
+		// Unlike the other attributes, a dialect alias such as "embedding"
+		// is replaced by its canonical value.
+		if v, ok := attrs.Get("gen_ai.operation.name"); !ok || v.Str() != c.operation {
+			attrs.PutStr("gen_ai.operation.name", c.operation)
+		}
 	}
-	putStr(attrs, "gen_ai.operation.name", c.operation)
 	putStr(attrs, "gen_ai.provider.name", c.provider)
 	putStr(attrs, "gen_ai.request.model", c.reqModel)
 	putStr(attrs, "gen_ai.response.model", c.respModel)
@@ -60,8 +64,8 @@ func writeCanonical(attrs pcommon.Map, c *call) {
 		putStr(attrs, "gen_ai.tool.call.arguments", c.toolArgs)
 		putStr(attrs, "gen_ai.tool.call.result", c.toolResult)
 	}
-	if d := c.dialect(); d != "" {
-		attrs.PutStr(AttrDialect, d)
+	if dialect != "" {
+		attrs.PutStr(AttrDialect, dialect)
 	}
 	if len(c.badTok) > 0 {
 		attrs.PutStr(AttrNormalizeErr, "unreadable token count in "+strings.Join(c.badTok, ", "))
