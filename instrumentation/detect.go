@@ -125,10 +125,19 @@ func providerForHost(host string, cfg *config) string {
 	return ""
 }
 
+// portColon returns the index of the colon before the port of host, or -1
+// when host has no port (a bracketed IPv6 address alone has none).
+func portColon(host string) int {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		return i
+	}
+	return -1
+}
+
 // hostname strips the port from host.
 func hostname(host string) string {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
-		return strings.Trim(host[:i], "[]")
+	if i := portColon(host); i >= 0 {
+		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
 }
@@ -136,7 +145,7 @@ func hostname(host string) string {
 // serverPort returns the port of the request URL, explicit or implied by
 // the scheme.
 func serverPort(host, scheme string) int {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+	if i := portColon(host); i >= 0 {
 		if p, err := strconv.Atoi(host[i+1:]); err == nil {
 			return p
 		}
