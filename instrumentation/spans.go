@@ -69,10 +69,13 @@ func StartTool(ctx context.Context, name string, opts ...Option) (context.Contex
 		[]attribute.KeyValue{semconv.GenAIToolName(name)}, opts)
 }
 
+// internalKind is made once, like clientKind.
+var internalKind = trace.WithSpanKind(trace.SpanKindInternal)
+
 func startNamed(ctx context.Context, n names, op attribute.KeyValue, name string, extra []attribute.KeyValue, opts []Option) (context.Context, trace.Span) {
 	attrs := n.appendAttrs([]attribute.KeyValue{op})
 	attrs = append(attrs, extra...)
 	ctx = context.WithValue(ctx, namesKey{}, n)
 	return newConfig(opts).tracer().Start(ctx, op.Value.AsString()+" "+name,
-		trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
+		internalKind, trace.WithAttributes(attrs...))
 }
