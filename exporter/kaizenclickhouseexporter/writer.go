@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -79,9 +80,7 @@ func newTableWriter(ctx context.Context, conn driver.Conn, database, table strin
 // insert_deduplication_token. It returns the failure kind with the error.
 func (w *tableWriter) write(ctx context.Context, cols []any, token string) (string, error) {
 	settings := make(clickhouse.Settings, len(w.settings)+1)
-	for k, v := range w.settings {
-		settings[k] = v
-	}
+	maps.Copy(settings, w.settings)
 	settings["insert_deduplication_token"] = token
 	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(settings), clickhouse.WithColumnNamesAndTypes(w.columns))
 	batch, err := w.conn.PrepareBatch(ctx, w.insert)
