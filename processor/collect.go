@@ -114,6 +114,14 @@ func (c *call) collect(k string, v pcommon.Value) {
 		setStr(&c.rawOutput, v)
 
 	// OpenLLMetry / Traceloop.
+	case "llm.usage.prompt_tokens":
+		c.mark(dialectOpenLLMetry)
+		c.consume(k)
+		c.setTok(tokIn, k, v)
+	case "llm.usage.completion_tokens":
+		c.mark(dialectOpenLLMetry)
+		c.consume(k)
+		c.setTok(tokOut, k, v)
 	case "gen_ai.usage.cache_read_input_tokens", "llm.usage.cache_read_input_tokens":
 		c.mark(dialectOpenLLMetry)
 		c.consume(k)

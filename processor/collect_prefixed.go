@@ -90,8 +90,8 @@ func setToolField(t *toolCall, field, v string) {
 	}
 }
 
-// collectOpenInference reads llm.* keys (OpenInference, plus OpenLLMetry's
-// llm.usage.* handled in collect).
+// collectOpenInference reads OpenInference's llm.* keys (OpenLLMetry's
+// llm.usage.* keys are handled in collect).
 func (c *call) collectOpenInference(k string, v pcommon.Value) {
 	switch k {
 	case "llm.model_name":
@@ -108,16 +108,6 @@ func (c *call) collectOpenInference(k string, v pcommon.Value) {
 		c.setTok(tokCacheWrite, k, v)
 	case "llm.token_count.completion_details.reasoning":
 		c.setTok(tokReasoning, k, v)
-	case "llm.usage.prompt_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokIn, k, v)
-		return
-	case "llm.usage.completion_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokOut, k, v)
-		return
 	default:
 		if rest, ok := strings.CutPrefix(k, "llm.input_messages."); ok {
 			c.flat(&c.inMsgs, dialectOpenInference, k, rest, v)

@@ -34,13 +34,9 @@ func (c *call) resolve() {
 			c.output = convertMessages(c.oiOutputValue, "assistant")
 		}
 	}
-	if c.operation == "execute_tool" {
-		if c.toolArgs == "" && c.is(dialectOpenInference) {
-			c.toolArgs = c.oiInputValue
-		}
-		if c.toolResult == "" && c.is(dialectOpenInference) {
-			c.toolResult = c.oiOutputValue
-		}
+	if c.operation == "execute_tool" && c.is(dialectOpenInference) {
+		setIfEmpty(&c.toolArgs, c.oiInputValue)
+		setIfEmpty(&c.toolResult, c.oiOutputValue)
 	}
 }
 
