@@ -94,7 +94,8 @@ func appendStreamText(parts []Part, reasoning, text *textBuilder) []Part {
 // finish_reason of an output message (stop, length, content_filter,
 // tool_call, error); unknown reasons are kept, lower-cased.
 func outputFinishReason(reason string) string {
-	switch strings.ToLower(reason) {
+	reason = strings.ToLower(reason)
+	switch reason {
 	case "":
 		return ""
 	case "stop", "end_turn", "stop_sequence", "completed", "finish_reason_unspecified":
@@ -108,7 +109,7 @@ func outputFinishReason(reason string) string {
 	case "malformed_function_call", "error", "failed", "other":
 		return "error"
 	}
-	return strings.ToLower(reason)
+	return reason
 }
 
 // rawContent keeps a JSON value undecoded, like json.RawMessage, with a fast
