@@ -39,10 +39,9 @@ type api struct {
 }
 
 var (
-	loadOnce   sync.Once
-	loadedAPI  *api
-	loadErr    error
-	loadedPath string
+	loadOnce  sync.Once
+	loadedAPI *api
+	loadErr   error
 )
 
 // LibraryPath returns the path libchdb is loaded from: KAIZEN_CHDB_LIB when
@@ -108,7 +107,7 @@ func load() (*api, error) {
 		}
 		// ClickHouse's own signal handlers would fight the Go runtime's.
 		a.setSignalHandlers(0)
-		loadedAPI, loadedPath = a, path
+		loadedAPI = a
 	})
 	return loadedAPI, loadErr
 }
