@@ -53,9 +53,10 @@ func newKaizenProcessor(set processor.Settings, cfg *Config) (*kaizenProcessor, 
 	if err != nil {
 		return nil, fmt.Errorf("kaizen processor telemetry: %w", err)
 	}
+	policy := cfg.policyValue()
 	set.Logger.Info("kaizen processor ready", zap.String("price_version", table.Version()),
-		zap.String("content_policy", cfg.policyValue()))
-	return &kaizenProcessor{cfg: cfg, table: table, red: red, tel: tel, logger: set.Logger, policy: cfg.policyValue()}, nil
+		zap.String("content_policy", policy))
+	return &kaizenProcessor{cfg: cfg, table: table, red: red, tel: tel, logger: set.Logger, policy: policy}, nil
 }
 
 // batchStats are the counts of one batch, recorded once per batch.
