@@ -189,20 +189,17 @@ func gmPartOf(p gmPart) Part {
 func (c geminiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
 	acc := c.newStream(capture, len(body))
 	body = bytes.TrimSpace(body)
+	items := []json.RawMessage{body}
 	if len(body) > 0 && body[0] == '[' {
-		var items []json.RawMessage
+		items = nil
 		if err := decode(body, &items, "response"); err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			if err := acc.event("", it); err != nil {
-				return nil, err
-			}
-		}
-		return acc.response(), acc.failure()
 	}
-	if err := acc.event("", body); err != nil {
-		return nil, err
+	for _, it := range items {
+		if err := acc.event("", it); err != nil {
+			return nil, err
+		}
 	}
 	return acc.response(), acc.failure()
 }
