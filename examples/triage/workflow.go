@@ -119,8 +119,7 @@ func research(ctx context.Context, c *Clients, t Ticket) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
-	toolCtx, tool := instrumentation.StartTool(ctx, "search_kb")
-	_ = toolCtx
+	_, tool := instrumentation.StartTool(ctx, "search_kb")
 	tool.End()
 	second, err := ask(fmt.Sprintf("Customer %s wrote: %q\nWhat should the support team check first for this customer?", t.Customer, t.Text))
 	if err != nil {
