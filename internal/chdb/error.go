@@ -30,7 +30,7 @@ func (e *Error) Error() string {
 
 // Common ClickHouse error codes this project refers to by name.
 const (
-	CodeUnknownException     = 1001
+	CodeUnknownException     = 1002
 	CodeSyntaxError          = 62
 	CodeUnknownTable         = 60
 	CodeUnknownDatabase      = 81
