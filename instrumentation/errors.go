@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -81,5 +82,5 @@ func (e *eventError) Error() string {
 }
 
 func (e *eventError) ErrorType() string {
-	return orDefault(orDefault(e.Type, e.Status), ErrorTypeOther)
+	return cmp.Or(e.Type, e.Status, ErrorTypeOther)
 }

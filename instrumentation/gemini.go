@@ -2,6 +2,7 @@ package instrumentation
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 )
 
@@ -140,19 +141,12 @@ func gmRole(c gmContent) string {
 	if len(c.Parts) > 0 {
 		for _, p := range c.Parts {
 			if p.FunctionResponse == nil {
-				return orDefault(c.Role, "user")
+				return cmp.Or(c.Role, "user")
 			}
 		}
 		return "tool"
 	}
-	return orDefault(c.Role, "user")
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return cmp.Or(c.Role, "user")
 }
 
 func gmParts(in []gmPart) []Part {

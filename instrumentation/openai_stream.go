@@ -2,6 +2,7 @@ package instrumentation
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -116,7 +117,7 @@ func (s *oaStream) failure() error { return s.err }
 
 func (s *oaStream) response() *Response {
 	resp := s.resp
-	for _, idx := range sortedKeys(s.choices) {
+	for _, idx := range slices.Sorted(maps.Keys(s.choices)) {
 		st := s.choices[idx]
 		resp.FinishReasons = append(resp.FinishReasons, st.finish)
 		if !s.capture {
@@ -127,20 +128,11 @@ func (s *oaStream) response() *Response {
 		if !st.refusal.empty() {
 			msg.Parts = append(msg.Parts, Part{Type: "refusal", Content: st.refusal.String()})
 		}
-		for _, ti := range sortedKeys(st.tools) {
+		for _, ti := range slices.Sorted(maps.Keys(st.tools)) {
 			t := st.tools[ti]
 			msg.Parts = append(msg.Parts, ToolCallPart(t.id, t.name, []byte(t.args.String())))
 		}
 		resp.OutputMessages = append(resp.OutputMessages, msg)
 	}
 	return &resp
-}
-
-func sortedKeys[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

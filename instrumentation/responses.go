@@ -1,6 +1,7 @@
 package instrumentation
 
 import (
+	"cmp"
 	"encoding/json"
 	"strings"
 )
@@ -140,7 +141,7 @@ func rsMessages(items []rsItem, defaultRole string) []Message {
 			}
 			add("assistant", Part{Type: "reasoning", Content: strings.Join(texts, "\n")})
 		case "message", "":
-			add(orDefault(it.Role, defaultRole), rsContent(it.Content)...)
+			add(cmp.Or(it.Role, defaultRole), rsContent(it.Content)...)
 		default:
 			add("assistant", Part{Type: it.Type})
 		}
@@ -271,7 +272,7 @@ func (s *rsStream) event(_ string, data []byte) error {
 			s.err = ev.Response.failure()
 		}
 	case "error":
-		s.err = &eventError{Type: orDefault(ev.Code, "error"), Message: ev.Message}
+		s.err = &eventError{Type: cmp.Or(ev.Code, "error"), Message: ev.Message}
 	}
 	return nil
 }
