@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kaizenhq/kaizen/collector/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/e2e"
 )
 
 func main() {

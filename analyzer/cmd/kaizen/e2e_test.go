@@ -4,29 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/cli"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini/geminitest"
-	"github.com/kaizenhq/kaizen/examples/fakellm"
-	"github.com/kaizenhq/kaizen/examples/triage"
+	"github.com/kaizenhq/kaizen/internal/e2e"
 )
 
 // TestEndToEnd is the whole Kaizen loop: the instrumented support-triage
@@ -152,99 +140,39 @@ func TestEndToEnd(t *testing.T) {
 // directory; it returns the embedded ClickHouse and OTLP gRPC addresses.
 func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	bin, err := e2e.BuildCollector(ctx, t.TempDir(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "kaizen-collector")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./collector/cmd/kaizen-collector")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build kaizen-collector: %v\n%s", err, out)
-	}
-	addrs := make([]string, 6)
-	for i := range addrs {
-		addrs[i] = freeAddr(t)
-	}
-	_, metricsPort, _ := net.SplitHostPort(addrs[5])
+	ports := e2e.MustPorts(t)
 	dir := t.TempDir()
-	log, err := os.Create(filepath.Join(dir, "collector.log"))
+	log := filepath.Join(dir, "collector.log")
+	p, err := e2e.StartProcess(bin, []string{filepath.Join("..", "..", "..", "collector", "config.yaml")}, ports.Env(dir), log)
 	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--config", filepath.Join(root, "collector", "config.yaml"))
-	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.Env = append(os.Environ(), "KAIZEN_DATA_DIR="+dir,
-		"KAIZEN_CHDB_ENDPOINT="+addrs[0], "KAIZEN_OTLP_GRPC_ENDPOINT="+addrs[1], "KAIZEN_OTLP_HTTP_ENDPOINT="+addrs[2],
-		"KAIZEN_HEALTH_ENDPOINT="+addrs[3], "KAIZEN_METRICS_PORT="+metricsPort)
-	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(time.Minute):
-			_ = cmd.Process.Kill()
-			t.Error("collector did not stop within a minute")
+		if err := p.Stop(time.Minute); err != nil {
+			t.Errorf("stop collector: %v", err)
 		}
-		_ = log.Close()
 		if t.Failed() {
-			out, _ := os.ReadFile(log.Name())
+			out, _ := os.ReadFile(log)
 			t.Logf("collector log:\n%s", out)
 		}
 	})
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addrs[3] + "/"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return addrs[0], addrs[1]
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("collector not healthy within a minute")
-		}
+	if err := p.WaitHealthy(ctx, ports.Health, time.Minute); err != nil {
+		t.Fatal(err)
 	}
+	return ports.CHDB, ports.GRPC
 }
 
 // runTriage runs one support-triage workflow exporting to the collector
 // and returns its trace id.
 func runTriage(ctx context.Context, t *testing.T, grpcAddr string) string {
 	t.Helper()
-	llm := httptest.NewServer(fakellm.New(nil))
-	defer llm.Close()
-	exp, err := otlptracegrpc.New(ctx, otlptracegrpc.WithEndpoint(grpcAddr), otlptracegrpc.WithInsecure())
+	exp, err := e2e.RunTriage(ctx, grpcAddr, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp),
-		sdktrace.WithResource(resource.NewSchemaless(semconv.ServiceName("support-triage"))))
-	prev := otel.GetTracerProvider()
-	otel.SetTracerProvider(tp)
-	defer otel.SetTracerProvider(prev)
-	clients, err := triage.NewClients(ctx, llm.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := triage.Run(ctx, clients, triage.SampleTickets[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tp.Shutdown(ctx); err != nil {
-		t.Fatalf("flush spans: %v", err)
-	}
-	return res.TraceID.String()
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(fmt.Errorf("pick a free port: %w", err))
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return exp.Calls[0].TraceID
 }

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/kaizenhq/kaizen/collector/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/e2e"
 	"github.com/kaizenhq/kaizen/internal/pricing"
 )
 

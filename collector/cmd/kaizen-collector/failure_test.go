@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kaizenhq/kaizen/collector/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/e2e"
 )
 
 // outage is how long ClickHouse is down in TestClickHouseOutage (the

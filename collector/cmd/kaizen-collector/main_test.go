@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/provider/yamlprovider"
 	"go.opentelemetry.io/collector/otelcol"
 
-	"github.com/kaizenhq/kaizen/collector/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/e2e"
 )
 
 // The tests in this package share libchdb's one store per process: the
