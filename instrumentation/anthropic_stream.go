@@ -1,10 +1,5 @@
 package instrumentation
 
-import (
-	"maps"
-	"slices"
-)
-
 // anStream accumulates Anthropic Messages stream events: message_start
 // (id, model, input usage), content_block_start/delta (content),
 // message_delta (stop reason, cumulative usage), message_stop, error.
@@ -99,7 +94,7 @@ func (s *anStream) response() *Response {
 		return &resp
 	}
 	msg := Message{Role: "assistant", FinishReason: outputFinishReason(s.stop), Parts: []Part{}}
-	for _, idx := range slices.Sorted(maps.Keys(s.blocks)) {
+	for _, idx := range sortedKeys(s.blocks) {
 		b := s.blocks[idx]
 		text := b.text.String()
 		switch b.block.Type {

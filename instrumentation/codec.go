@@ -2,6 +2,7 @@ package instrumentation
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -136,4 +137,16 @@ func (r rawContent) text() (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// sortedKeys returns the keys of m (the choice, candidate or block indexes of
+// a stream) in increasing order. Unlike slices.Sorted(maps.Keys(m)), it
+// sizes the slice once and allocates no iterator (BenchmarkStream200).
+func sortedKeys[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

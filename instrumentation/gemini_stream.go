@@ -1,10 +1,5 @@
 package instrumentation
 
-import (
-	"maps"
-	"slices"
-)
-
 // gmStream accumulates Gemini GenerateContentResponse chunks. Usage metadata
 // is cumulative: the last one seen wins.
 type gmStream struct {
@@ -96,7 +91,7 @@ func (s *gmStream) response() *Response {
 	if len(s.candidates) == 0 && s.blocked != "" {
 		resp.FinishReasons = []string{s.blocked}
 	}
-	for _, idx := range slices.Sorted(maps.Keys(s.candidates)) {
+	for _, idx := range sortedKeys(s.candidates) {
 		c := s.candidates[idx]
 		resp.FinishReasons = append(resp.FinishReasons, c.finish)
 		if !s.capture {

@@ -2,8 +2,6 @@ package instrumentation
 
 import (
 	"bytes"
-	"maps"
-	"slices"
 	"strings"
 )
 
@@ -117,7 +115,7 @@ func (s *oaStream) failure() error { return s.err }
 
 func (s *oaStream) response() *Response {
 	resp := s.resp
-	for _, idx := range slices.Sorted(maps.Keys(s.choices)) {
+	for _, idx := range sortedKeys(s.choices) {
 		st := s.choices[idx]
 		resp.FinishReasons = append(resp.FinishReasons, st.finish)
 		if !s.capture {
@@ -128,7 +126,7 @@ func (s *oaStream) response() *Response {
 		if !st.refusal.empty() {
 			msg.Parts = append(msg.Parts, Part{Type: "refusal", Content: st.refusal.String()})
 		}
-		for _, ti := range slices.Sorted(maps.Keys(st.tools)) {
+		for _, ti := range sortedKeys(st.tools) {
 			t := st.tools[ti]
 			msg.Parts = append(msg.Parts, ToolCallPart(t.id, t.name, []byte(t.args.String())))
 		}
