@@ -141,11 +141,14 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 
 	res := result{name: t.name, spans: n, rowsDone: map[string]uint64{}}
 	start := time.Now()
+	// retries is the sender's until it reports on sendErr: the error paths
+	// below return (copy) res while it may still be sending.
+	var retries int64
 	sendErr := make(chan error, 1)
 	go func() {
 		load := e2e.BulkLoad{Spans: n, PerRequest: o.perRequest, Senders: o.senders, Batches: e2e.NewBatches(seed, o.content)}
 		var err error
-		res.retries, err = load.Send(ctx, ports.GRPC)
+		retries, err = load.Send(ctx, ports.GRPC)
 		sendErr <- err
 	}()
 	for {
@@ -167,7 +170,9 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 		time.Sleep(50 * time.Millisecond)
 	}
 	res.elapsed = time.Since(start)
-	if err := <-sendErr; err != nil {
+	err = <-sendErr
+	res.retries = retries
+	if err != nil {
 		return res, err
 	}
 	cpu1, err := e2e.CPUTime(p.Pid())
