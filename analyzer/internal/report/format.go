@@ -40,7 +40,7 @@ type document interface {
 	json() any
 }
 
-// Render writes d in format f.
+// render writes d in format f.
 func render(out io.Writer, f Format, d document) error {
 	w := &writer{w: out}
 	switch f {
