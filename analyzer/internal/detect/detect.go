@@ -72,12 +72,10 @@ func Run(r *run.Run, prices *pricing.Table, opts ...Option) []run.Finding {
 		if c := cmp.Compare(a.Calls[0], b.Calls[0]); c != 0 {
 			return c
 		}
-		return cmp.Compare(typeRank(a.Type), typeRank(b.Type))
+		return cmp.Compare(a.Type.Rank(), b.Type.Rank())
 	})
 	return out
 }
-
-func typeRank(t run.Type) int { return slices.Index(run.Types, t) }
 
 // agentKey identifies the agent that made a call: its agent name, else its
 // parent span (calls of one agent invocation share a parent).

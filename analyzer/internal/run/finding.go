@@ -1,6 +1,10 @@
 package run
 
-import "github.com/kaizenhq/kaizen/internal/pricing"
+import (
+	"slices"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
+)
 
 // Type is a kind of waste.
 type Type string
@@ -27,6 +31,10 @@ const (
 
 // Types lists every finding type in report order.
 var Types = []Type{Redundant, Overkill, Bloat, CacheMiss, RetryWaste, Loop}
+
+// Rank returns t's position in Types (report order), or -1 for a type that
+// is not in the taxonomy.
+func (t Type) Rank() int { return slices.Index(Types, t) }
 
 // Severity ranks a finding by its saving and certainty.
 type Severity string

@@ -70,7 +70,7 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 		if c := cmp.Compare(b.Savings, a.Savings); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(typeRank(a.Type), typeRank(b.Type)); c != 0 {
+		if c := cmp.Compare(a.Type.Rank(), b.Type.Rank()); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Calls[0], b.Calls[0])
@@ -81,7 +81,7 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 
 // validate checks type and calls, and sorts and de-duplicates the calls.
 func validate(r *run.Run, f *run.Finding) Reason {
-	if typeRank(f.Type) < 0 {
+	if f.Type.Rank() < 0 {
 		return UnknownType
 	}
 	if len(f.Calls) == 0 {
@@ -206,8 +206,6 @@ func spanIDs(r *run.Run, calls []int) []string {
 	}
 	return out
 }
-
-func typeRank(t run.Type) int { return slices.Index(run.Types, t) }
 
 // allocOrder is the order in which findings claim call budgets: whole-call
 // waste first (a repeat or failed attempt need not be made at all), then
