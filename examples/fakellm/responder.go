@@ -3,6 +3,7 @@ package fakellm
 import (
 	"hash/fnv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Categories are the ticket categories DefaultResponder classifies into.
@@ -51,10 +52,8 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !isRuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n] + "…"
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
