@@ -95,6 +95,9 @@ func classify(ctx context.Context, c *Clients, t Ticket) (_ string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("classify ticket %s: %w", t.ID, err)
 	}
+	if len(out.Choices) == 0 {
+		return "", fmt.Errorf("classify ticket %s: the model returned no choices", t.ID)
+	}
 	return out.Choices[0].Message.Content, nil
 }
 
@@ -112,6 +115,9 @@ func research(ctx context.Context, c *Clients, t Ticket) (_ string, err error) {
 		})
 		if err != nil {
 			return "", fmt.Errorf("research ticket %s: %w", t.ID, err)
+		}
+		if len(msg.Content) == 0 {
+			return "", fmt.Errorf("research ticket %s: the model returned no content", t.ID)
 		}
 		return msg.Content[0].Text, nil
 	}

@@ -84,10 +84,12 @@ func WithRetryObserver(f func(attempt int, status int, wait time.Duration)) Opti
 
 // Credentials reports whether the environment configures Gemini, and how:
 // "gemini-api" (GEMINI_API_KEY or GOOGLE_API_KEY) or "vertex-ai"
-// (GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT). The key itself
+// (GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and
+// GOOGLE_CLOUD_LOCATION, as the no-credentials message says). The key itself
 // is never returned.
 func Credentials() (backend string, ok bool) {
-	if v := strings.ToLower(os.Getenv("GOOGLE_GENAI_USE_VERTEXAI")); (v == "1" || v == "true") && os.Getenv("GOOGLE_CLOUD_PROJECT") != "" {
+	if v := strings.ToLower(os.Getenv("GOOGLE_GENAI_USE_VERTEXAI")); (v == "1" || v == "true") &&
+		os.Getenv("GOOGLE_CLOUD_PROJECT") != "" && os.Getenv("GOOGLE_CLOUD_LOCATION") != "" {
 		return "vertex-ai", true
 	}
 	if os.Getenv("GEMINI_API_KEY") != "" || os.Getenv("GOOGLE_API_KEY") != "" {
