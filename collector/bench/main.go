@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,13 +28,16 @@ func main() {
 }
 
 type options struct {
-	spans, perRequest, senders, content int
-	timeout                             time.Duration
+	spans, perRequest, senders, content, rounds int
+	timeout, settle                             time.Duration
+	profile                                     string
 }
 
 // target is one collector under test.
 type target struct {
 	name    string
+	short   string // kaizen or contrib, in file names
+	round   int
 	bin     string
 	configs []string
 	env     []string
@@ -43,10 +48,14 @@ type target struct {
 
 // result is one target's measurement.
 type result struct {
-	name     string
-	spans    int
-	elapsed  time.Duration
-	cpu      time.Duration
+	name    string
+	round   int
+	spans   int
+	elapsed time.Duration
+	cpu     time.Duration
+	// hostCPU is this process's CPU over the same time: the embedded
+	// ClickHouse storing the rows plus the OTLP senders.
+	hostCPU  time.Duration
 	peakRSS  int64
 	retries  int64
 	rowsDone map[string]uint64
@@ -66,6 +75,9 @@ func run() error {
 	flag.IntVar(&o.senders, "senders", 4, "concurrent OTLP senders")
 	flag.IntVar(&o.content, "content", 2048, "bytes of input messages per GenAI span")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "per-collector limit for sending and storing everything")
+	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of this process (the store and the senders) per run to <prefix>-r<round>-<kaizen|contrib>.pprof")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds; each runs both collectors, alternating which goes first")
+	flag.DurationVar(&o.settle, "settle", 2*time.Minute, "longest wait before a run for the store to finish merging and go idle")
 	flag.Parse()
 	if *contribBin == "" {
 		return errors.New("-contrib: the contrib collector binary is required (scripts/bench-collector.sh builds it)")
@@ -87,19 +99,31 @@ func run() error {
 
 	n := o.spans / o.perRequest * o.perRequest
 	targets := []target{
-		{name: "kaizen-collector (kaizen processor + kaizenclickhouse: otel_traces + llm_calls)", bin: *kaizenBin,
+		{short: "kaizen", name: "kaizen-collector (kaizen processor + kaizenclickhouse: otel_traces + llm_calls)", bin: *kaizenBin,
 			configs: strings.Split(*kaizenConfig, ","), db: "bench_kaizen", tables: map[string]int{"otel_traces": n, "llm_calls": n / 2},
 			env: []string{"KAIZEN_CLICKHOUSE_COMPRESSION=none", "KAIZEN_CLICKHOUSE_TTL=0s"}},
-		{name: "contrib clickhouseexporter v0.165.1 (otel_traces)", bin: *contribBin,
+		{short: "contrib", name: "contrib clickhouseexporter v0.165.1 (otel_traces)", bin: *contribBin,
 			configs: []string{*contribConfig}, db: "bench_contrib", tables: map[string]int{"otel_traces": n}},
 	}
-	var results []result
-	for i, t := range targets {
-		r, err := measure(store, t, o, n, filepath.Join(dir, fmt.Sprintf("target%d", i)), uint32(i+1))
-		if err != nil {
-			return fmt.Errorf("%s: %w", t.name, err)
+	results := make([][]result, len(targets))
+	for round := range o.rounds {
+		// Alternate the order so that neither collector always runs on a
+		// store still merging the other's parts.
+		for k := range targets {
+			i := (k + round) % len(targets)
+			t := targets[i]
+			t.db = fmt.Sprintf("%s_%d", t.db, round+1)
+			t.round = round + 1
+			if err := settle(store, o.settle); err != nil {
+				return err
+			}
+			r, err := measure(store, t, o, n, filepath.Join(dir, fmt.Sprintf("round%d-target%d", round+1, i)), uint32(round*len(targets)+i+1))
+			if err != nil {
+				return fmt.Errorf("round %d, %s: %w", round+1, t.name, err)
+			}
+			fmt.Fprintf(os.Stderr, "bench-collector: round %d: %s: %.0f spans/s\n", r.round, r.name, r.spansPerSec())
+			results[i] = append(results[i], r)
 		}
-		results = append(results, r)
 	}
 	report(results, o, n)
 	return nil
@@ -138,8 +162,23 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	if err != nil {
 		return result{}, err
 	}
+	host0, err := e2e.CPUTime(os.Getpid())
+	if err != nil {
+		return result{}, err
+	}
 
-	res := result{name: t.name, spans: n, rowsDone: map[string]uint64{}}
+	if o.profile != "" {
+		f, err := os.Create(fmt.Sprintf("%s-r%d-%s.pprof", o.profile, t.round, t.short))
+		if err != nil {
+			return result{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return result{}, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	res := result{name: t.name, round: t.round, spans: n, rowsDone: map[string]uint64{}}
 	start := time.Now()
 	// retries is the sender's until it reports on sendErr: the error paths
 	// below return (copy) res while it may still be sending.
@@ -180,20 +219,78 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 		return res, err
 	}
 	res.cpu = cpu1 - cpu0
+	host1, err := e2e.CPUTime(os.Getpid())
+	if err != nil {
+		return res, err
+	}
+	res.hostCPU = host1 - host0
 	res.peakRSS, err = e2e.PeakRSS(p.Pid())
 	return res, err
 }
 
-func report(rs []result, o options, n int) {
-	fmt.Printf("\n%d spans per collector (%d per request, %d senders), half GenAI chat spans with %d B of input messages\n\n", n, o.perRequest, o.senders, o.content)
-	fmt.Println("| collector | stored spans/s | time to store all | CPU s (user+sys) | CPU µs/span | peak RSS (MiB) | rows | send retries |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
-	for _, r := range rs {
-		fmt.Printf("| %s | %.0f | %.2fs | %.2f | %.1f | %.0f | %v | %d |\n", r.name, r.spansPerSec(), r.elapsed.Seconds(),
-			r.cpu.Seconds(), float64(r.cpu.Microseconds())/float64(r.spans), float64(r.peakRSS)/(1<<20), r.rowsDone, r.retries)
+func report(rs [][]result, o options, n int) {
+	fmt.Printf("\n%d spans per collector and run (%d per request, %d senders), half GenAI chat spans with %d B of input messages; %d rounds\n\n", n, o.perRequest, o.senders, o.content, o.rounds)
+	fmt.Println("| collector | round | stored spans/s | time to store all | CPU s (user+sys) | CPU µs/span | store + senders CPU s | peak RSS (MiB) | rows | send retries |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	for _, runs := range rs {
+		for _, r := range runs {
+			fmt.Printf("| %s | %d | %.0f | %.2fs | %.2f | %.1f | %.2f | %.0f | %v | %d |\n", r.name, r.round, r.spansPerSec(), r.elapsed.Seconds(),
+				r.cpu.Seconds(), float64(r.cpu.Microseconds())/float64(r.spans), r.hostCPU.Seconds(), float64(r.peakRSS)/(1<<20), r.rowsDone, r.retries)
+		}
 	}
-	if len(rs) == 2 {
-		fmt.Printf("\nratio kaizen/contrib: stored spans/s %.2f×, CPU per span %.2f×, peak RSS %.2f×\n",
-			rs[0].spansPerSec()/rs[1].spansPerSec(), rs[0].cpu.Seconds()/rs[1].cpu.Seconds(), float64(rs[0].peakRSS)/float64(rs[1].peakRSS))
+	if len(rs) != 2 || len(rs[0]) == 0 || len(rs[1]) == 0 {
+		return
 	}
+	med := func(runs []result, f func(result) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	rate := func(r result) float64 { return r.spansPerSec() }
+	cpu := func(r result) float64 { return r.cpu.Seconds() }
+	host := func(r result) float64 { return r.hostCPU.Seconds() }
+	rss := func(r result) float64 { return float64(r.peakRSS) }
+	fmt.Printf("\nmedians: kaizen %.0f spans/s (collector %.2f CPU s, store + senders %.2f CPU s), contrib %.0f spans/s (collector %.2f CPU s, store + senders %.2f CPU s)\n",
+		med(rs[0], rate), med(rs[0], cpu), med(rs[0], host), med(rs[1], rate), med(rs[1], cpu), med(rs[1], host))
+	fmt.Printf("ratio kaizen/contrib (medians): stored spans/s %.2f×, collector CPU per span %.2f×, peak RSS %.2f×\n",
+		med(rs[0], rate)/med(rs[1], rate), med(rs[0], cpu)/med(rs[1], cpu), med(rs[0], rss)/med(rs[1], rss))
+}
+
+// settle waits until the store has no merge running and this process (the
+// store and nothing else, between runs) stays nearly idle for a second, so
+// a run does not pay for the previous run's background merges. It gives up
+// quietly after limit: the run then reports what it measured.
+func settle(store *e2e.Store, limit time.Duration) error {
+	conn, err := e2e.Open(store.Addr(), "system")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		var merges uint64
+		if err := conn.QueryRow(context.Background(), "SELECT count() FROM system.merges").Scan(&merges); err != nil {
+			return fmt.Errorf("settle: count merges: %w", err)
+		}
+		c0, err := e2e.CPUTime(os.Getpid())
+		if err != nil {
+			return err
+		}
+		time.Sleep(time.Second)
+		c1, err := e2e.CPUTime(os.Getpid())
+		if err != nil {
+			return err
+		}
+		if merges == 0 && c1-c0 < 50*time.Millisecond {
+			return nil
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench-collector: the store was still busy after %v; measuring anyway\n", limit)
+	return nil
 }
