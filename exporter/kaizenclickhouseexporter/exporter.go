@@ -25,12 +25,14 @@ const maxLoggedRejects = 5
 
 // chExporter writes spans to otel_traces and inference calls to llm_calls.
 type chExporter struct {
-	cfg    *Config
-	logger *zap.Logger
-	tel    *telemetry
-	conn   driver.Conn
-	traces *tableWriter
-	calls  *tableWriter
+	cfg     *Config
+	id      component.ID
+	logger  *zap.Logger
+	tel     *telemetry
+	conn    driver.Conn
+	traces  *tableWriter
+	calls   *tableWriter
+	journal *insertJournal // nil without a persistent queue
 }
 
 func newExporter(cfg *Config, set exporter.Settings) (*chExporter, error) {
@@ -38,13 +40,13 @@ func newExporter(cfg *Config, set exporter.Settings) (*chExporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &chExporter{cfg: cfg, logger: set.Logger, tel: tel}, nil
+	return &chExporter{cfg: cfg, id: set.ID, logger: set.Logger, tel: tel}, nil
 }
 
 // start connects, checks the server and credentials with a ping, applies
 // the schema migrations when create_schema is on, and reads the tables'
 // columns. Every failure names the endpoint (never the password).
-func (e *chExporter) start(ctx context.Context, _ component.Host) error {
+func (e *chExporter) start(ctx context.Context, host component.Host) error {
 	shown := redactDSN(e.cfg.Endpoint)
 	opt, err := e.cfg.clickhouseOptions()
 	if err != nil {
@@ -109,51 +111,62 @@ func (e *chExporter) start(ctx context.Context, _ component.Host) error {
 	if e.calls, err = newTableWriter(ctx, conn, so.Database, schema.TableLLMCalls, llmColumns, settings); err != nil {
 		return fail("prepare inserts on", err)
 	}
+	lookup := &chStoredRows{conn: conn, database: so.Database, async: e.cfg.AsyncInsert, logger: e.logger}
+	if e.journal, err = openJournal(ctx, host, e.id, e.cfg, e.logger, e.tel, lookup); err != nil {
+		return fmt.Errorf("kaizenclickhouse: %w", err)
+	}
 	return nil
 }
 
-func (e *chExporter) shutdown(context.Context) error {
+func (e *chExporter) shutdown(ctx context.Context) error {
+	jErr := e.journal.close(ctx)
 	if e.conn == nil {
-		return nil
+		return jErr
 	}
 	if err := e.conn.Close(); err != nil {
-		return fmt.Errorf("close ClickHouse connection: %w", err)
+		return errors.Join(jErr, fmt.Errorf("close ClickHouse connection: %w", err))
 	}
-	return nil
+	return jErr
 }
 
 // pushTraces writes one batch: one insert into otel_traces and one into
 // llm_calls. Both carry a deduplication token derived from their rows, so
 // when a push is retried after a partial or unacknowledged success,
-// ClickHouse drops the repeat instead of storing rows twice.
+// ClickHouse drops the repeat instead of storing rows twice. With a
+// persistent queue the insert journal first records the rows and drops
+// those a replay after a crash would store twice.
 func (e *chExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 	r := buildRows(td, e.cfg.maxValueBytes(), e.cfg.TracesContent == TracesContentReference)
 	e.tel.recordBuild(ctx, r)
 	e.logBuild(r)
+	p, err := e.journal.begin(ctx, r)
+	if err != nil {
+		return err
+	}
 	// The two inserts go out concurrently: the server (and the embedded
 	// engine) runs them in parallel, so a push costs the slower insert, not
 	// the sum. Each is independent and idempotent (its own token).
 	var callsErr error
 	var wg sync.WaitGroup
-	if r.calls.len() > 0 {
-		wg.Go(func() {
-			callsErr = e.write(ctx, e.calls, r.calls.columns(), r.calls.len(), r.calls.ids.token(schema.TableLLMCalls))
-		})
+	if calls := p.tables[tabCalls]; calls.n > 0 {
+		wg.Go(func() { callsErr = e.write(ctx, e.calls, calls) })
 	}
 	var tracesErr error
-	if r.traces.len() > 0 {
-		tracesErr = e.write(ctx, e.traces, r.traces.columns(), r.traces.len(), r.traces.ids.token(schema.TableTraces))
+	if traces := p.tables[tabTraces]; traces.n > 0 {
+		tracesErr = e.write(ctx, e.traces, traces)
 	}
 	wg.Wait()
-	return errors.Join(tracesErr, callsErr)
+	err = errors.Join(tracesErr, callsErr)
+	e.journal.end(ctx, &p, err)
+	return err
 }
 
-func (e *chExporter) write(ctx context.Context, w *tableWriter, cols []any, n int, token string) error {
+func (e *chExporter) write(ctx context.Context, w *tableWriter, b tableBatch) error {
 	start := time.Now()
-	kind, err := w.write(ctx, cols, token)
-	e.tel.recordInsert(ctx, w.table, n, start, kind)
+	kind, err := w.write(ctx, b.cols, b.token)
+	e.tel.recordInsert(ctx, w.table, b.n, start, kind)
 	if err != nil {
-		return fmt.Errorf("%d rows: %w", n, err)
+		return fmt.Errorf("%d rows: %w", b.n, err)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ const (
 	metricValuesRepaired = "otelcol_kaizenclickhouse_values_repaired"
 	metricInsertDuration = "otelcol_kaizenclickhouse_insert_duration"
 	metricInsertFailures = "otelcol_kaizenclickhouse_insert_failures"
+	metricRowsDedup      = "otelcol_kaizenclickhouse_rows_deduplicated"
 )
 
 // telemetry records the exporter's own metrics through the component's
@@ -31,12 +32,13 @@ type telemetry struct {
 	valuesRepaired metric.Int64Counter
 	insertDuration metric.Float64Histogram
 	insertFailures metric.Int64Counter
+	rowsDedup      metric.Int64Counter
 }
 
 func newTelemetry(set component.TelemetrySettings) (*telemetry, error) {
 	m := set.MeterProvider.Meter(metadata.ScopeName)
 	var t telemetry
-	var errs [5]error
+	var errs [6]error
 	t.rowsWritten, errs[0] = m.Int64Counter(metricRowsWritten,
 		metric.WithDescription("Rows inserted into ClickHouse, per table."), metric.WithUnit("{row}"))
 	t.rowsRejected, errs[1] = m.Int64Counter(metricRowsRejected,
@@ -48,6 +50,8 @@ func newTelemetry(set component.TelemetrySettings) (*telemetry, error) {
 		metric.WithExplicitBucketBoundaries(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 	t.insertFailures, errs[4] = m.Int64Counter(metricInsertFailures,
 		metric.WithDescription("Failed batch inserts, per table and kind (retryable or permanent)."), metric.WithUnit("{batch}"))
+	t.rowsDedup, errs[5] = m.Int64Counter(metricRowsDedup,
+		metric.WithDescription("Rows a persistent queue replayed after a crash that ClickHouse already held, not inserted again (insert journal), per table."), metric.WithUnit("{row}"))
 	for _, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("create exporter metrics: %w", err)
@@ -84,5 +88,12 @@ func (t *telemetry) recordBuild(ctx context.Context, r *rows) {
 	}
 	for reason, n := range byReason {
 		t.rowsRejected.Add(ctx, int64(n), metric.WithAttributes(attribute.String("table", schema.TableTraces), attribute.String("reason", reason)))
+	}
+}
+
+// recordDeduplicated counts replayed rows not inserted again.
+func (t *telemetry) recordDeduplicated(ctx context.Context, table string, rows int) {
+	if rows > 0 {
+		t.rowsDedup.Add(ctx, int64(rows), tableAttr(table))
 	}
 }

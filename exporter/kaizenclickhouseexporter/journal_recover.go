@@ -1,0 +1,148 @@
+package kaizenclickhouseexporter
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.uber.org/zap"
+)
+
+// recoveredKey holds the recovered set, so that a second crash during the
+// replay does not forget which rows are stored.
+const recoveredKey = "journal/recovered"
+
+// ensureRecovered resolves the previous run's journal once.
+func (j *insertJournal) ensureRecovered(ctx context.Context) error {
+	if j.recovered.Load() {
+		return nil
+	}
+	j.recoverMu.Lock()
+	defer j.recoverMu.Unlock()
+	if j.recovered.Load() {
+		return nil
+	}
+	if err := j.recover(ctx); err != nil {
+		return err
+	}
+	j.recovered.Store(true)
+	return nil
+}
+
+// recover reads every slot and the recovered set left by the previous
+// run, asks ClickHouse which of the slots' rows are stored, persists the
+// union as the new recovered set, then clears the slots. A crash at any
+// point leaves the slots or the set to be read again: nothing is lost.
+func (j *insertJournal) recover(ctx context.Context) error {
+	slots, old, oldCorrupt, err := j.readJournal(ctx)
+	if err != nil {
+		return err
+	}
+	if len(slots) == 0 && old == nil && !oldCorrupt {
+		return nil
+	}
+	set := journalRecord{written: time.Now()}
+	if old != nil {
+		set.tables = old.tables
+	}
+	var asked, found [numTables]int
+	for t := range set.tables {
+		todo := unresolved(slots, t, set.tables[t].ids)
+		if len(todo.ids) == 0 {
+			continue
+		}
+		stored, err := j.lookup.stored(ctx, journalTables[t], todo)
+		if err != nil {
+			return fmt.Errorf("insert journal: check which of %d journaled rows %s holds: %w", len(todo.ids), journalTables[t], err)
+		}
+		asked[t], found[t] = len(todo.ids), len(stored)
+		set.tables[t].merge(tableIDs{minTs: todo.minTs, maxTs: todo.maxTs, ids: stored})
+	}
+	if len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids) > 0 {
+		if err := j.client.Set(ctx, recoveredKey, set.marshal()); err != nil {
+			return fmt.Errorf("insert journal: write %s: %w", recoveredKey, err)
+		}
+		j.set.Store(newRecoveredSet(&set, j.bound))
+	} else if oldCorrupt {
+		slots[recoveredKey] = nil // cleared with the slots
+	}
+	if len(slots) > 0 {
+		ops := make([]*storage.Operation, 0, len(slots))
+		for key := range slots {
+			ops = append(ops, storage.DeleteOperation(key))
+		}
+		if err := j.client.Batch(ctx, ops...); err != nil {
+			return fmt.Errorf("insert journal: clear %d resolved slots: %w", len(slots), err)
+		}
+	}
+	j.logger.Info("insert journal: rows of the pushes before the restart that are already stored will not be stored again",
+		zap.Int("pushes", len(slots)),
+		zap.String(journalTables[tabTraces], fmt.Sprintf("%d of %d stored", found[tabTraces], asked[tabTraces])),
+		zap.String(journalTables[tabCalls], fmt.Sprintf("%d of %d stored", found[tabCalls], asked[tabCalls])),
+		zap.Int("recovered_rows", len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids)),
+		zap.Int64("forgotten_after_spans", j.bound))
+	return nil
+}
+
+// readJournal returns the slots by key (a corrupt one maps to an empty
+// record, so it is cleared too) and the recovered set, nil when there is
+// none or it is corrupt. A corrupt value is logged: its rows cannot be
+// checked, so replays of them may be stored twice, but nothing is dropped.
+func (j *insertJournal) readJournal(ctx context.Context) (slots map[string]*journalRecord, old *journalRecord, oldCorrupt bool, err error) {
+	slots = map[string]*journalRecord{}
+	size := len(j.ring.slots)
+	for from := 0; from < size; {
+		ops := []*storage.Operation{}
+		if from == 0 {
+			ops = append(ops, storage.GetOperation(recoveredKey))
+		}
+		for n := from; n < size; n++ {
+			ops = append(ops, storage.GetOperation(slotKey(n)))
+		}
+		if err := j.client.Batch(ctx, ops...); err != nil {
+			return nil, nil, false, fmt.Errorf("insert journal: read slots %d-%d: %w", from, size-1, err)
+		}
+		from = size
+		for _, op := range ops {
+			if op.Value == nil {
+				continue
+			}
+			rec, derr := unmarshalRecord(op.Value)
+			if derr != nil {
+				j.logger.Error("insert journal: unreadable entry ignored; if the queue replays its rows they may be stored twice (nothing is dropped)",
+					zap.String("key", op.Key), zap.Int("bytes", len(op.Value)), zap.Error(derr))
+			}
+			switch {
+			case op.Key == recoveredKey && derr == nil:
+				old = &rec
+			case op.Key == recoveredKey:
+				oldCorrupt = true
+			default:
+				slots[op.Key] = &rec
+				size = max(size, min(int(rec.ring), maxJournalSlots))
+			}
+		}
+	}
+	return slots, old, oldCorrupt, nil
+}
+
+// unresolved gathers table t's rows of every slot that are not already in
+// the recovered set, sorted and without repeats (a retried push may be in
+// two slots).
+func unresolved(slots map[string]*journalRecord, t int, known []rowID) tableIDs {
+	var all tableIDs
+	for _, rec := range slots {
+		all.merge(rec.tables[t])
+	}
+	seen := make(map[rowID]struct{}, len(known))
+	for _, id := range known {
+		seen[id] = struct{}{}
+	}
+	all.ids = slices.DeleteFunc(all.ids, func(id rowID) bool { _, ok := seen[id]; return ok })
+	slices.SortFunc(all.ids, func(a, b rowID) int { return bytes.Compare(a[:], b[:]) })
+	all.ids = slices.Compact(all.ids)
+	return all
+}
