@@ -79,4 +79,16 @@ func TestProfileBenchLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d spans stored in %s; CPU profile in %s", n, time.Since(start).Round(time.Millisecond), out)
+	if heap := os.Getenv("KAIZEN_MEMPROFILE"); heap != "" {
+		// alloc_space of the whole run (MemProfileRate is set below at start).
+		hf, err := os.Create(heap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer hf.Close()
+		if err := pprof.Lookup("allocs").WriteTo(hf, 0); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("allocation profile in %s", heap)
+	}
 }
