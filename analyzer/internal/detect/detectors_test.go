@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,6 +133,70 @@ func TestOverkill(t *testing.T) {
 			tc{system: "Help the customer.", input: [][]string{u(ticket)}, output: "Thanks for writing to us, we will look into your refund request and come back to you tomorrow with an update on the state."},
 		), want: nil},
 	})
+}
+
+// TestOverkillConfidence checks that a finding's confidence follows the
+// evidence that the cheaper model does the task.
+func TestOverkillConfidence(t *testing.T) {
+	ticket := doc("ticket", 600)
+	const (
+		classify  = "Classify the ticket into one of: billing, shipping. Respond with only the label."
+		translate = "Translate the message into French."
+		prose     = "Nous avons bien reçu votre demande de remboursement et nous vous répondrons demain avec plus de détails sur la commande."
+	)
+	for _, c := range []struct {
+		name string
+		run  *run.Run
+		want float64
+	}{
+		{"cue and structured answer", build(
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confShapeCueAnswer},
+		{"cue with a prose answer", build(
+			tc{system: translate, input: [][]string{u(ticket)}, output: prose},
+		), confShapeCue},
+		{"structured answer without cue", build(
+			tc{system: "Read the message.", input: [][]string{u(ticket)}, output: `{"order":"A1","action":"refund"}`},
+		), confShapeAnswer},
+		{"weakest call of the group", build(
+			tc{system: translate, input: [][]string{u(ticket)}, output: "Le ticket est ouvert."},
+			tc{system: translate, input: [][]string{u(ticket + " more")}, output: prose},
+		), confShapeCue},
+		{"suggested model already does the same task", build(
+			tc{agent: "cheap", model: "gpt-4o-mini", provider: "openai", system: classify, input: [][]string{u(ticket + " other")}, output: "shipping"},
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confMax},
+		{"corroboration raises a weaker grade by a step", build(
+			tc{agent: "cheap", model: "gpt-4o-mini", provider: "openai", system: translate, input: [][]string{u(ticket + " other")}, output: "Le client veut un remboursement."},
+			tc{system: translate, input: [][]string{u(ticket)}, output: prose},
+		), confShapeCue + confCorroborated},
+		{"cheap call failed", build(
+			tc{agent: "cheap", model: "gpt-4o-mini", provider: "openai", system: classify, input: [][]string{u(ticket)}, output: "shipping", errType: "timeout"},
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confShapeCueAnswer},
+		{"cheap call truncated", build(
+			tc{agent: "cheap", model: "gpt-4o-mini", provider: "openai", system: classify, input: [][]string{u(ticket)}, output: "ship", finish: "length"},
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confShapeCueAnswer},
+		{"cheap call on another task", build(
+			tc{agent: "cheap", model: "gpt-4o-mini", provider: "openai", system: "Classify the ticket's urgency into one of: low, high. Respond with only the label.", input: [][]string{u(ticket)}, output: "low"},
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confShapeCueAnswer},
+		{"another cheap model does the task", build(
+			tc{agent: "cheap", model: "gpt-4.1-mini", provider: "openai", system: classify, input: [][]string{u(ticket)}, output: "shipping"},
+			tc{system: classify, input: [][]string{u(ticket)}, output: "billing"},
+		), confShapeCueAnswer},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs := Run(c.run, nil, WithOnly(run.Overkill))
+			if len(fs) != 1 {
+				t.Fatalf("findings %+v, want one", fs)
+			}
+			if fs[0].SuggestedModel != "gpt-4o-mini" || math.Abs(fs[0].Confidence-c.want) > 1e-9 {
+				t.Fatalf("confidence %v suggesting %s, want %v suggesting gpt-4o-mini", fs[0].Confidence, fs[0].SuggestedModel, c.want)
+			}
+		})
+	}
 }
 
 func TestBloat(t *testing.T) {

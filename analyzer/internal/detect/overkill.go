@@ -46,18 +46,38 @@ var tinyMarkers = []string{"nano", "lite", "3b", "8b", "instant", "embed"}
 // cheap option already and never reported as overkill.
 var economyMarkers = []string{"mini", "haiku", "flash", "small", "nano", "lite", "8b", "3b", "instant", "nemo"}
 
+// Confidence of a model-overkill finding: how sure the detector is that
+// the suggested model does the task. Each call is graded by the evidence
+// that its task is simple (see simpleShape): a simple-task cue in the
+// instructions and a short structured answer (confShapeCueAnswer), a cue
+// only (confShapeCue), or a structured answer only (confShapeAnswer). The
+// grade rises by confCorroborated, up to confMax, when the same run already
+// has the suggested model do the same task successfully: a call to it with
+// the same system instructions, not failed or truncated, with a
+// simple-shaped answer. A finding takes the weakest grade of its calls.
+const (
+	confShapeCueAnswer = 0.85
+	confShapeCue       = 0.7
+	confShapeAnswer    = 0.6
+	confCorroborated   = 0.1
+	confMax            = 0.95
+)
+
 // detectOverkill reports calls of an expensive model on a simple-shaped
 // task, grouped by agent and model, with the cheapest adequate model of the
 // same provider (see suggestModel). Calls without recorded content are not
-// judged: the task shape cannot be seen.
+// judged: the task shape cannot be seen. The finding's confidence follows
+// the evidence (see confShapeCueAnswer).
 func detectOverkill(s *state) []run.Finding {
 	type key struct{ agent, model, suggestion string }
 	groups := map[key][]*callInfo{}
 	var order []key
 	why := map[key]string{}
+	conf := map[key]float64{}
+	var proven map[taskKey]bool // built on first use: most runs have no candidate
 	for _, ci := range s.calls {
-		shape, conf := s.simpleShape(ci)
-		if conf == 0 || ci.c.Failed() {
+		shape, grade := s.simpleShape(ci)
+		if grade == 0 || ci.c.Failed() {
 			continue
 		}
 		m, ok := s.prices.Resolve(ci.c.Provider, ci.c.Model())
@@ -68,12 +88,19 @@ func detectOverkill(s *state) []run.Finding {
 		if sug == nil {
 			continue
 		}
+		if proven == nil {
+			proven = s.provenTasks()
+		}
+		if proven[taskKey{sug, systemKey(ci)}] {
+			grade = min(grade+confCorroborated, confMax)
+		}
 		k := key{agentKey(ci.c), m.ID(), sug.Name}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
-			why[k] = shape
+			why[k], conf[k] = shape, grade
 		}
 		groups[k] = append(groups[k], ci)
+		conf[k] = min(conf[k], grade)
 	}
 	out := make([]run.Finding, 0, len(order))
 	for _, k := range order {
@@ -81,7 +108,7 @@ func detectOverkill(s *state) []run.Finding {
 		ns := numbers(g)
 		model := g[0].c.Model()
 		out = append(out, run.Finding{
-			Confidence:     0.8,
+			Confidence:     conf[k],
 			Calls:          ns,
 			SuggestedModel: k.suggestion,
 			Title:          fmt.Sprintf("Call %s uses %s for %s", callList(ns), model, why[k]),
@@ -93,6 +120,45 @@ func detectOverkill(s *state) []run.Finding {
 	return out
 }
 
+// taskKey is a model doing a task, the task named by its system
+// instructions (systemKey).
+type taskKey struct {
+	model *pricing.Model
+	sys   uint64
+}
+
+// provenTasks indexes the run's successful calls of simple-shaped tasks
+// (not failed, not truncated, with system instructions) by resolved model
+// and system instructions: evidence that the model does the task.
+func (s *state) provenTasks() map[taskKey]bool {
+	out := map[taskKey]bool{}
+	for _, ci := range s.calls {
+		if len(ci.system) == 0 || wasted(ci.c) {
+			continue
+		}
+		if _, grade := s.simpleShape(ci); grade == 0 {
+			continue
+		}
+		if m, ok := s.prices.Resolve(ci.c.Provider, ci.c.Model()); ok {
+			out[taskKey{m, systemKey(ci)}] = true
+		}
+	}
+	return out
+}
+
+// systemKey hashes a call's canonical system instructions (0 when it has
+// none): two calls with equal keys pass sameSystem.
+func systemKey(ci *callInfo) uint64 {
+	if len(ci.system) == 0 {
+		return 0
+	}
+	hs := make([]uint64, len(ci.system))
+	for i := range hs {
+		hs[i] = ci.blocks[i].hash
+	}
+	return mix(hs)
+}
+
 func maxOutput(g []*callInfo) int64 {
 	var m int64
 	for _, ci := range g {
@@ -102,7 +168,8 @@ func maxOutput(g []*callInfo) int64 {
 }
 
 // simpleShape classifies a call's task. It returns a description and a
-// non-zero confidence when the task is simple-shaped: a short answer
+// non-zero grade of the evidence (confShapeCueAnswer, confShapeCue or
+// confShapeAnswer) when the task is simple-shaped: a short answer
 // (at most maxSimpleOut output tokens, little reasoning), no hard-task cue
 // in the instructions, and either a simple-task cue (classification,
 // extraction, translation, formatting…) or an enumerated / small-JSON /
@@ -128,11 +195,11 @@ func (s *state) simpleShape(ci *callInfo) (string, float64) {
 	answer := answerShape(ci.output)
 	switch {
 	case cue != "" && answer != "":
-		return cue, 0.85
+		return cue, confShapeCueAnswer
 	case cue != "":
-		return cue, 0.7
+		return cue, confShapeCue
 	case answer != "":
-		return answer, 0.6
+		return answer, confShapeAnswer
 	}
 	return "", 0
 }
