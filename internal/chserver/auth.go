@@ -34,6 +34,12 @@ func (a authenticator) check(r *http.Request, values url.Values) error {
 		return newException(codeAuthenticationFailed, http.StatusUnauthorized,
 			"Authentication failed: this server requires a user name and password (basic auth, X-ClickHouse-User/X-ClickHouse-Key headers, or user/password parameters)")
 	}
+	return a.checkUser(user, password)
+}
+
+// checkUser compares a user name and password with the configured ones
+// (the native protocol's hello carries them). Callers check required first.
+func (a authenticator) checkUser(user, password string) error {
 	u := sha256.Sum256([]byte(user))
 	p := sha256.Sum256([]byte(password))
 	userOK := subtle.ConstantTimeCompare(u[:], a.user[:])

@@ -12,6 +12,9 @@ const (
 	// DefaultEndpoint is the loopback address ClickHouse's HTTP interface
 	// uses by default.
 	DefaultEndpoint = "127.0.0.1:8123"
+	// DefaultTCPEndpoint is the loopback address ClickHouse's native
+	// protocol uses by default (ListenTCP with an empty TCPEndpoint).
+	DefaultTCPEndpoint = "127.0.0.1:9000"
 	// DefaultMaxRequestBytes bounds a request body (after decompression).
 	DefaultMaxRequestBytes int64 = 256 << 20
 	// DefaultQueryTimeout bounds a statement's execution time
@@ -26,6 +29,10 @@ type Config struct {
 	// Endpoint is the host:port to listen on; DefaultEndpoint when empty.
 	// Port 0 picks a free port (see Server.Addr).
 	Endpoint string
+	// TCPEndpoint is the host:port of the native protocol (clickhouse-go's
+	// tcp:// and clickhouse:// DSNs); empty serves HTTP only. Port 0 picks
+	// a free port (see Server.TCPAddr).
+	TCPEndpoint string
 	// Path is the data directory of the store Start opens; empty opens a
 	// temporary in-memory store.
 	Path string
@@ -50,17 +57,11 @@ type Config struct {
 
 // Validate reports the first problem with the configuration.
 func (c Config) Validate() error {
-	if c.Endpoint != "" {
-		host, port, err := net.SplitHostPort(c.Endpoint)
-		if err != nil {
-			return fmt.Errorf("endpoint %q: want host:port: %w", c.Endpoint, err)
-		}
-		if host == "" {
-			return fmt.Errorf("endpoint %q: empty host would listen on every interface; name one (127.0.0.1 for local use, 0.0.0.0 to expose it deliberately)", c.Endpoint)
-		}
-		if port == "" {
-			return fmt.Errorf("endpoint %q: missing port", c.Endpoint)
-		}
+	if err := validateEndpoint("endpoint", c.Endpoint); err != nil {
+		return err
+	}
+	if err := validateEndpoint("tcp_endpoint", c.TCPEndpoint); err != nil {
+		return err
 	}
 	if c.Password != "" && c.Username == "" {
 		return errors.New("password is set but username is empty: set both (ClickHouse's default user is \"default\")")
@@ -73,6 +74,25 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConcurrency < 0 {
 		return fmt.Errorf("max_concurrency %d: must not be negative", c.MaxConcurrency)
+	}
+	return nil
+}
+
+// validateEndpoint checks a listen address (empty is allowed); what names
+// the setting in messages.
+func validateEndpoint(what, endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port: %w", what, endpoint, err)
+	}
+	if host == "" {
+		return fmt.Errorf("%s %q: empty host would listen on every interface; name one (127.0.0.1 for local use, 0.0.0.0 to expose it deliberately)", what, endpoint)
+	}
+	if port == "" {
+		return fmt.Errorf("%s %q: missing port", what, endpoint)
 	}
 	return nil
 }

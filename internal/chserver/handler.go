@@ -3,6 +3,7 @@ package chserver
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -188,14 +189,19 @@ func (h *handler) runQuery(r *http.Request, req *request, prefix string) (statem
 		return st, nil, newException(codeReadonly, http.StatusBadRequest,
 			"Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries")
 	}
-	var res *chdb.Result
-	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
-		res, err = runStaged(r.Context(), h.conn, sql[:st.dataAt], st, req.settings, sql[st.dataAt:], prefix)
-	} else {
-		full := append([]byte(prefix), withSettings(sql, st, req.settings)...)
-		res, err = h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
-	}
+	res, err := runStatement(r.Context(), h.conn, sql, st, req.settings, req.params, prefix, req.defaultFormat)
 	return st, res, err
+}
+
+// runStatement runs an analyzed statement after prefix ("USE db;\n"): an
+// INSERT with inline data after FORMAT through the staging file, anything
+// else with settings added and params bound, its output in format.
+func runStatement(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, params map[string]string, prefix, format string) (*chdb.Result, error) {
+	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
+		return runStaged(ctx, conn, sql[:st.dataAt], st, settings, sql[st.dataAt:], prefix)
+	}
+	full := append([]byte(prefix), withSettings(sql, st, settings)...)
+	return conn.QueryParams(ctx, full, format, params)
 }
 
 // joinQuery concatenates the query parameter and the body, newline

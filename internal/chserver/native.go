@@ -22,20 +22,32 @@ func reframeNative(data []byte, revision uint64) ([]byte, uint64, error) {
 	if revision == 0 {
 		return data, 0, nil
 	}
+	out := &chproto.Buffer{Buf: make([]byte, 0, len(data)+64)}
+	err := eachNativeBlock(data, func(block *proto.Block) error {
+		rows += uint64(block.Rows())
+		return block.Encode(out, revision)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("re-frame Native output for client_protocol_version %d: %w", revision, err)
+	}
+	return out.Buf, rows, nil
+}
+
+// eachNativeBlock decodes the engine's revision-0 Native output block by
+// block and calls fn with each.
+func eachNativeBlock(data []byte, fn func(*proto.Block) error) error {
 	reader := chproto.NewReader(bytes.NewReader(data))
 	sc := &column.ServerContext{Timezone: time.UTC}
-	out := &chproto.Buffer{Buf: make([]byte, 0, len(data)+64)}
 	for {
 		block := proto.Block{ServerContext: sc}
 		if err := block.Decode(reader, 0); err != nil {
 			if errors.Is(err, io.EOF) {
-				return out.Buf, rows, nil
+				return nil
 			}
-			return nil, 0, fmt.Errorf("re-frame Native output for client_protocol_version %d: %w", revision, err)
+			return err
 		}
-		rows += uint64(block.Rows())
-		if err := block.Encode(out, revision); err != nil {
-			return nil, 0, fmt.Errorf("re-frame Native output for client_protocol_version %d: %w", revision, err)
+		if err := fn(&block); err != nil {
+			return err
 		}
 	}
 }

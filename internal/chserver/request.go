@@ -67,6 +67,22 @@ func parseRequest(r *http.Request, values url.Values, maxTime time.Duration) (*r
 		}
 		req.revision = rev
 	}
+	var err error
+	if req.params, req.settings, err = settingsFrom(values, maxTime); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// settingsFrom splits parameters into param_<name> query parameters and
+// rendered "name = 'value'" settings (sorted by name, so the SETTINGS clause
+// is deterministic), skipping the HTTP interface's own parameters and
+// capping max_execution_time at maxTime (added when absent). The HTTP
+// handler passes its URL parameters; the native protocol its query's
+// settings and parameters.
+func settingsFrom(values url.Values, maxTime time.Duration) (map[string]string, []string, error) {
+	var params map[string]string
+	var settings []string
 	names := make([]string, 0, len(values))
 	for name := range values {
 		names = append(names, name)
@@ -77,25 +93,25 @@ func parseRequest(r *http.Request, values url.Values, maxTime time.Duration) (*r
 		value := values.Get(name)
 		switch {
 		case strings.HasPrefix(name, "param_"):
-			if req.params == nil {
-				req.params = map[string]string{}
+			if params == nil {
+				params = map[string]string{}
 			}
-			req.params[strings.TrimPrefix(name, "param_")] = value
+			params[strings.TrimPrefix(name, "param_")] = value
 			continue
 		case httpParams[name]:
 			continue
 		case !settingName.MatchString(name):
-			return nil, newException(codeUnknownSetting, http.StatusBadRequest, "invalid setting name %q in the URL parameters", name)
+			return nil, nil, newException(codeUnknownSetting, http.StatusBadRequest, "invalid setting name %q: setting names are letters, digits and underscores", name)
 		case name == "max_execution_time":
 			timeoutSet = true
 			value = capSeconds(value, maxTime)
 		}
-		req.settings = append(req.settings, name+" = "+quoteString(value))
+		settings = append(settings, name+" = "+quoteString(value))
 	}
 	if !timeoutSet && maxTime > 0 {
-		req.settings = append(req.settings, "max_execution_time = "+quoteString(formatSeconds(maxTime)))
+		settings = append(settings, "max_execution_time = "+quoteString(formatSeconds(maxTime)))
 	}
-	return req, nil
+	return params, settings, nil
 }
 
 // capSeconds returns value (seconds) capped at limit; 0 or unparsable

@@ -1,0 +1,127 @@
+package chserver
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	chproto "github.com/ClickHouse/ch-go/proto"
+
+	"github.com/kaizenhq/kaizen/internal/chdb"
+)
+
+// insert serves "INSERT INTO t [(columns)] [SETTINGS …] FORMAT <any>"
+// without inline data, as ClickHouse does over the native protocol: it
+// sends the table structure (the columns the client must fill), reads the
+// client's Data packets up to an empty block, converts them to the
+// engine's revision-0 Native and runs the INSERT on the data through the
+// staging file (InsertData's path). Data beyond Config.MaxRequestBytes is
+// LIMIT_EXCEEDED and closes the connection, as do malformed blocks.
+func (ss *session) insert(tq *tcpQuery) error {
+	table, columns, err := insertTarget(tq.body, tq.st)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := ss.queryContext()
+	defer cancel()
+	probe := tq.prefix + "SELECT " + columns + " FROM " + table + " LIMIT 0"
+	res, err := ss.srv.conn.QueryString(ctx, probe, "JSONCompact")
+	if err != nil {
+		return err
+	}
+	cols, err := parseMeta(res.Data)
+	if err != nil {
+		return newException(codeUnknownException, http.StatusInternalServerError, "%v", err)
+	}
+	if err := ss.writeData(func(b *chproto.Buffer) error { encodeHeader(b, cols, ss.revision); return nil }); err != nil {
+		return err
+	}
+	limit := uint64(ss.srv.cfg.MaxRequestBytes)
+	data := &chproto.Buffer{}
+	for {
+		block, _, err := ss.readData(limit - min(limit, uint64(len(data.Buf))))
+		if err != nil {
+			return err
+		}
+		if len(block.Columns) == 0 {
+			break
+		}
+		if block.Rows() == 0 {
+			continue
+		}
+		if err := block.Encode(data, 0); err != nil {
+			return protocolError{newException(codeUnknownException, http.StatusBadRequest, "re-encode INSERT block: %v", err)}
+		}
+		if uint64(len(data.Buf)) > limit {
+			return protocolError{errBodyTooLarge(int64(limit))}
+		}
+	}
+	res = &chdb.Result{}
+	if len(data.Buf) > 0 {
+		sql := tq.body
+		st := tq.st
+		if !strings.EqualFold(st.format, "Native") {
+			sql = append(bytes.Clone(sql[:st.formatAt]), "FORMAT Native"...)
+			if st, err = analyze(sql); err != nil {
+				return newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
+			}
+		}
+		if res, err = runStaged(ctx, ss.srv.conn, sql, st, tq.settings, data.Buf, tq.prefix); err != nil {
+			return err
+		}
+	}
+	ss.writeEnd(tq, res)
+	return nil
+}
+
+// insertTarget returns the table and the column list ("*" when none) of an
+// INSERT … FORMAT statement, as SQL text.
+func insertTarget(sql []byte, st statement) (table, columns string, err error) {
+	end := st.formatAt
+	if st.settingsKw >= 0 && st.settingsKw < end {
+		end = st.settingsKw
+	}
+	head := sql[:end]
+	l := &lexer{s: head}
+	start, paren := -1, -1
+	for {
+		tok, ok := l.next()
+		if !ok {
+			break
+		}
+		switch {
+		case start < 0 && tok.word == "INTO":
+			start = tok.end
+			if next, ok := (&lexer{s: head, i: tok.end}).next(); ok && next.word == "TABLE" {
+				start = next.end
+			}
+		case start < 0:
+		case tok.word == "FUNCTION" && strings.TrimSpace(string(head[start:tok.start])) == "":
+			return "", "", newException(codeNotImplemented, http.StatusBadRequest,
+				"INSERT INTO FUNCTION is not supported over the embedded native protocol; use the HTTP interface")
+		case tok.punct == '(' && paren < 0:
+			paren = tok.start
+		}
+	}
+	if start < 0 {
+		return "", "", newException(codeSyntaxError, http.StatusBadRequest, "INSERT without INTO: %.80q", sql)
+	}
+	if paren < 0 {
+		table = strings.TrimSpace(string(head[start:]))
+		return table, "*", checkTable(table, sql)
+	}
+	table = strings.TrimSpace(string(head[start:paren]))
+	cols := strings.TrimSpace(string(head[paren+1:]))
+	cols, ok := strings.CutSuffix(cols, ")")
+	if !ok || strings.TrimSpace(cols) == "" {
+		return "", "", newException(codeSyntaxError, http.StatusBadRequest, "INSERT column list is not closed or empty: %.80q", sql)
+	}
+	return table, cols, checkTable(table, sql)
+}
+
+func checkTable(table string, sql []byte) error {
+	if table == "" {
+		return newException(codeSyntaxError, http.StatusBadRequest, "INSERT without a table name: %.80q", sql)
+	}
+	return nil
+}

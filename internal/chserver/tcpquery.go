@@ -1,0 +1,287 @@
+package chserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/ch-go/compress"
+	chproto "github.com/ClickHouse/ch-go/proto"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
+	"go.uber.org/zap"
+
+	"github.com/kaizenhq/kaizen/internal/chdb"
+)
+
+// protocolError marks a failure that leaves the connection out of step
+// with the client (a malformed or unexpected packet, a read error): the
+// session sends it as an exception and closes. Other errors of a query are
+// sent as its exception and the connection serves the next query.
+type protocolError struct{ err error }
+
+func (e protocolError) Error() string { return e.err.Error() }
+func (e protocolError) Unwrap() error { return e.err }
+
+// compressChunk is how much block data goes into one compressed frame
+// (ClickHouse's max_compress_block_size).
+const compressChunk = 1 << 20
+
+// tcpQuery is one Query packet being served.
+type tcpQuery struct {
+	start    time.Time
+	body     []byte
+	st       statement
+	prefix   string // "USE <database>;\n"
+	settings []string
+	params   map[string]string
+}
+
+// query serves a Query packet: it reads the query and the client's
+// (empty) external-tables block, runs the statement and answers with
+// Data packets, Progress and EndOfStream, or an Exception. Only protocol
+// errors are returned.
+func (ss *session) query() error {
+	var q chproto.Query
+	if err := q.DecodeAware(ss.r, int(ss.revision)); err != nil {
+		return protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Query packet: %v", err)}
+	}
+	values := url.Values{}
+	for _, s := range q.Settings {
+		v := s.Value
+		if s.Custom {
+			v = unquoteField(v)
+		}
+		values.Set(s.Key, v)
+	}
+	for _, p := range q.Parameters {
+		values.Set("param_"+p.Key, unquoteField(p.Value))
+	}
+	ss.compressor = nil
+	if q.Compression == chproto.CompressionEnabled {
+		ss.compressor = compress.NewWriter(compress.LevelZero, compressMethod(values.Get("network_compression_method")))
+	}
+	if err := ss.readExternalTables(); err != nil {
+		return err
+	}
+	tq := &tcpQuery{start: time.Now(), body: []byte(q.Body), prefix: "USE " + quoteIdent(ss.database) + ";\n"}
+	err := ss.runQuery(tq, values)
+	var pe protocolError
+	if errors.As(err, &pe) {
+		return err
+	}
+	if err != nil {
+		ex := fromError(err)
+		ss.srv.logger.Debug("chserver: native query failed", zap.String("query_id", q.ID), zap.Int("code", ex.code), zap.Duration("elapsed", time.Since(tq.start)))
+		ss.out.Reset()
+		ss.writeException(err)
+	}
+	return ss.flush()
+}
+
+// readExternalTables reads the Data packets the client sends after a query
+// up to the empty one that ends them. External tables are not supported.
+func (ss *session) readExternalTables() error {
+	block, name, err := ss.readData(maxBlockRows)
+	if err != nil {
+		return err
+	}
+	if len(block.Columns) == 0 {
+		return nil
+	}
+	return protocolError{newException(codeNotImplemented, http.StatusBadRequest,
+		"external tables (here %q) are not supported by the embedded ClickHouse native protocol", name)}
+}
+
+// readData reads one client Data packet, packet code included, and decodes
+// its block. Cancel and any other packet are protocol errors.
+func (ss *session) readData(maxRows uint64) (*proto.Block, string, error) {
+	_ = ss.nc.SetReadDeadline(time.Now().Add(tcpReceiveTimeout))
+	code, err := ss.r.UVarInt()
+	if err != nil {
+		return nil, "", protocolError{err}
+	}
+	switch chproto.ClientCode(code) {
+	case chproto.ClientCodeData:
+	case chproto.ClientCodeCancel:
+		return nil, "", protocolError{newException(codeAborted, http.StatusBadRequest, "query cancelled by the client")}
+	default:
+		return nil, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code)}
+	}
+	name, err := readBoundedStr(ss.r, maxHelloString)
+	if err != nil {
+		return nil, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err)}
+	}
+	if ss.compressor != nil {
+		ss.r.EnableCompression()
+		defer ss.r.DisableCompression()
+	}
+	block, err := decodeBlock(ss.r, ss.revision, maxRows)
+	if err != nil {
+		return nil, "", protocolError{newException(codeCannotDecompress, http.StatusBadRequest, "%v", err)}
+	}
+	return block, name, nil
+}
+
+// runQuery runs the statement and writes its answer (not yet flushed).
+func (ss *session) runQuery(tq *tcpQuery, values url.Values) error {
+	var err error
+	if tq.params, tq.settings, err = settingsFrom(values, ss.srv.cfg.QueryTimeout); err != nil {
+		return err
+	}
+	if tq.st, err = analyze(tq.body); err != nil {
+		return newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
+	}
+	st := tq.st
+	switch {
+	case st.kind == kindSession:
+		return newException(codeNotImplemented, http.StatusBadRequest,
+			"%s is not supported: the embedded engine has one session shared by every client; pass settings with the query (clickhouse.WithSettings) or in the DSN, and the database in the DSN", st.keyword)
+	case st.kind == kindInsert && st.formatAt >= 0 && st.dataAt == len(tq.body):
+		return ss.insert(tq)
+	case st.format != "" && !strings.EqualFold(st.format, "Native"):
+		return newException(codeNotImplemented, http.StatusBadRequest,
+			"FORMAT %s is not supported over the native protocol, which returns Native blocks: remove the FORMAT clause, or use the HTTP interface for other formats", st.format)
+	}
+	ctx, cancel := ss.queryContext()
+	defer cancel()
+	res, err := runStatement(ctx, ss.srv.conn, tq.body, st, tq.settings, tq.params, tq.prefix, "Native")
+	if err != nil {
+		return err
+	}
+	if st.kind == kindQuery || len(res.Data) > 0 {
+		if err := ss.writeResult(ctx, tq, res.Data); err != nil {
+			return err
+		}
+	}
+	ss.writeEnd(tq, res)
+	return nil
+}
+
+// queryContext bounds the wait for the engine (the statement itself is
+// bounded by max_execution_time).
+func (ss *session) queryContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), ss.srv.cfg.QueryTimeout+time.Minute)
+}
+
+// writeResult sends the engine's Native output as a header block and one
+// Data packet per block, in the client's revision. An empty result still
+// has a header: the column names and types come from running the query
+// again in JSONCompact, whose metadata is there without rows.
+func (ss *session) writeResult(ctx context.Context, tq *tcpQuery, data []byte) error {
+	if len(data) == 0 {
+		full := append([]byte(tq.prefix), withSettings(tq.body, tq.st, tq.settings)...)
+		res, err := ss.srv.conn.QueryParams(ctx, full, "JSONCompact", tq.params)
+		if err != nil {
+			return err
+		}
+		cols, err := parseMeta(res.Data)
+		if err != nil {
+			return newException(codeUnknownException, http.StatusInternalServerError, "%v", err)
+		}
+		return ss.writeData(func(b *chproto.Buffer) error { encodeHeader(b, cols, ss.revision); return nil })
+	}
+	first := true
+	err := eachNativeBlock(data, func(block *proto.Block) error {
+		if first {
+			first = false
+			if err := ss.writeData(func(b *chproto.Buffer) error { encodeHeader(b, blockMeta(block), ss.revision); return nil }); err != nil {
+				return err
+			}
+		}
+		return ss.writeData(func(b *chproto.Buffer) error { return block.Encode(b, ss.revision) })
+	})
+	if err != nil {
+		var pe protocolError
+		if errors.As(err, &pe) {
+			return err
+		}
+		return newException(codeUnknownException, http.StatusInternalServerError, "re-frame Native output for protocol revision %d: %v", ss.revision, err)
+	}
+	return nil
+}
+
+// writeData sends one Data packet whose block encode writes, compressed
+// when the query asked for it. Packets are flushed one by one, so a large
+// result never sits whole in the output buffer twice.
+func (ss *session) writeData(encode func(*chproto.Buffer) error) error {
+	chproto.ServerCodeData.Encode(&ss.out)
+	ss.out.PutString("") // external table name
+	if ss.compressor == nil {
+		if err := encode(&ss.out); err != nil {
+			return err
+		}
+		return ss.flushProtocol()
+	}
+	var raw chproto.Buffer
+	if err := encode(&raw); err != nil {
+		return err
+	}
+	for chunk := range sliceChunks(raw.Buf, compressChunk) {
+		if err := ss.compressor.Compress(chunk); err != nil {
+			return fmt.Errorf("compress result block: %w", err)
+		}
+		ss.out.PutRaw(ss.compressor.Data)
+	}
+	return ss.flushProtocol()
+}
+
+// flushProtocol flushes, marking a failure as a protocol error (the
+// client is gone or not reading).
+func (ss *session) flushProtocol() error {
+	if err := ss.flush(); err != nil {
+		return protocolError{err}
+	}
+	return nil
+}
+
+// sliceChunks yields b in pieces of at most n bytes.
+func sliceChunks(b []byte, n int) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) {
+		for len(b) > 0 {
+			k := min(n, len(b))
+			if !yield(b[:k]) {
+				return
+			}
+			b = b[k:]
+		}
+	}
+}
+
+// writeEnd appends the query's Progress and EndOfStream packets.
+func (ss *session) writeEnd(tq *tcpQuery, res *chdb.Result) {
+	chproto.ServerCodeProgress.Encode(&ss.out)
+	chproto.Progress{
+		Rows: res.RowsRead, Bytes: res.BytesRead, TotalRows: res.RowsRead,
+		WroteRows: res.RowsWritten, WroteBytes: res.BytesWritten,
+		ElapsedNs: uint64(time.Since(tq.start).Nanoseconds()),
+	}.EncodeAware(&ss.out, int(ss.revision))
+	chproto.ServerCodeEndOfStream.Encode(&ss.out)
+}
+
+// compressMethod maps network_compression_method to the method of the
+// server's Data packets (LZ4 by default, as in ClickHouse).
+func compressMethod(name string) compress.Method {
+	switch strings.ToLower(name) {
+	case "zstd":
+		return compress.ZSTD
+	case "lz4hc":
+		return compress.LZ4HC
+	case "none":
+		return compress.None
+	}
+	return compress.LZ4
+}
+
+// unquoteField turns a quoted field dump ('text', as clickhouse-go sends
+// parameters and custom settings) into ClickHouse's escaped text form,
+// which is what parameters take; other values pass unchanged.
+func unquoteField(v string) string {
+	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
