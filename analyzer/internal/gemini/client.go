@@ -14,10 +14,11 @@ import (
 )
 
 // Client asks Gemini for findings about runs.
+// A Client is safe for concurrent use; each Analyze reports its own
+// attempts.
 type Client struct {
-	cfg       config
-	genai     *genai.Client
-	transport *retryTransport
+	cfg   config
+	genai *genai.Client
 }
 
 // New creates a client. Credentials come from WithAPIKey, else from the
@@ -51,7 +52,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create Gemini client: %w", err)
 	}
-	return &Client{cfg: cfg, genai: c, transport: rt}, nil
+	return &Client{cfg: cfg, genai: c}, nil
 }
 
 // Model returns the Gemini model the client asks.
@@ -69,7 +70,9 @@ type Result struct {
 	InputTokens, OutputTokens int64
 	Cost                      pricing.USD
 	CostStatus                pricing.Status
-	// Attempts is the number of HTTP requests made (1 + retries).
+	// Attempts is the number of HTTP requests this analysis made
+	// (1 + retries), whatever other analyses the client runs at the same
+	// time.
 	Attempts int
 	// RequestChars is the size of the rendered prompt (system instruction
 	// and user text).
@@ -85,8 +88,8 @@ type Result struct {
 func (c *Client) Analyze(ctx context.Context, r *run.Run, hints []run.Finding) (*Result, error) {
 	prompt := userPrompt(Render(r, c.cfg.render), hints)
 	res := &Result{Model: c.cfg.model, RequestChars: len(systemInstruction) + len(prompt)}
-	c.transport.attempts.Store(0)
 	start := time.Now()
+	ctx, attempts := withAttemptCounter(ctx)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	temp := float32(0)
@@ -96,7 +99,7 @@ func (c *Client) Analyze(ctx context.Context, r *run.Run, hints []run.Finding) (
 		ResponseMIMEType:  "application/json",
 		ResponseSchema:    responseSchema(),
 	})
-	res.Attempts, res.Elapsed = int(c.transport.attempts.Load()), time.Since(start)
+	res.Attempts, res.Elapsed = attempts.load(), time.Since(start)
 	if err != nil {
 		return res, c.describe(ctx, err, res.Attempts)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,6 +136,63 @@ func TestAnalyzeFailures(t *testing.T) {
 				t.Errorf("took %s, Retry-After asks %s", el, tc.minTime)
 			}
 		})
+	}
+}
+
+// TestAttemptsPerAnalysis runs analyses concurrently on one client, each
+// failing a different number of times before Gemini answers: every result
+// reports its own HTTP requests, not those of the other analyses. A second
+// round on the same client reports one attempt each.
+func TestAttemptsPerAnalysis(t *testing.T) {
+	const analyses = 6
+	marker := func(i int) string { return fmt.Sprintf("[analysis %02d]", i) }
+	failures := func(i int) int { return i % 3 } // 0..2 retries; newClient allows 3 attempts
+	seen := map[int]int{}                        // analysis → requests received (the server serializes calls)
+	srv := geminitest.NewFunc(t, func(req geminitest.Request, _ int) geminitest.Reply {
+		for i := range analyses {
+			if strings.Contains(string(req.Raw), marker(i)) {
+				seen[i]++
+				if seen[i] <= failures(i) {
+					return geminitest.Reply{Status: http.StatusServiceUnavailable, Text: "overloaded", Delay: 20 * time.Millisecond}
+				}
+				// Answers are slow so that the analyses overlap.
+				return geminitest.Reply{Text: validAnswer, Delay: 150 * time.Millisecond}
+			}
+		}
+		return geminitest.Reply{Status: http.StatusBadRequest, Text: "request without analysis marker"}
+	})
+	c := newClient(t, srv)
+	analyze := func(i int) (*Result, error) {
+		r := storetest.Sample()
+		r.Build()
+		return c.Analyze(context.Background(), r, []run.Finding{{Type: run.Loop, Calls: []int{1}, Title: marker(i)}})
+	}
+	for round, want := range []func(i int) int{
+		func(i int) int { return failures(i) + 1 },
+		func(int) int { return 1 },
+	} {
+		got := make([]int, analyses)
+		errs := make([]error, analyses)
+		var wg sync.WaitGroup
+		for i := range analyses {
+			wg.Go(func() {
+				res, err := analyze(i)
+				got[i], errs[i] = res.Attempts, err
+			})
+		}
+		wg.Wait()
+		for i := range analyses {
+			if errs[i] != nil || got[i] != want(i) {
+				t.Errorf("round %d analysis %d: %d attempt(s), error %v; want %d attempt(s)", round+1, i, got[i], errs[i], want(i))
+			}
+		}
+	}
+	total := 0
+	for i := range analyses {
+		total += failures(i) + 2
+	}
+	if n := len(srv.Requests()); n != total {
+		t.Errorf("server saw %d requests, want %d", n, total)
 	}
 }
 

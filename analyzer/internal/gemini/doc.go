@@ -15,5 +15,7 @@
 // (or GOOGLE_API_KEY), or Vertex AI through the SDK's environment
 // (GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION).
 // HTTP 429 and 5xx answers are retried with exponential backoff, honouring
-// Retry-After, inside one overall timeout.
+// Retry-After, inside one overall timeout. A Client may run several
+// analyses at once: each Result counts only its own HTTP requests
+// (Attempts), the counter travelling in the request's context.
 package gemini

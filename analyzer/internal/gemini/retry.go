@@ -14,21 +14,45 @@ import (
 // backoff, waiting at least what a Retry-After header asks. It sits under the
 // genai client, so the SDK's own request building and error decoding stay
 // untouched; the final failed response is handed to the SDK, which turns it
-// into a genai.APIError.
+// into a genai.APIError. One transport serves every analysis of a Client;
+// the HTTP requests of one analysis are counted in the attemptCounter its
+// context carries (withAttemptCounter), so concurrent analyses on one
+// client each count their own.
 type retryTransport struct {
 	base        http.RoundTripper
 	maxAttempts int
 	backoff     time.Duration
 	maxDelay    time.Duration
 	onRetry     func(attempt int, status int, wait time.Duration)
-	attempts    atomic.Int64
+}
+
+// attemptCounter counts the HTTP requests made for one analysis.
+type attemptCounter struct{ n atomic.Int64 }
+
+// load returns the number of requests counted so far.
+func (c *attemptCounter) load() int { return int(c.n.Load()) }
+
+type attemptCounterKey struct{}
+
+// withAttemptCounter returns a context whose HTTP requests through a
+// retryTransport are counted in the returned counter.
+func withAttemptCounter(ctx context.Context) (context.Context, *attemptCounter) {
+	c := &attemptCounter{}
+	return context.WithValue(ctx, attemptCounterKey{}, c), c
+}
+
+// countAttempt counts one HTTP request in the counter ctx carries, if any.
+func countAttempt(ctx context.Context) {
+	if c, ok := ctx.Value(attemptCounterKey{}).(*attemptCounter); ok {
+		c.n.Add(1)
+	}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	delay := t.backoff
 	for attempt := 1; ; attempt++ {
-		t.attempts.Add(1)
+		countAttempt(ctx)
 		r := req
 		if attempt > 1 {
 			if req.GetBody == nil && req.Body != nil {

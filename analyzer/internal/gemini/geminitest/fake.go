@@ -27,6 +27,8 @@ type Reply struct {
 	PromptTokens, OutputTokens int32
 	// Hang blocks until the client gives up.
 	Hang bool
+	// Delay holds the answer back this long (or until the client gives up).
+	Delay time.Duration
 }
 
 // Request is one request the server received.
@@ -44,12 +46,24 @@ type Server struct {
 	*httptest.Server
 	mu       sync.Mutex
 	replies  []Reply
+	choose   func(req Request, n int) Reply
 	requests []Request
 }
 
 // New starts a server with the scripted replies, closed when t ends.
 func New(t testing.TB, replies ...Reply) *Server {
-	s := &Server{replies: replies}
+	return start(t, &Server{replies: replies})
+}
+
+// NewFunc starts a server whose replies choose returns, given the request
+// and its 0-based position among all requests received; it is called
+// with the server's lock held, so it may keep state without its own. The
+// server is closed when t ends.
+func NewFunc(t testing.TB, choose func(req Request, n int) Reply) *Server {
+	return start(t, &Server{choose: choose})
+}
+
+func start(t testing.TB, s *Server) *Server {
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -70,7 +84,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	n := len(s.requests)
 	s.requests = append(s.requests, req)
 	var rep Reply
-	if len(s.replies) > 0 {
+	switch {
+	case s.choose != nil:
+		rep = s.choose(req, n)
+	case len(s.replies) > 0:
 		rep = s.replies[min(n, len(s.replies)-1)]
 	}
 	s.mu.Unlock()
@@ -81,6 +98,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if rep.Hang {
 		<-r.Context().Done()
 		return
+	}
+	if rep.Delay > 0 {
+		t := time.NewTimer(rep.Delay)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
 	}
 	for k, v := range rep.Header {
 		w.Header()[k] = v
