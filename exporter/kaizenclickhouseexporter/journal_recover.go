@@ -142,7 +142,10 @@ func unresolved(slots map[string]*journalRecord, t int, known []rowID) tableIDs 
 		seen[id] = struct{}{}
 	}
 	all.ids = slices.DeleteFunc(all.ids, func(id rowID) bool { _, ok := seen[id]; return ok })
-	slices.SortFunc(all.ids, func(a, b rowID) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(all.ids, compareRowIDs)
 	all.ids = slices.Compact(all.ids)
 	return all
 }
+
+// compareRowIDs orders ids by trace id, then span id.
+func compareRowIDs(a, b rowID) int { return bytes.Compare(a[:], b[:]) }

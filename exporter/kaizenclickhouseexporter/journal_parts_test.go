@@ -1,0 +1,276 @@
+package kaizenclickhouseexporter
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/kaizenhq/kaizen/internal/chtest"
+)
+
+func TestJournalRing(t *testing.T) {
+	r := newJournalRing(3)
+	take := func(key string) (int, bool) {
+		slot, write := r.acquire(key)
+		if write {
+			r.written(slot)
+		}
+		return slot, write
+	}
+	steps := []struct {
+		do        func() (int, bool)
+		wantSlot  int
+		wantWrite bool
+	}{
+		{func() (int, bool) { return take("a") }, 0, true},
+		{func() (int, bool) { return take("b") }, 1, true},
+		{func() (int, bool) { return take("a") }, 0, false}, // retry of a: same slot, not rewritten
+		{func() (int, bool) { r.release(1, true); return take("c") }, 2, true},
+		{func() (int, bool) { return take("d") }, 1, true}, // 0 is still pinned (a awaits a retry)
+		{func() (int, bool) { return take("e") }, 0, true}, // all pinned: least recently used
+		{func() (int, bool) { r.release(2, false); return take("f") }, 2, true},
+	}
+	for i, s := range steps {
+		slot, write := s.do()
+		if slot != s.wantSlot || write != s.wantWrite {
+			t.Errorf("step %d: slot %d write %t, want %d %t", i, slot, write, s.wantSlot, s.wantWrite)
+		}
+	}
+	// A failed write frees its slot for the next push.
+	r2 := newJournalRing(2)
+	slot, _ := r2.acquire("x")
+	r2.release(slot, true)
+	if got := r2.finished(); len(got) != 0 {
+		t.Errorf("unwritten slot reported finished: %v", got)
+	}
+	if _, write := r2.acquire("x"); !write {
+		t.Error("a push whose journal write failed must write again")
+	}
+}
+
+func ids(n int, base byte) []rowID {
+	out := make([]rowID, n)
+	for i := range out {
+		out[i][0], out[i][23] = base, byte(i)
+	}
+	return out
+}
+
+// TestRecoveredSetForgetting: the set is forgotten when every row was seen
+// again or after the replay bound, never while a push that dropped rows
+// may be retried.
+func TestRecoveredSetForgetting(t *testing.T) {
+	stored := ids(4, 1)
+	rec := journalRecord{}
+	rec.tables[tabTraces].ids = stored
+	rec.tables[tabCalls].ids = stored[:1]
+	hits := func(tr, calls []rowID) *[numTables][]rowID { return &[numTables][]rowID{tr, calls} }
+	type step = struct {
+		key            string
+		hits           *[numTables][]rowID
+		spans          int
+		success, final bool
+		wantForgotten  bool
+	}
+	cases := []struct {
+		name  string
+		bound int64
+		steps []step
+	}{
+		{"all seen", 0, []step{
+			{"p1", hits(stored[:2], stored[:1]), 10, true, true, false},
+			{"p2", hits(stored[2:], nil), 10, true, true, true},
+		}},
+		{"retry keeps the set", 0, []step{
+			{"p1", hits(stored[:2], stored[:1]), 10, false, false, false}, // fails, will be retried
+			{"p2", hits(stored[2:], nil), 10, true, true, false},          // all seen, but p1 pending
+			{"p1", hits(stored[:2], stored[:1]), 10, true, true, true},    // p1's retry succeeds
+		}},
+		{"bound", 25, []step{
+			{"p1", hits(stored[:1], nil), 10, true, true, false},
+			{"p2", hits(nil, nil), 10, true, true, false},
+			{"p3", hits(nil, nil), 10, false, true, false}, // a permanent failure counts nothing
+			{"p4", hits(nil, nil), 10, true, true, true},
+		}},
+		{"no bound for a requests-sized queue", 0, []step{
+			{"p1", hits(nil, nil), 1 << 30, true, true, false},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newRecoveredSet(&rec, tc.bound)
+			for i, st := range tc.steps {
+				if len(st.hits[tabTraces])+len(st.hits[tabCalls]) > 0 {
+					s.pending[st.key] = struct{}{} // as filter does
+				}
+				if got := s.done(st.key, st.hits, st.spans, st.success, st.final); got != st.wantForgotten {
+					t.Errorf("step %d (%s): forgotten %t, want %t", i, st.key, got, st.wantForgotten)
+				}
+			}
+		})
+	}
+}
+
+func TestReplayBound(t *testing.T) {
+	q := exporterhelper.NewDefaultQueueConfig()
+	q.QueueSize = 1000
+	for sizer, want := range map[exporterhelper.RequestSizerType]int64{
+		exporterhelper.RequestSizerTypeItems:    2000,
+		exporterhelper.RequestSizerTypeBytes:    2000 / minSpanProtoBytes,
+		exporterhelper.RequestSizerTypeRequests: 0,
+	} {
+		q.Sizer = sizer
+		if got := replayBound(&q); got != want {
+			t.Errorf("%v: %d, want %d", sizer, got, want)
+		}
+	}
+}
+
+// failingLookup fails until ok is set.
+type failingLookup struct{ ok bool }
+
+func (f *failingLookup) stored(_ context.Context, _ string, t tableIDs) ([]rowID, error) {
+	if !f.ok {
+		return nil, errors.New("connection refused")
+	}
+	return t.ids, nil
+}
+
+func journalConfig(numConsumers int) *Config {
+	cfg := createDefaultConfig().(*Config)
+	q := exporterhelper.NewDefaultQueueConfig()
+	q.StorageID = &testStorageID
+	q.NumConsumers = numConsumers
+	cfg.QueueConfig = configoptional.Some(q)
+	return cfg
+}
+
+// TestJournalRecoveryRetried: when ClickHouse cannot say at start which
+// journaled rows it holds, the exporter starts, and pushes fail (retryable)
+// until it can: nothing is inserted that could duplicate a stored row.
+func TestJournalRecoveryRetried(t *testing.T) {
+	store := newMemStorage()
+	host, id := newStorageHost(store), component.NewID(component.MustNewType("kaizenclickhouse"))
+	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := &failingLookup{ok: true}
+	j1, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
+	if _, err := j1.begin(context.Background(), r); err != nil { // journaled, then "crash"
+		t.Fatal(err)
+	}
+
+	lookup.ok = false
+	j2, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, lookup)
+	if err != nil {
+		t.Fatalf("start must not fail when ClickHouse cannot answer yet: %v", err)
+	}
+	if _, err := j2.begin(context.Background(), r); err == nil || !strings.Contains(err.Error(), "not checked yet") {
+		t.Fatalf("want the push to fail until the journal is checked, got %v", err)
+	}
+	lookup.ok = true
+	p, err := j2.begin(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.tables[tabTraces].n != 0 || p.tables[tabCalls].n != 0 {
+		t.Errorf("stored rows not dropped: %d spans, %d calls left", p.tables[tabTraces].n, p.tables[tabCalls].n)
+	}
+}
+
+func TestJournalConfigErrors(t *testing.T) {
+	id := component.NewID(component.MustNewType("kaizenclickhouse"))
+	tel, _ := newTelemetry(componenttest.NewNopTelemetrySettings())
+	notStorage := &storageHost{Host: componenttest.NewNopHost(), ext: map[component.ID]component.Component{testStorageID: struct {
+		component.StartFunc
+		component.ShutdownFunc
+	}{}}}
+	tests := []struct {
+		name string
+		host component.Host
+		want string
+	}{
+		{"missing", componenttest.NewNopHost(), "storage extension queue_storage/test (sending_queue.storage) is not configured"},
+		{"not a storage extension", notStorage, "is not a storage extension"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := openJournal(context.Background(), tt.host, id, journalConfig(1), zap.NewNop(), tel, &failingLookup{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if j, err := openJournal(context.Background(), componenttest.NewNopHost(), id, createDefaultConfig().(*Config), zap.NewNop(), tel, nil); j != nil || err != nil {
+		t.Errorf("an in-memory queue needs no journal: %v %v", j, err)
+	}
+	if j, _ := openJournal(context.Background(), newStorageHost(newMemStorage()), id, journalConfig(40), zap.NewNop(), tel, &failingLookup{ok: true}); len(j.ring.slots) != 160 {
+		t.Errorf("ring of %d slots for 40 consumers, want 160", len(j.ring.slots))
+	}
+}
+
+// TestStoredLookup asks ClickHouse about more rows than one query names:
+// exactly the stored (trace, span) pairs come back.
+func TestStoredLookup(t *testing.T) {
+	db := chtest.NewDatabase(t)
+	e, err := newExporter(testConfig(db), nopSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.start(context.Background(), componenttest.NewNopHost()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.shutdown(context.Background()) })
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	const n = 2500
+	var want []rowID
+	for i := range n {
+		span := ss.Spans().AppendEmpty()
+		tid, sid := pcommon.TraceID{0: byte(i >> 8), 1: byte(i), 15: 1}, pcommon.SpanID{0: byte(i), 7: 2}
+		span.SetTraceID(tid)
+		span.SetSpanID(sid)
+		span.SetStartTimestamp(pcommon.NewTimestampFromTime(base.Add(time.Duration(i) * time.Second)))
+		var id rowID
+		copy(id[:16], tid[:])
+		copy(id[16:], sid[:])
+		want = append(want, id)
+	}
+	push(t, e, td)
+	asked := tableIDs{}
+	for i, id := range want {
+		asked.add(id, base.Add(time.Duration(i)*time.Second).UnixNano())
+	}
+	other := want[7]
+	other[23]++ // a stored trace, a span that is not stored
+	asked.add(other, base.UnixNano())
+	asked.add(ids(1, 0xee)[0], base.UnixNano()) // an unknown trace
+	slices.SortFunc(asked.ids, compareRowIDs)
+
+	lookup := &chStoredRows{conn: e.conn, database: db, logger: zap.NewNop()}
+	got, err := lookup.stored(context.Background(), "otel_traces", asked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got, compareRowIDs)
+	slices.SortFunc(want, compareRowIDs)
+	if !slices.Equal(got, want) {
+		t.Errorf("stored: %d ids, want the %d stored ones", len(got), len(want))
+	}
+}
