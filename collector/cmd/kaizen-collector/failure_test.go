@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,9 +165,10 @@ func TestClickHouseOutage(t *testing.T) {
 // TestKillAndRestart: the collector is SIGKILLed mid-load twice, once with
 // ClickHouse up and once during an outage (so the persistent queue holds
 // acknowledged spans at the kill), and restarted over the same queue; every
-// acknowledged span is stored. Duplicates are measured and logged: the
-// exporter's dedup token is per merged batch, so a replay that re-batches
-// differently can store a span twice.
+// acknowledged span is stored exactly once: the queue replays requests
+// merged into other batches than before the kill, whose dedup tokens
+// ClickHouse cannot match, and the exporter's insert journal drops the rows
+// already stored.
 func TestKillAndRestart(t *testing.T) {
 	r := newFailureRig(t)
 	acked, stop := r.load(2)
@@ -193,4 +196,20 @@ func TestKillAndRestart(t *testing.T) {
 	callDups, callRows := duplicates(calls)
 	t.Logf("%s; stored %d otel_traces rows for %d spans (%d duplicate rows), %d llm_calls rows for %d calls (%d duplicate rows)",
 		acked, spanRows, len(spans), spanDups, callRows, len(calls), callDups)
+	if spanDups != 0 || callDups != 0 {
+		t.Errorf("duplicates after the kills: %d otel_traces rows, %d llm_calls rows", spanDups, callDups)
+	}
+	// Each restart resolved the insert journal the killed run left.
+	logData, err := os.ReadFile(r.dir + "/collector.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(logData), "\n") {
+		if strings.Contains(line, "insert journal") {
+			t.Log(line)
+		}
+	}
+	if n := strings.Count(string(logData), "insert journal: rows of the pushes before the restart"); n != 2 {
+		t.Errorf("insert journal resolved %d times, want once per restart (2)", n)
+	}
 }
