@@ -140,43 +140,6 @@ func (c *call) setTok(class int, key string, v pcommon.Value) {
 	c.tokens[class], c.hasTok[class] = n, true
 }
 
-// providerAliases maps provider spellings of the dialects to
-// gen_ai.provider.name values.
-var providerAliases = map[string]string{
-	"openai": "openai", "azure": "azure.ai.openai", "azure_openai": "azure.ai.openai", "azure-openai": "azure.ai.openai",
-	"anthropic": "anthropic", "google": "gcp.gemini", "gemini": "gcp.gemini", "google.generative-ai": "gcp.gemini",
-	"google-genai": "gcp.gemini", "google_genai": "gcp.gemini", "vertex_ai": "gcp.vertex_ai", "vertexai": "gcp.vertex_ai",
-	"google.vertex": "gcp.vertex_ai", "mistral": "mistral_ai", "mistralai": "mistral_ai", "xai": "x_ai", "grok": "x_ai",
-	"bedrock": "aws.bedrock", "aws": "aws.bedrock", "amazon-bedrock": "aws.bedrock", "aws_bedrock": "aws.bedrock",
-	"cohere": "cohere", "deepseek": "deepseek", "groq": "groq", "perplexity": "perplexity", "watsonx": "ibm.watsonx.ai",
-}
-
-// canonicalProvider maps a dialect's provider value to gen_ai.provider.name.
-// Vercel's "openai.chat" style ids are reduced to their first component.
-func canonicalProvider(p string) string {
-	l := strings.ToLower(strings.TrimSpace(p))
-	if v, ok := providerAliases[l]; ok {
-		return v
-	}
-	for _, known := range []string{"gcp.gemini", "gcp.vertex_ai", "gcp.gen_ai", "azure.ai.openai", "azure.ai.inference", "aws.bedrock", "ibm.watsonx.ai", "mistral_ai", "x_ai"} {
-		if l == known {
-			return l
-		}
-	}
-	if i := strings.IndexByte(l, '.'); i > 0 {
-		if v, ok := providerAliases[l[:i]]; ok {
-			if l[:i] == "google" && strings.HasPrefix(l, "google.vertex") {
-				return "gcp.vertex_ai"
-			}
-			return v
-		}
-		if strings.HasPrefix(l, "azure") {
-			return "azure.ai.openai"
-		}
-	}
-	return l
-}
-
 // operationAliases maps dialect operation values to gen_ai.operation.name.
 var operationAliases = map[string]string{
 	"chat": "chat", "completion": "text_completion", "text_completion": "text_completion",

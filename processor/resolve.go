@@ -3,12 +3,14 @@ package kaizenprocessor
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
 )
 
 // resolve turns dialect-specific facts into canonical values.
 func (c *call) resolve() {
 	c.resolveOperation()
-	c.provider = canonicalProvider(c.provider)
+	c.provider = pricing.CanonicalProvider(c.provider)
 	if c.input == "" {
 		switch {
 		case len(c.inMsgs) > 0:

@@ -1,9 +1,9 @@
 package kaizenprocessor
 
 import (
-	"strings"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/kaizenhq/kaizen/internal/pricing"
 )
 
 // Attributes of wrapper inference spans.
@@ -118,53 +118,10 @@ func sameCall(outer, inner *pendingCall) bool {
 	}
 	for _, a := range om {
 		for _, b := range im {
-			if a != "" && b != "" && sameModel(a, b) {
+			if a != "" && b != "" && pricing.SameModel(a, b) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// sameModel compares model ids loosely: case-insensitive, without a
-// provider path ("models/", "openai/"), and a dated snapshot or version of
-// a model matches its base: "gpt-4o-2024-08-06" and "claude-sonnet-4-5-20250929"
-// (a '-' then at least four digits), "claude-sonnet-4-5@20250929" or
-// "…:0" (any '@' or ':' suffix). "gpt-4o-mini" is not "gpt-4o", nor
-// "claude-sonnet-4-5" "claude-sonnet-4".
-func sameModel(a, b string) bool {
-	a, b = baseModelID(a), baseModelID(b)
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if a == "" || !strings.HasPrefix(b, a) {
-		return false
-	}
-	if len(a) == len(b) {
-		return true
-	}
-	switch rest := b[len(a)+1:]; b[len(a)] {
-	case '@', ':':
-		return true
-	case '-':
-		return len(rest) >= 4 && allDigits(rest[:4])
-	}
-	return false
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func baseModelID(m string) string {
-	m = strings.ToLower(strings.TrimSpace(m))
-	if i := strings.LastIndexByte(m, '/'); i >= 0 {
-		m = m[i+1:]
-	}
-	return m
 }

@@ -11,6 +11,10 @@
 // the date the prices took effect, the URL they were read from, and per-token
 // rates. Users extend or override it with their own file (Load, Merge).
 //
+// CanonicalProvider and SameModel are the one place where reported provider
+// names and model ids are normalized: the processor canonicalizes
+// gen_ai.provider.name and matches wrapper spans with them.
+//
 // # How each token class is billed (Table.PriceModel)
 //
 // Usage follows the OTel GenAI conventions: InputTokens is the whole prompt

@@ -94,10 +94,8 @@ func modelCandidates(m string) []string {
 		cur = cur[i+len("models/"):]
 		add(cur)
 	}
-	if i := strings.LastIndexByte(cur, '/'); i >= 0 {
-		cur = cur[i+1:]
-		add(cur)
-	}
+	cur = stripPath(cur)
+	add(cur)
 	if b := stripBedrock(cur); b != cur {
 		cur = b
 		add(cur)
