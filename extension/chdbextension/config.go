@@ -19,6 +19,10 @@ type Config struct {
 	// Endpoint is the host:port of the ClickHouse HTTP interface
 	// (default 127.0.0.1:8123: loopback only).
 	Endpoint string `mapstructure:"endpoint"`
+	// TCPEndpoint is the host:port of ClickHouse's native protocol
+	// (clickhouse-go's tcp:// and clickhouse:// DSNs, port 9000 in
+	// ClickHouse); empty (the default) serves HTTP only.
+	TCPEndpoint string `mapstructure:"tcp_endpoint"`
 	// Path is the data directory the extension owns.
 	Path string `mapstructure:"path"`
 	// Username and Password, when set, are required from every client.
@@ -47,6 +51,7 @@ func (c *Config) Validate() error {
 func (c *Config) serverConfig() chserver.Config {
 	return chserver.Config{
 		Endpoint:        c.Endpoint,
+		TCPEndpoint:     c.TCPEndpoint,
 		Path:            c.Path,
 		Username:        c.Username,
 		Password:        string(c.Password),
