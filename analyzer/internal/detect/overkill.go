@@ -74,9 +74,14 @@ func detectOverkill(s *state) []run.Finding {
 	var order []key
 	why := map[key]string{}
 	conf := map[key]float64{}
+	shapes := make([]string, len(s.calls))
+	grades := make([]float64, len(s.calls))
+	for i, ci := range s.calls {
+		shapes[i], grades[i] = s.simpleShape(ci)
+	}
 	var proven map[taskKey]bool // built on first use: most runs have no candidate
-	for _, ci := range s.calls {
-		shape, grade := s.simpleShape(ci)
+	for i, ci := range s.calls {
+		shape, grade := shapes[i], grades[i]
 		if grade == 0 || ci.c.Failed() {
 			continue
 		}
@@ -89,7 +94,7 @@ func detectOverkill(s *state) []run.Finding {
 			continue
 		}
 		if proven == nil {
-			proven = s.provenTasks()
+			proven = s.provenTasks(grades)
 		}
 		if proven[taskKey{sug, systemKey(ci)}] {
 			grade = min(grade+confCorroborated, confMax)
@@ -128,15 +133,13 @@ type taskKey struct {
 }
 
 // provenTasks indexes the run's successful calls of simple-shaped tasks
-// (not failed, not truncated, with system instructions) by resolved model
-// and system instructions: evidence that the model does the task.
-func (s *state) provenTasks() map[taskKey]bool {
+// (not failed, not truncated, with system instructions; grades are the
+// calls' simpleShape grades) by resolved model and system instructions:
+// evidence that the model does the task.
+func (s *state) provenTasks(grades []float64) map[taskKey]bool {
 	out := map[taskKey]bool{}
-	for _, ci := range s.calls {
-		if len(ci.system) == 0 || wasted(ci.c) {
-			continue
-		}
-		if _, grade := s.simpleShape(ci); grade == 0 {
+	for i, ci := range s.calls {
+		if grades[i] == 0 || len(ci.system) == 0 || wasted(ci.c) {
 			continue
 		}
 		if m, ok := s.prices.Resolve(ci.c.Provider, ci.c.Model()); ok {
