@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -78,14 +79,47 @@ func keepRows(b tableBatch, table string, ids []rowID, keep []bool) tableBatch {
 	}
 	out := tableBatch{cols: make([]any, len(b.cols)), n: n, token: h.token(table)}
 	for c, col := range b.cols {
-		v := reflect.ValueOf(col)
-		kept := reflect.MakeSlice(v.Type(), 0, n)
-		for i, k := range keep {
-			if k {
-				kept = reflect.Append(kept, v.Index(i))
-			}
+		out.cols[c] = keepColumn(col, keep, n)
+	}
+	return out
+}
+
+// keepColumn returns the n values of a column slice where keep is true.
+// The common column types are cut without reflection (a replay cuts every
+// column of every batch); any other slice type is cut by reflection.
+func keepColumn(col any, keep []bool, n int) any {
+	switch c := col.(type) {
+	case []string:
+		return keepSlice(c, keep, n)
+	case []uint64:
+		return keepSlice(c, keep, n)
+	case []time.Time:
+		return keepSlice(c, keep, n)
+	case []column.IterableOrderedMap:
+		return keepSlice(c, keep, n)
+	case [][]string:
+		return keepSlice(c, keep, n)
+	case [][]time.Time:
+		return keepSlice(c, keep, n)
+	case [][]column.IterableOrderedMap:
+		return keepSlice(c, keep, n)
+	}
+	v := reflect.ValueOf(col)
+	kept := reflect.MakeSlice(v.Type(), 0, n)
+	for i, k := range keep {
+		if k {
+			kept = reflect.Append(kept, v.Index(i))
 		}
-		out.cols[c] = kept.Interface()
+	}
+	return kept.Interface()
+}
+
+func keepSlice[T any](s []T, keep []bool, n int) []T {
+	out := make([]T, 0, n)
+	for i, k := range keep {
+		if k {
+			out = append(out, s[i])
+		}
 	}
 	return out
 }

@@ -129,19 +129,19 @@ func newStorageHost(ext component.Component) component.Host {
 // as a restarted process does.
 var storageBackends = []struct {
 	name string
-	runs func(t *testing.T) func() component.Host
+	runs func(t testing.TB) func() component.Host
 }{
-	{"memory", func(*testing.T) func() component.Host {
+	{"memory", func(testing.TB) func() component.Host {
 		m := newMemStorage()
 		return func() component.Host { return newStorageHost(m) }
 	}},
-	{"queue_storage", func(t *testing.T) func() component.Host {
+	{"queue_storage", func(t testing.TB) func() component.Host {
 		cfg := &queuestorageextension.Config{Directory: t.TempDir()}
 		return func() component.Host {
 			return newStorageHost(startExtension(t, queuestorageextension.NewFactory(), cfg))
 		}
 	}},
-	{"file_storage", func(t *testing.T) func() component.Host {
+	{"file_storage", func(t testing.TB) func() component.Host {
 		f := filestorage.NewFactory()
 		cfg := f.CreateDefaultConfig().(*filestorage.Config)
 		cfg.Directory = t.TempDir()
@@ -151,7 +151,7 @@ var storageBackends = []struct {
 
 // startExtension creates and starts an extension, shut down at the end of
 // the test.
-func startExtension(t *testing.T, f extension.Factory, cfg component.Config) component.Component {
+func startExtension(t testing.TB, f extension.Factory, cfg component.Config) component.Component {
 	t.Helper()
 	ext, err := f.Create(context.Background(), extensiontest.NewNopSettings(f.Type()), cfg)
 	if err != nil {

@@ -57,7 +57,7 @@ func merged(reqs ...ptrace.Traces) ptrace.Traces {
 // journalExporter starts an exporter on db with a persistent queue in the
 // host's storage extension, so with an insert journal. Tests call
 // pushTraces directly, as the queue's consumers do, to choose each batch.
-func journalExporter(t *testing.T, db string, host component.Host, es exporter.Settings) *chExporter {
+func journalExporter(t testing.TB, db string, host component.Host, es exporter.Settings) *chExporter {
 	t.Helper()
 	cfg := testConfig(db)
 	q := exporterhelper.NewDefaultQueueConfig()
@@ -77,7 +77,7 @@ func journalExporter(t *testing.T, db string, host component.Host, es exporter.S
 // crash abandons e as a SIGKILL would: no shutdown, the journal left as it
 // is; only its storage client is closed, as the dying process's file locks
 // are released.
-func crash(t *testing.T, e *chExporter) {
+func crash(t testing.TB, e *chExporter) {
 	t.Helper()
 	if err := e.journal.client.Close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func journalSettings() exporter.Settings {
 	return es
 }
 
-func push(t *testing.T, e *chExporter, td ptrace.Traces) {
+func push(t testing.TB, e *chExporter, td ptrace.Traces) {
 	t.Helper()
 	if err := e.pushTraces(context.Background(), td); err != nil {
 		t.Fatalf("push: %v", err)
