@@ -64,13 +64,6 @@ func newRecoveredSet(rec *journalRecord, bound int64) *recoveredSet {
 	return s
 }
 
-// size is the number of rows in the set.
-func (s *recoveredSet) size() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.ids[tabTraces]) + len(s.ids[tabCalls])
-}
-
 // filter replaces each table's batch by its rows not in the set and
 // returns the ids it dropped. A push that dropped rows is pending until
 // done says it needs no retry.

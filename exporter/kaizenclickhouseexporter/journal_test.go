@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,10 +99,25 @@ func push(t testing.TB, e *chExporter, td ptrace.Traces) {
 	}
 }
 
-// breakTable makes e's inserts into w's table fail, as a crash before that
-// insert committed would leave it.
-func breakTable(w *tableWriter) {
-	w.insert = strings.Replace(w.insert, "`"+w.table+"`", "`"+w.table+"_gone`", 1)
+// crashedRun is a collector run that pushes one batch and is killed, after
+// the inserts into every table but uncommitted committed.
+type crashedRun struct {
+	batch       ptrace.Traces
+	uncommitted []string
+}
+
+func (cr crashedRun) run(t *testing.T, db string, host component.Host) {
+	t.Helper()
+	e := journalExporter(t, db, host, journalSettings())
+	for _, w := range []*tableWriter{e.traces, e.calls} {
+		if slices.Contains(cr.uncommitted, w.table) { // the insert fails, as if killed before it committed
+			w.insert = strings.Replace(w.insert, "`"+w.table+"`", "`"+w.table+"_gone`", 1)
+		}
+	}
+	if err := e.pushTraces(context.Background(), cr.batch); (err != nil) != (len(cr.uncommitted) > 0) {
+		t.Fatalf("push before the crash: %v, want a failure in %v", err, cr.uncommitted)
+	}
+	crash(t, e)
 }
 
 // referenceDB stores each request once through an exporter without a
@@ -146,56 +162,31 @@ func TestExactlyOnceAfterCrash(t *testing.T) {
 	ref := referenceDB(t, a, b, c)
 	tests := []struct {
 		name string
-		// before runs the exporters that crash (each on run()'s host); the
-		// last run replays.
-		before func(t *testing.T, db string, run func() component.Host)
+		// crashed are the runs killed after pushing one batch each.
+		crashed []crashedRun
+		// replay is what the last run pushes: the queue's replays in new
+		// batches.
 		replay []ptrace.Traces
 		// wantDropped is how many replayed otel_traces rows the journal
 		// dropped as already stored.
 		wantDropped int64
 	}{{
-		name: "both tables stored",
-		before: func(t *testing.T, db string, run func() component.Host) {
-			e := journalExporter(t, db, run(), journalSettings())
-			push(t, e, merged(a, b))
-			crash(t, e)
-		},
+		name:        "both tables stored",
+		crashed:     []crashedRun{{batch: merged(a, b)}},
 		replay:      []ptrace.Traces{merged(a, c), b},
 		wantDropped: 16,
 	}, {
-		name: "only otel_traces stored",
-		before: func(t *testing.T, db string, run func() component.Host) {
-			e := journalExporter(t, db, run(), journalSettings())
-			breakTable(e.calls)
-			if err := e.pushTraces(context.Background(), merged(a, b)); err == nil {
-				t.Fatal("the llm_calls insert should have failed")
-			}
-			crash(t, e)
-		},
+		name:        "only otel_traces stored",
+		crashed:     []crashedRun{{batch: merged(a, b), uncommitted: []string{"llm_calls"}}},
 		replay:      []ptrace.Traces{merged(a, c), b},
 		wantDropped: 16,
 	}, {
-		name: "nothing stored",
-		before: func(t *testing.T, db string, run func() component.Host) {
-			e := journalExporter(t, db, run(), journalSettings())
-			breakTable(e.calls)
-			breakTable(e.traces)
-			if err := e.pushTraces(context.Background(), merged(a, b)); err == nil {
-				t.Fatal("the inserts should have failed")
-			}
-			crash(t, e)
-		},
-		replay: []ptrace.Traces{merged(a, c), b},
+		name:    "nothing stored",
+		crashed: []crashedRun{{batch: merged(a, b), uncommitted: []string{"llm_calls", "otel_traces"}}},
+		replay:  []ptrace.Traces{merged(a, c), b},
 	}, {
-		name: "second crash during the replay",
-		before: func(t *testing.T, db string, run func() component.Host) {
-			e := journalExporter(t, db, run(), journalSettings())
-			push(t, e, merged(a, b))
-			crash(t, e)
-			e = journalExporter(t, db, run(), journalSettings())
-			push(t, e, merged(a, c))
-			crash(t, e)
-		},
+		name:    "second crash during the replay",
+		crashed: []crashedRun{{batch: merged(a, b)}, {batch: merged(a, c)}},
 		// The queue replays A and C again, and B that was still queued.
 		replay:      []ptrace.Traces{merged(c, b), a},
 		wantDropped: 24,
@@ -204,7 +195,9 @@ func TestExactlyOnceAfterCrash(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(backend.name+"/"+tt.name, func(t *testing.T) {
 				db, run := chtest.NewDatabase(t), backend.runs(t)
-				tt.before(t, db, run)
+				for _, cr := range tt.crashed {
+					cr.run(t, db, run())
+				}
 				tel := componenttest.NewTelemetry()
 				t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
 				es := journalSettings()
