@@ -8,6 +8,7 @@ import (
 
 	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -55,39 +56,26 @@ func llmRow(i int) []any {
 const benchRows = 100_000
 
 // BenchmarkInsert100k inserts 100k llm_calls-shaped rows per iteration
-// through clickhouse-go HTTP → chserver → chDB ("http"), and the same rows
+// through clickhouse-go HTTP → chserver → chDB ("http"), the same over the
+// native protocol ("tcp"), and the same rows
 // encoded once as Native and inserted in-process through internal/chdb
 // ("inprocess"), reporting rows/s for each; the top level reports the
-// ratio http/inprocess (issue 2 target: ≥ 0.7).
+// ratios http/inprocess (issue 2 target: ≥ 0.7) and tcp/http.
 func BenchmarkInsert100k(b *testing.B) {
 	rows := make([][]any, benchRows)
 	for i := range rows {
 		rows[i] = llmRow(i)
 	}
 	db := chtest.NewDatabase(b)
-	chtest.Exec(b, fmt.Sprintf(llmCallsDDL, db+".llm_http"), fmt.Sprintf(llmCallsDDL, db+".llm_local"))
-	var httpRate, localRate float64
+	chtest.Exec(b, fmt.Sprintf(llmCallsDDL, db+".llm_http"), fmt.Sprintf(llmCallsDDL, db+".llm_tcp"), fmt.Sprintf(llmCallsDDL, db+".llm_local"))
+	var httpRate, tcpRate, localRate float64
 
 	b.Run("http", func(b *testing.B) {
-		conn := openHTTP(b, db)
-		ctx := context.Background()
-		b.ResetTimer()
-		for range b.N {
-			batch, err := conn.PrepareBatch(ctx, "INSERT INTO llm_http")
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range rows {
-				if err := batch.Append(r...); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := batch.Send(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		httpRate = float64(b.N*benchRows) / b.Elapsed().Seconds()
-		b.ReportMetric(httpRate, "rows/s")
+		httpRate = batchInsert(b, openHTTP(b, db), "llm_http", rows)
+	})
+
+	b.Run("tcp", func(b *testing.B) {
+		tcpRate = batchInsert(b, openTCP(b, "tcp://"+startTCP(b, chserver.Config{})+"/"+db), "llm_tcp", rows)
 	})
 
 	b.Run("inprocess", func(b *testing.B) {
@@ -117,8 +105,34 @@ func BenchmarkInsert100k(b *testing.B) {
 		localRate = float64(b.N*benchRows) / b.Elapsed().Seconds()
 		b.ReportMetric(localRate, "rows/s")
 	})
-	if localRate > 0 {
+	if localRate > 0 && httpRate > 0 {
 		b.ReportMetric(httpRate/localRate, "http/inprocess")
-		b.Logf("http %.0f rows/s, in-process %.0f rows/s, ratio %.2f", httpRate, localRate, httpRate/localRate)
+		b.ReportMetric(tcpRate/httpRate, "tcp/http")
+		b.Logf("http %.0f rows/s, tcp %.0f rows/s, in-process %.0f rows/s; http/in-process %.2f, tcp/http %.2f",
+			httpRate, tcpRate, localRate, httpRate/localRate, tcpRate/httpRate)
 	}
+}
+
+// batchInsert inserts rows into table with clickhouse-go batches, b.N
+// times, and returns rows/s.
+func batchInsert(b *testing.B, conn driver.Conn, table string, rows [][]any) float64 {
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		batch, err := conn.PrepareBatch(ctx, "INSERT INTO "+table)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rows {
+			if err := batch.Append(r...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rate := float64(b.N*len(rows)) / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "rows/s")
+	return rate
 }

@@ -39,21 +39,16 @@ func (ss *session) insert(tq *tcpQuery) error {
 	limit := uint64(ss.srv.cfg.MaxRequestBytes)
 	data := &chproto.Buffer{}
 	for {
-		block, _, err := ss.readData(limit - min(limit, uint64(len(data.Buf))))
+		mark := len(data.Buf)
+		cols, rows, _, err := ss.readData(data, limit)
 		if err != nil {
 			return err
 		}
-		if len(block.Columns) == 0 {
+		if rows == 0 {
+			data.Buf = data.Buf[:mark] // the end (no columns), or an empty block
+		}
+		if cols == 0 {
 			break
-		}
-		if block.Rows() == 0 {
-			continue
-		}
-		if err := block.Encode(data, 0); err != nil {
-			return protocolError{newException(codeUnknownException, http.StatusBadRequest, "re-encode INSERT block: %v", err)}
-		}
-		if uint64(len(data.Buf)) > limit {
-			return protocolError{errBodyTooLarge(int64(limit))}
 		}
 	}
 	res = &chdb.Result{}

@@ -85,45 +85,56 @@ func (ss *session) query() error {
 // readExternalTables reads the Data packets the client sends after a query
 // up to the empty one that ends them. External tables are not supported.
 func (ss *session) readExternalTables() error {
-	block, name, err := ss.readData(maxBlockRows)
+	var scratch chproto.Buffer
+	cols, _, name, err := ss.readData(&scratch, maxExternalBytes)
 	if err != nil {
 		return err
 	}
-	if len(block.Columns) == 0 {
+	if cols == 0 {
 		return nil
 	}
 	return protocolError{newException(codeNotImplemented, http.StatusBadRequest,
 		"external tables (here %q) are not supported by the embedded ClickHouse native protocol", name)}
 }
 
-// readData reads one client Data packet, packet code included, and decodes
-// its block. Cancel and any other packet are protocol errors.
-func (ss *session) readData(maxRows uint64) (*proto.Block, string, error) {
+// maxExternalBytes bounds what is read of a (refused) external table.
+const maxExternalBytes = 1 << 20
+
+// readData reads one client Data packet, packet code included, and appends
+// its block to out as revision-0 Native (out holding at most limit bytes).
+// It returns the block's column and row counts and its table name. Cancel
+// and any other packet are protocol errors.
+func (ss *session) readData(out *chproto.Buffer, limit uint64) (cols, rows uint64, name string, err error) {
 	_ = ss.nc.SetReadDeadline(time.Now().Add(tcpReceiveTimeout))
 	code, err := ss.r.UVarInt()
 	if err != nil {
-		return nil, "", protocolError{err}
+		return 0, 0, "", protocolError{err}
 	}
 	switch chproto.ClientCode(code) {
 	case chproto.ClientCodeData:
 	case chproto.ClientCodeCancel:
-		return nil, "", protocolError{newException(codeAborted, http.StatusBadRequest, "query cancelled by the client")}
+		return 0, 0, "", protocolError{newException(codeAborted, http.StatusBadRequest, "query cancelled by the client")}
 	default:
-		return nil, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code)}
+		return 0, 0, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code)}
 	}
-	name, err := readBoundedStr(ss.r, maxHelloString)
-	if err != nil {
-		return nil, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err)}
+	if name, err = readBoundedStr(ss.r, maxHelloString); err != nil {
+		return 0, 0, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err)}
 	}
 	if ss.compressor != nil {
 		ss.r.EnableCompression()
 		defer ss.r.DisableCompression()
 	}
-	block, err := decodeBlock(ss.r, ss.revision, maxRows)
-	if err != nil {
-		return nil, "", protocolError{newException(codeCannotDecompress, http.StatusBadRequest, "%v", err)}
+	cols, rows, err = convertBlock(ss.r, ss.revision, out, limit)
+	var corrupted *compress.CorruptedDataErr
+	switch {
+	case err == nil:
+		return cols, rows, name, nil
+	case errors.Is(err, errBlockTooLarge):
+		return 0, 0, "", protocolError{errBodyTooLarge(int64(limit))}
+	case errors.As(err, &corrupted):
+		return 0, 0, "", protocolError{newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress a Data packet: %v", err)}
 	}
-	return block, name, nil
+	return 0, 0, "", protocolError{newException(codeIncorrectData, http.StatusBadRequest, "%v", err)}
 }
 
 // runQuery runs the statement and writes its answer (not yet flushed).

@@ -131,7 +131,7 @@ func TestNativeMalformedInput(t *testing.T) {
 		{"hostile block", [][]byte{rawHello(), addendum, func() []byte {
 			q := rawQuery("SELECT 1")
 			return q[:len(q)-len(emptyData())]
-		}(), hostileBlock()}, 271},
+		}(), hostileBlock()}, 117},
 		{"external table", [][]byte{rawHello(), addendum, func() []byte {
 			q := rawQuery("SELECT 1")
 			q = q[:len(q)-len(emptyData())]

@@ -37,12 +37,14 @@ const (
 	codeUnexpectedPacket = 101 // UNEXPECTED_PACKET_FROM_CLIENT
 	codeUnknownPacket    = 100 // UNKNOWN_PACKET_FROM_CLIENT
 	codeClientRevision   = 399 // UNSUPPORTED_METHOD (ClickHouse uses it for old clients too)
+	codeIncorrectData    = 117 // INCORRECT_DATA
 )
 
 func init() {
 	exceptionNames[codeUnexpectedPacket] = "UNEXPECTED_PACKET_FROM_CLIENT"
 	exceptionNames[codeUnknownPacket] = "UNKNOWN_PACKET_FROM_CLIENT"
 	exceptionNames[codeClientRevision] = "UNSUPPORTED_METHOD"
+	exceptionNames[codeIncorrectData] = "INCORRECT_DATA"
 }
 
 // maxHelloString bounds every string of the hello and addendum: they are
