@@ -287,12 +287,44 @@ func compressMethod(name string) compress.Method {
 	return compress.LZ4
 }
 
-// unquoteField turns a quoted field dump ('text', as clickhouse-go sends
-// parameters and custom settings) into ClickHouse's escaped text form,
-// which is what parameters take; other values pass unchanged.
+// unquoteField restores the value of a quoted field dump ('text', with
+// backslash escapes: how clickhouse-go sends parameters and custom
+// settings), as ClickHouse's Field::restoreFromDump does; other values
+// pass unchanged. Parameters are then read in ClickHouse's escaped text
+// form, as param_<name> values are over HTTP.
 func unquoteField(v string) string {
-	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-		return v[1 : len(v)-1]
+	if len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+		return v
 	}
-	return v
+	in := v[1 : len(v)-1]
+	if !strings.ContainsRune(in, '\\') {
+		return in
+	}
+	var b strings.Builder
+	b.Grow(len(in))
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c != '\\' || i+1 == len(in) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch in[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '0':
+			b.WriteByte(0)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		default:
+			b.WriteByte(in[i]) // \\, \', and any other escaped character
+		}
+	}
+	return b.String()
 }
