@@ -1,0 +1,153 @@
+package chserver_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"go.uber.org/zap"
+
+	"github.com/kaizenhq/kaizen/internal/chserver"
+	"github.com/kaizenhq/kaizen/internal/chtest"
+)
+
+// TestNativeConcurrentConnections runs writers and readers on their own
+// connections at once and finds every row.
+func TestNativeConcurrentConnections(t *testing.T) {
+	addr := startTCP(t, chserver.Config{})
+	db := chtest.NewDatabase(t)
+	chtest.Exec(t, "CREATE TABLE "+db+".events (w UInt32, i UInt32, s String) ENGINE = MergeTree ORDER BY (w, i)")
+	const writers, readers, batches, rowsPerBatch = 6, 4, 10, 500
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, writers+readers)
+	for w := range writers {
+		wg.Go(func() {
+			conn := openTCP(t, "tcp://"+addr+"/"+db+"?compress=lz4")
+			for b := range batches {
+				batch, err := conn.PrepareBatch(ctx, "INSERT INTO events")
+				if err != nil {
+					errs <- err
+					return
+				}
+				for i := range rowsPerBatch {
+					_ = batch.Append(uint32(w), uint32(b*rowsPerBatch+i), strings.Repeat("x", i%50))
+				}
+				if err := batch.Send(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for range readers {
+		wg.Go(func() {
+			conn := openTCP(t, "tcp://"+addr+"/"+db)
+			for range 3 * batches {
+				var n uint64
+				if err := conn.QueryRow(ctx, "SELECT count() FROM events").Scan(&n); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	want := strconv.Itoa(writers * batches * rowsPerBatch)
+	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".events"); got != want {
+		t.Errorf("rows = %s, want %s", got, want)
+	}
+}
+
+// TestNativeRequestLimit: INSERT data over max_request_bytes is
+// LIMIT_EXCEEDED, nothing is inserted, and the server keeps serving.
+func TestNativeRequestLimit(t *testing.T) {
+	addr := startTCP(t, chserver.Config{MaxRequestBytes: 64 << 10})
+	db := chtest.NewDatabase(t)
+	chtest.Exec(t, "CREATE TABLE "+db+".blobs (s String) ENGINE = MergeTree ORDER BY s")
+	ctx := context.Background()
+	conn := openTCP(t, "tcp://"+addr+"/"+db)
+	batch, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		_ = batch.Append(strings.Repeat(strconv.Itoa(i%10), 1024))
+	}
+	err = batch.Send()
+	var ex *clickhouse.Exception
+	if !errors.As(err, &ex) || ex.Code != 290 {
+		t.Fatalf("100 KiB insert with a 64 KiB limit: %v, want exception 290", err)
+	}
+	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".blobs"); got != "0" {
+		t.Errorf("rows after a refused insert = %s, want 0", got)
+	}
+	small, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = small.Append("fits")
+	if err := small.Send(); err != nil {
+		t.Fatalf("small insert after a refused one: %v", err)
+	}
+}
+
+// TestNativeShutdown: Shutdown lets a running query finish and answer,
+// closes idle connections and refuses new ones.
+func TestNativeShutdown(t *testing.T) {
+	srv, err := chserver.ListenTCP(chtest.Server().Conn(), chserver.Config{TCPEndpoint: "127.0.0.1:0"}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := srv.Addr()
+	ctx := context.Background()
+	busy := openTCP(t, "tcp://"+addr+"/default")
+	idle := openTCP(t, "tcp://"+addr+"/default")
+	if err := idle.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var n, z uint64
+		err := busy.QueryRow(ctx, "SELECT count(), sum(sleepEachRow(0.25)) FROM numbers(4) SETTINGS function_sleep_max_microseconds_per_block = 0, max_block_size = 1").Scan(&n, &z)
+		if err == nil && n != 4 {
+			err = errors.New("count = " + strconv.FormatUint(n, 10))
+		}
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the query is running
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if waited := time.Since(start); waited < 400*time.Millisecond {
+		t.Errorf("shutdown returned after %s, before the 1 s query could finish", waited)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("query running at shutdown: %v, want its answer", err)
+	}
+	if err := idle.Ping(ctx); err == nil {
+		t.Error("idle connection still answers after shutdown")
+	}
+	fresh, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, DialTimeout: 2 * time.Second})
+	if err == nil {
+		if err = fresh.Ping(ctx); err == nil {
+			t.Error("new connection accepted after shutdown")
+		}
+		_ = fresh.Close()
+	}
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Errorf("second shutdown: %v", err)
+	}
+}
