@@ -21,9 +21,11 @@ const outage = 30 * time.Second
 const retryOverride = "yaml:exporters::kaizenclickhouse::retry_on_failure::max_interval: 2s"
 
 // failureRig is the built collector running collector/config.clickhouse.yaml
-// against a store hosted by the test process.
+// against a store hosted by the test process, over proto ("http": the
+// store's HTTP interface, uncompressed; "tcp": its native protocol, LZ4).
 type failureRig struct {
 	t     *testing.T
+	proto string
 	bin   string
 	dir   string
 	ports e2e.Ports
@@ -31,8 +33,17 @@ type failureRig struct {
 	proc  *e2e.Process
 }
 
-func newFailureRig(t *testing.T) *failureRig {
-	r := &failureRig{t: t, bin: collectorBinary(t), dir: t.TempDir(), ports: e2e.MustPorts(t)}
+// overProtocols runs a failure test once per exporter protocol: the
+// native protocol is what config.clickhouse.yaml's users run
+// (tcp://clickhouse:9000).
+func overProtocols(t *testing.T, test func(*testing.T, *failureRig)) {
+	for _, protocol := range []string{"http", "tcp"} {
+		t.Run(protocol, func(t *testing.T) { test(t, newFailureRig(t, protocol)) })
+	}
+}
+
+func newFailureRig(t *testing.T, protocol string) *failureRig {
+	r := &failureRig{t: t, proto: protocol, bin: collectorBinary(t), dir: t.TempDir(), ports: e2e.MustPorts(t)}
 	store, err := e2e.StartStore(r.dir+"/chdb", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -56,9 +67,13 @@ func newFailureRig(t *testing.T) *failureRig {
 // collector binary and waits until it is healthy.
 func (r *failureRig) startCollector() {
 	r.t.Helper()
+	endpoint, compression := r.store.URL(), "none" // lz4 over HTTP to the embedded server: see the exporter README
+	if r.proto == "tcp" {
+		endpoint, compression = "tcp://"+r.store.TCPAddr(), "lz4"
+	}
 	env := append(r.ports.Env(r.dir),
-		"KAIZEN_CLICKHOUSE_ENDPOINT="+r.store.URL(),
-		"KAIZEN_CLICKHOUSE_COMPRESSION=none", // lz4 over HTTP to the embedded server: see the exporter README
+		"KAIZEN_CLICKHOUSE_ENDPOINT="+endpoint,
+		"KAIZEN_CLICKHOUSE_COMPRESSION="+compression,
 		"KAIZEN_CLICKHOUSE_TTL=0s")
 	p, err := e2e.StartProcess(r.bin, []string{serverConfig, retryOverride}, env, r.dir+"/collector.log")
 	if err != nil {
@@ -137,8 +152,9 @@ func duplicates(rows map[e2e.SpanKey]uint64) (dups, total uint64) {
 // TestClickHouseOutage: ClickHouse goes down for 30 s under steady load and
 // comes back; every span the collector acknowledged is stored exactly once
 // (counted per SpanId over the whole table, in both tables).
-func TestClickHouseOutage(t *testing.T) {
-	r := newFailureRig(t)
+func TestClickHouseOutage(t *testing.T) { overProtocols(t, clickHouseOutage) }
+
+func clickHouseOutage(t *testing.T, r *failureRig) {
 	acked, stop := r.load(1)
 	time.Sleep(2 * time.Second)
 	if err := r.store.Stop(context.Background()); err != nil {
@@ -169,8 +185,9 @@ func TestClickHouseOutage(t *testing.T) {
 // merged into other batches than before the kill, whose dedup tokens
 // ClickHouse cannot match, and the exporter's insert journal drops the rows
 // already stored.
-func TestKillAndRestart(t *testing.T) {
-	r := newFailureRig(t)
+func TestKillAndRestart(t *testing.T) { overProtocols(t, killAndRestart) }
+
+func killAndRestart(t *testing.T, r *failureRig) {
 	acked, stop := r.load(2)
 	time.Sleep(3 * time.Second)
 	if err := r.proc.Kill(); err != nil {
