@@ -301,6 +301,7 @@ func TestNativeQueries(t *testing.T) {
 			{"SELECT no_such_function(1)", 46},
 			{"SET max_threads = 1", 48},
 			{"SELECT 1 FORMAT JSON", 48},
+			{"SELECT 1 FORMAT Native", 48},
 			{"SELECT 1; SELECT 2", 62},
 		}
 		for _, tt := range tests {
