@@ -162,6 +162,7 @@ func TestNativeProtocol(t *testing.T) {
 		{"clickhouse scheme", "clickhouse://%s/%s", nil},
 		{"lz4", "tcp://%s/%s?compress=lz4", nil},
 		{"zstd", "tcp://%s/%s?compress=zstd", nil},
+		{"lz4hc", "tcp://%s/%s?compress=lz4hc", nil},
 		{"zstd server side", "tcp://%s/%s?compress=lz4&network_compression_method=zstd", nil},
 		{"small compression buffer", "tcp://%s/%s?compress=lz4", func(o *clickhouse.Options) { o.MaxCompressionBuffer = 1024 }},
 	}
