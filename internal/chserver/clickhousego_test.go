@@ -19,12 +19,19 @@ import (
 // openHTTP connects clickhouse-go over HTTP to the shared server.
 func openHTTP(t testing.TB, db string, mutate ...func(*clickhouse.Options)) driver.Conn {
 	t.Helper()
-	opts, err := clickhouse.ParseDSN(chtest.DSN(db))
+	return openDSN(t, chtest.DSN(db), clickhouse.HTTP, mutate...)
+}
+
+// openDSN connects clickhouse-go with dsn, which must select protocol,
+// and closes the connection when the test ends.
+func openDSN(t testing.TB, dsn string, protocol clickhouse.Protocol, mutate ...func(*clickhouse.Options)) driver.Conn {
+	t.Helper()
+	opts, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.Protocol != clickhouse.HTTP {
-		t.Fatalf("DSN %s: protocol %v, want HTTP", chtest.DSN(db), opts.Protocol)
+	if opts.Protocol != protocol {
+		t.Fatalf("DSN %s: protocol %v, want %v", dsn, opts.Protocol, protocol)
 	}
 	for _, m := range mutate {
 		m(opts)

@@ -41,22 +41,7 @@ func startTCP(t testing.TB, cfg chserver.Config) string {
 // openTCP connects clickhouse-go with dsn (a tcp:// or clickhouse:// DSN).
 func openTCP(t testing.TB, dsn string, mutate ...func(*clickhouse.Options)) driver.Conn {
 	t.Helper()
-	opts, err := clickhouse.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.Protocol != clickhouse.Native {
-		t.Fatalf("DSN %s: protocol %v, want Native", dsn, opts.Protocol)
-	}
-	for _, m := range mutate {
-		m(opts)
-	}
-	conn, err := clickhouse.Open(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
+	return openDSN(t, dsn, clickhouse.Native, mutate...)
 }
 
 // schemaDDL has every type Kaizen's schema uses.

@@ -25,19 +25,26 @@ func rawHello() []byte {
 // rawQuery is a Query packet for body, then the empty Data packet that
 // ends the (absent) external tables.
 func rawQuery(body string) []byte {
+	return append(rawQueryOnly(body), dataHeader("", 0, 0)...)
+}
+
+// rawQueryOnly is the Query packet alone.
+func rawQueryOnly(body string) []byte {
 	var b chproto.Buffer
 	chproto.Query{ID: "q1", Body: body, Info: chproto.ClientInfo{Interface: chproto.InterfaceTCP, ProtocolVersion: 54460},
 		Compression: chproto.CompressionDisabled}.EncodeAware(&b, 54460)
-	return append(b.Buf, emptyData()...)
+	return b.Buf
 }
 
-func emptyData() []byte {
+// dataHeader starts a Data packet for table with a block of cols columns
+// and rows rows (the columns themselves follow).
+func dataHeader(table string, cols, rows uint64) []byte {
 	var b chproto.Buffer
 	chproto.ClientCodeData.Encode(&b)
-	b.PutString("")
+	b.PutString(table)
 	chproto.BlockInfo{BucketNum: -1}.Encode(&b)
-	b.PutUVarInt(0)
-	b.PutUVarInt(0)
+	b.PutUVarInt(cols)
+	b.PutUVarInt(rows)
 	return b.Buf
 }
 
@@ -95,15 +102,6 @@ func exchange(t *testing.T, addr string, parts ...[]byte) *chproto.Exception {
 func TestNativeMalformedInput(t *testing.T) {
 	addr := startTCP(t, chserver.Config{})
 	addendum := []byte{0} // empty quota key
-	hostileBlock := func() []byte {
-		var b chproto.Buffer
-		chproto.ClientCodeData.Encode(&b)
-		b.PutString("")
-		chproto.BlockInfo{BucketNum: -1}.Encode(&b)
-		b.PutUVarInt(1 << 40) // columns
-		b.PutUVarInt(1 << 50) // rows
-		return b.Buf
-	}
 	hugeString := func() []byte {
 		var b chproto.Buffer
 		chproto.ClientCodeHello.Encode(&b)
@@ -128,25 +126,15 @@ func TestNativeMalformedInput(t *testing.T) {
 		{"second hello", [][]byte{rawHello(), addendum, rawHello()}, 101},
 		{"truncated query", [][]byte{rawHello(), addendum, rawQuery("SELECT 1")[:12]}, 101},
 		{"garbage query", [][]byte{rawHello(), addendum, {1}, bytes.Repeat([]byte{0xfe}, 64)}, 101},
-		{"hostile block", [][]byte{rawHello(), addendum, func() []byte {
-			q := rawQuery("SELECT 1")
-			return q[:len(q)-len(emptyData())]
-		}(), hostileBlock()}, 117},
-		{"external table", [][]byte{rawHello(), addendum, func() []byte {
-			q := rawQuery("SELECT 1")
-			q = q[:len(q)-len(emptyData())]
-			var b chproto.Buffer
-			chproto.ClientCodeData.Encode(&b)
-			b.PutString("ext")
-			chproto.BlockInfo{BucketNum: -1}.Encode(&b)
-			b.PutUVarInt(1)
-			b.PutUVarInt(1)
+		{"hostile block", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), dataHeader("", 1<<40, 1<<50)}, 117},
+		{"external table", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), func() []byte {
+			b := chproto.Buffer{Buf: dataHeader("ext", 1, 1)}
 			b.PutString("x")
 			b.PutString("UInt8")
 			b.PutBool(false)
 			b.PutUInt8(7)
-			return append(append(q, b.Buf...), emptyData()...)
-		}()}, 48},
+			return b.Buf
+		}(), dataHeader("", 0, 0)}, 48},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
