@@ -1,13 +1,16 @@
 package kaizenclickhouseexporter
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
@@ -15,6 +18,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/kaizenhq/kaizen/internal/chtest"
 )
@@ -137,12 +141,15 @@ func TestReplayBound(t *testing.T) {
 	}
 }
 
-// failingLookup fails until ok is set.
-type failingLookup struct{ ok bool }
+// failingLookup fails with err (default: a network error) until ok is set.
+type failingLookup struct {
+	ok  bool
+	err error
+}
 
 func (f *failingLookup) stored(_ context.Context, _ string, t tableIDs) ([]rowID, error) {
 	if !f.ok {
-		return nil, errors.New("connection refused")
+		return nil, cmp.Or(f.err, errors.New("connection refused"))
 	}
 	return t.ids, nil
 }
@@ -272,5 +279,42 @@ func TestStoredLookup(t *testing.T) {
 	slices.SortFunc(want, compareRowIDs)
 	if !slices.Equal(got, want) {
 		t.Errorf("stored: %d ids, want the %d stored ones", len(got), len(want))
+	}
+}
+
+// TestJournalCheckRejected: a server that rejects the check query (here a
+// syntax error) does not block the pipeline: the journaled rows are not
+// checked (so may be stored twice), an error is logged, and pushes go on
+// dropping nothing.
+func TestJournalCheckRejected(t *testing.T) {
+	store := newMemStorage()
+	host, id := newStorageHost(store), component.NewID(component.MustNewType("kaizenclickhouse"))
+	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, &failingLookup{ok: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
+	if _, err := j1.begin(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	core, logs := observer.New(zap.InfoLevel)
+	rejected := &failingLookup{err: fmt.Errorf("query: %w", &clickhouse.Exception{Code: 62, Message: "Syntax error"})}
+	j2, err := openJournal(context.Background(), host, id, journalConfig(1), zap.New(core), tel, rejected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := j2.begin(context.Background(), r)
+	if err != nil {
+		t.Fatalf("a rejected check must not block pushes: %v", err)
+	}
+	if p.tables[tabTraces].n != 8 || p.tables[tabCalls].n != 4 {
+		t.Errorf("rows dropped without a confirmation: %d spans, %d calls left", p.tables[tabTraces].n, p.tables[tabCalls].n)
+	}
+	if n := logs.FilterMessageSnippet("rejected the query").FilterLevelExact(zap.ErrorLevel).Len(); n != 2 {
+		t.Errorf("want one error per table, got %d", n)
 	}
 }

@@ -3,10 +3,12 @@ package kaizenclickhouseexporter
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.uber.org/zap"
 )
@@ -55,6 +57,13 @@ func (j *insertJournal) recover(ctx context.Context) error {
 			continue
 		}
 		stored, err := j.lookup.stored(ctx, journalTables[t], todo)
+		if queryRejected(err) {
+			// Retrying cannot help, and blocking every push would stop the
+			// pipeline: fall back to at-least-once for these rows.
+			j.logger.Error("insert journal: ClickHouse rejected the query checking which journaled rows are stored; they are not checked, so replays of them may be stored twice (nothing is dropped)",
+				zap.String("table", journalTables[t]), zap.Int("rows", len(todo.ids)), zap.Error(err))
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("insert journal: check which of %d journaled rows %s holds: %w", len(todo.ids), journalTables[t], err)
 		}
@@ -149,3 +158,18 @@ func unresolved(slots map[string]*journalRecord, t int, known []rowID) tableIDs 
 
 // compareRowIDs orders ids by trace id, then span id.
 func compareRowIDs(a, b rowID) int { return bytes.Compare(a[:], b[:]) }
+
+// rejectedQueryCodes are ClickHouse exception codes saying the server
+// cannot run the check query at all (it does not parse or type-check
+// there), as opposed to failing now (network, timeout, overload).
+var rejectedQueryCodes = map[int32]bool{
+	6: true, 16: true, 26: true, 27: true, 36: true, 43: true, 46: true, 47: true,
+	53: true, 60: true, 62: true, 456: true, 457: true,
+}
+
+// queryRejected reports whether err is a server exception retrying cannot
+// fix.
+func queryRejected(err error) bool {
+	var ex *clickhouse.Exception
+	return errors.As(err, &ex) && rejectedQueryCodes[ex.Code]
+}
