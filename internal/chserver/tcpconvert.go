@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 
 	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
@@ -32,95 +33,114 @@ const (
 )
 
 // errMalformedBlock marks a client Data block that cannot be read;
-// errBlockTooLarge one that would take the request over its byte limit.
+// errBlockTooLarge one that would take the request over its byte limit;
+// errConvertWrite a failure to write the converted block.
 var (
 	errMalformedBlock = errors.New("malformed Data block")
 	errBlockTooLarge  = errors.New("Data blocks exceed the byte limit")
+	errConvertWrite   = errors.New("write converted block")
 )
 
 // blockConverter copies a client's Native block (in the client's protocol
 // revision: block info, and a custom-serialization flag per column from
 // revision 54454 on) to revision-0 Native, the engine's input format. It
-// parses each column's type to find where its data ends and copies the
-// data unchanged, so no value is decoded, and every declared size (rows,
-// string lengths, array offsets, dictionary sizes) is checked against the
-// byte limit before anything is read: a hostile header cannot make the
-// server allocate memory the client never sent.
+// parses each column's type to find where its data ends and streams the
+// data through a small buffer unchanged, so no value is decoded, memory
+// stays at one chunk whatever the block's size, and every declared size
+// (rows, string lengths, array offsets, dictionary sizes) is checked
+// against the byte limit before anything is read: a hostile header cannot
+// make the server allocate or write what the client never sent.
 type blockConverter struct {
-	r     *chproto.Reader
-	out   *chproto.Buffer
-	limit uint64 // the most bytes out may hold
+	r       *chproto.Reader
+	w       io.Writer
+	written uint64 // bytes written to w
+	limit   uint64 // the most bytes w may take
+	buf     []byte // copyChunk bytes of scratch
+	varint  [binary.MaxVarintLen64]byte
 }
 
-// convertBlock reads one block from r and appends it to out as
-// revision-0 Native. It returns the block's column and row counts.
-func convertBlock(r *chproto.Reader, revision uint64, out *chproto.Buffer, limit uint64) (cols, rows uint64, err error) {
-	c := &blockConverter{r: r, out: out, limit: limit}
+// convertBlock reads one block from r and writes it to w as revision-0
+// Native, at most limit bytes. A block without rows writes nothing (an
+// empty block ends the data for the engine). It returns the block's column
+// and row counts and the bytes written.
+func convertBlock(r *chproto.Reader, revision uint64, w io.Writer, limit uint64) (cols, rows, written uint64, err error) {
+	c := &blockConverter{r: r, w: w, limit: limit, buf: make([]byte, copyChunk)}
 	if revision > 0 {
 		var info chproto.BlockInfo
 		if err := info.Decode(r); err != nil {
-			return 0, 0, fmt.Errorf("%w: block info: %w", errMalformedBlock, err)
+			return 0, 0, 0, fmt.Errorf("%w: block info: %w", errMalformedBlock, err)
 		}
 	}
 	if cols, err = r.UVarInt(); err != nil {
-		return 0, 0, fmt.Errorf("%w: column count: %w", errMalformedBlock, err)
+		return 0, 0, 0, fmt.Errorf("%w: column count: %w", errMalformedBlock, err)
 	}
 	if rows, err = r.UVarInt(); err != nil {
-		return 0, 0, fmt.Errorf("%w: row count: %w", errMalformedBlock, err)
+		return 0, 0, 0, fmt.Errorf("%w: row count: %w", errMalformedBlock, err)
 	}
 	if cols > maxBlockColumns || rows > maxBlockRows || (cols == 0 && rows > 0) {
-		return 0, 0, fmt.Errorf("%w: %d columns and %d rows are out of range (at most %d columns and %d rows, no rows without columns)",
+		return 0, 0, 0, fmt.Errorf("%w: %d columns and %d rows are out of range (at most %d columns and %d rows, no rows without columns)",
 			errMalformedBlock, cols, rows, maxBlockColumns, maxBlockRows)
 	}
-	out.PutUVarInt(cols)
-	out.PutUVarInt(rows)
+	if rows == 0 {
+		c.w = io.Discard // the column names and types are still read
+	}
+	if err := c.putUVarInt(cols); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := c.putUVarInt(rows); err != nil {
+		return 0, 0, 0, err
+	}
 	for i := range cols {
 		if err := c.column(i, rows, revision); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
-	return cols, rows, nil
+	if rows == 0 {
+		return cols, 0, 0, nil
+	}
+	return cols, rows, c.written, nil
 }
 
 // column copies one column: name, type, then (with rows) its state
 // prefix and data.
 func (c *blockConverter) column(i, rows, revision uint64) error {
-	var name string
-	for _, what := range []string{"name", "type"} {
-		s, err := readBoundedStr(c.r, maxHelloString)
-		if err != nil {
-			return fmt.Errorf("%w: column %d %s: %w", errMalformedBlock, i, what, err)
-		}
-		if err := c.room(uint64(len(s)) + 10); err != nil {
+	name, err := readBoundedStr(c.r, maxHelloString)
+	if err != nil {
+		return fmt.Errorf("%w: column %d name: %w", errMalformedBlock, i, err)
+	}
+	typeName, err := readBoundedStr(c.r, maxHelloString)
+	if err != nil {
+		return fmt.Errorf("%w: column %s type: %w", errMalformedBlock, name, err)
+	}
+	for _, s := range []string{name, typeName} {
+		if err := c.putUVarInt(uint64(len(s))); err != nil {
 			return err
 		}
-		c.out.PutString(s)
-		name = s
-		if what == "name" {
-			continue
+		if err := c.write([]byte(s)); err != nil {
+			return err
 		}
-		typ, err := parseType(s)
+	}
+	typ, err := parseType(typeName)
+	if err != nil {
+		return fmt.Errorf("%w: column %s: %w", errMalformedBlock, name, err)
+	}
+	if revision >= proto.DBMS_MIN_REVISION_WITH_CUSTOM_SERIALIZATION {
+		custom, err := c.r.Bool()
 		if err != nil {
-			return fmt.Errorf("%w: column %s: %w", errMalformedBlock, name, err)
+			return fmt.Errorf("%w: column %s serialization flag: %w", errMalformedBlock, name, err)
 		}
-		if revision >= proto.DBMS_MIN_REVISION_WITH_CUSTOM_SERIALIZATION {
-			custom, err := c.r.Bool()
-			if err != nil {
-				return fmt.Errorf("%w: column %s serialization flag: %w", errMalformedBlock, name, err)
-			}
-			if custom {
-				return fmt.Errorf("%w: column %s uses custom (sparse) serialization, which this server does not read", errMalformedBlock, name)
-			}
+		if custom {
+			return fmt.Errorf("%w: column %s uses custom (sparse) serialization, which this server does not read", errMalformedBlock, name)
 		}
-		if rows == 0 {
-			return nil
-		}
-		if err := c.prefix(typ); err != nil {
-			return fmt.Errorf("%w: column %s state prefix: %w", errMalformedBlock, name, err)
-		}
-		if err := c.data(typ, rows); err != nil {
-			return fmt.Errorf("column %s: %w", name, err)
-		}
+	}
+	if rows == 0 {
+		return nil
+	}
+	if err := c.prefix(typ); err != nil {
+		return fmt.Errorf("column %s state prefix: %w", name, err)
+	}
+	if err := c.data(typ, rows); err != nil {
+		return fmt.Errorf("column %s: %w", name, err)
 	}
 	return nil
 }
@@ -141,7 +161,7 @@ func (c *blockConverter) prefix(t *colType) error {
 			return err
 		}
 		if v != lcKeysVersion {
-			return fmt.Errorf("LowCardinality keys version %d, want %d", v, lcKeysVersion)
+			return fmt.Errorf("%w: LowCardinality keys version %d, want %d", errMalformedBlock, v, lcKeysVersion)
 		}
 	}
 	return nil
@@ -172,22 +192,11 @@ func (c *blockConverter) data(t *colType, rows uint64) error {
 		}
 		return c.data(t.elems[0], rows)
 	case kindArray:
-		if err := c.copyFixed(rows, 8); err != nil {
+		elems, err := c.offsets(rows)
+		if err != nil {
 			return err
 		}
-		offsets := c.out.Buf[len(c.out.Buf)-int(rows)*8:]
-		var prev uint64
-		for i := 0; i < len(offsets); i += 8 {
-			o := binary.LittleEndian.Uint64(offsets[i:])
-			if o < prev {
-				return fmt.Errorf("%w: array offsets decrease (%d after %d)", errMalformedBlock, o, prev)
-			}
-			prev = o
-		}
-		if err := c.room(prev); err != nil { // every element takes at least a byte
-			return err
-		}
-		return c.data(t.elems[0], prev)
+		return c.data(t.elems[0], elems)
 	case kindTuple:
 		for _, e := range t.elems {
 			if err := c.data(e, rows); err != nil {
@@ -199,6 +208,37 @@ func (c *blockConverter) data(t *colType, rows uint64) error {
 		return c.lowCardinality(t, rows)
 	}
 	return fmt.Errorf("%w: unknown column layout %d", errMalformedBlock, t.kind)
+}
+
+// offsets copies an array column's rows offsets, checks they never
+// decrease, and returns the last: the number of elements.
+func (c *blockConverter) offsets(rows uint64) (uint64, error) {
+	if err := c.roomFixed(rows, 8); err != nil {
+		return 0, err
+	}
+	var last uint64
+	for rows > 0 {
+		k := min(rows, copyChunk/8)
+		chunk := c.buf[:k*8]
+		if err := c.r.ReadFull(chunk); err != nil {
+			return 0, fmt.Errorf("%w: array offsets: %w", errMalformedBlock, err)
+		}
+		for i := 0; i < len(chunk); i += 8 {
+			o := binary.LittleEndian.Uint64(chunk[i:])
+			if o < last {
+				return 0, fmt.Errorf("%w: array offsets decrease (%d after %d)", errMalformedBlock, o, last)
+			}
+			last = o
+		}
+		if err := c.write(chunk); err != nil {
+			return 0, err
+		}
+		rows -= k
+	}
+	if err := c.room(last); err != nil { // every element takes at least a byte
+		return 0, err
+	}
+	return last, nil
 }
 
 // lowCardinality copies LowCardinality granules (each a dictionary and
@@ -241,56 +281,80 @@ func (c *blockConverter) lowCardinality(t *colType, rows uint64) error {
 	return nil
 }
 
-// room reports errBlockTooLarge unless out can take n more bytes.
+// room reports errBlockTooLarge unless n more bytes fit under the limit.
 func (c *blockConverter) room(n uint64) error {
-	if used := uint64(len(c.out.Buf)); used > c.limit || n > c.limit-used {
+	if c.written > c.limit || n > c.limit-c.written {
 		return errBlockTooLarge
 	}
 	return nil
 }
 
-// copyFixed copies rows values of width bytes each.
-func (c *blockConverter) copyFixed(rows, width uint64) error {
+// roomFixed is room for rows values of width bytes.
+func (c *blockConverter) roomFixed(rows, width uint64) error {
 	if width > 0 && rows > (c.limit+1)/width {
 		return errBlockTooLarge
+	}
+	return c.room(rows * width)
+}
+
+// copyFixed copies rows values of width bytes each.
+func (c *blockConverter) copyFixed(rows, width uint64) error {
+	if err := c.roomFixed(rows, width); err != nil {
+		return err
 	}
 	return c.copyN(rows * width)
 }
 
-// copyN copies n bytes from the client to out, in chunks.
+// copyN copies n bytes from the client, a chunk at a time.
 func (c *blockConverter) copyN(n uint64) error {
 	if err := c.room(n); err != nil {
 		return err
 	}
 	for n > 0 {
-		k := int(min(n, copyChunk))
-		start := len(c.out.Buf)
-		c.out.Buf = append(c.out.Buf, make([]byte, k)...)
-		if err := c.r.ReadFull(c.out.Buf[start:]); err != nil {
+		chunk := c.buf[:min(n, copyChunk)]
+		if err := c.r.ReadFull(chunk); err != nil {
 			return fmt.Errorf("%w: %w", errMalformedBlock, err)
 		}
-		n -= uint64(k)
+		if err := c.write(chunk); err != nil {
+			return err
+		}
+		n -= uint64(len(chunk))
 	}
 	return nil
 }
 
-// uvarint reads a UVarInt and copies it to out.
-func (c *blockConverter) uvarint() (uint64, error) {
-	if err := c.room(binary.MaxVarintLen64); err != nil {
-		return 0, err
+// write writes p, counting it against the limit.
+func (c *blockConverter) write(p []byte) error {
+	if err := c.room(uint64(len(p))); err != nil {
+		return err
 	}
+	if _, err := c.w.Write(p); err != nil {
+		return fmt.Errorf("%w: %w", errConvertWrite, err)
+	}
+	c.written += uint64(len(p))
+	return nil
+}
+
+// putUVarInt writes v as a UVarInt.
+func (c *blockConverter) putUVarInt(v uint64) error {
+	return c.write(binary.AppendUvarint(c.varint[:0], v))
+}
+
+// uvarint reads a UVarInt and copies it.
+func (c *blockConverter) uvarint() (uint64, error) {
 	v, err := c.r.UVarInt()
 	if err != nil {
 		return 0, fmt.Errorf("%w: %w", errMalformedBlock, err)
 	}
-	c.out.PutUVarInt(v)
-	return v, nil
+	return v, c.putUVarInt(v)
 }
 
-// uint64LE reads a little-endian UInt64 and copies it to out.
+// uint64LE reads a little-endian UInt64 and copies it.
 func (c *blockConverter) uint64LE() (uint64, error) {
-	if err := c.copyN(8); err != nil {
-		return 0, err
+	b := c.buf[:8]
+	if err := c.r.ReadFull(b); err != nil {
+		return 0, fmt.Errorf("%w: %w", errMalformedBlock, err)
 	}
-	return binary.LittleEndian.Uint64(c.out.Buf[len(c.out.Buf)-8:]), nil
+	v := binary.LittleEndian.Uint64(b)
+	return v, c.write(b)
 }

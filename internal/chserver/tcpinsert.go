@@ -1,7 +1,9 @@
 package chserver
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -10,12 +12,16 @@ import (
 	"github.com/kaizenhq/kaizen/internal/chdb"
 )
 
+// stageBuffer buffers the converted INSERT data on its way to the staging
+// file.
+const stageBuffer = 256 << 10
+
 // insert serves "INSERT INTO t [(columns)] [SETTINGS …] FORMAT <any>"
 // without inline data, as ClickHouse does over the native protocol: it
 // sends the table structure (the columns the client must fill), reads the
 // client's Data packets up to an empty block, converts them to the
-// engine's revision-0 Native and runs the INSERT on the data through the
-// staging file (InsertData's path). Data beyond Config.MaxRequestBytes is
+// engine's revision-0 Native into the staging file and runs the INSERT
+// on it (InsertData's path). Data beyond Config.MaxRequestBytes is
 // LIMIT_EXCEEDED and closes the connection, as do malformed blocks.
 func (ss *session) insert(tq *tcpQuery) error {
 	table, columns, err := insertTarget(tq.body, tq.st)
@@ -33,26 +39,37 @@ func (ss *session) insert(tq *tcpQuery) error {
 	if err != nil {
 		return newException(codeUnknownException, http.StatusInternalServerError, "%v", err)
 	}
+	f, path, release, err := newStageFile()
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err := ss.writeData(func(b *chproto.Buffer) error { encodeHeader(b, cols, ss.revision); return nil }); err != nil {
 		return err
 	}
+	// Each block streams to the staging file as it arrives: memory holds a
+	// buffer, never a block or the whole INSERT.
 	limit := uint64(ss.srv.cfg.MaxRequestBytes)
-	data := &chproto.Buffer{}
+	var staged uint64
+	bw := bufio.NewWriterSize(f, stageBuffer)
 	for {
-		mark := len(data.Buf)
-		cols, rows, _, err := ss.readData(data, limit)
+		cols, _, written, _, err := ss.readData(bw, limit-staged)
 		if err != nil {
 			return err
-		}
-		if rows == 0 {
-			data.Buf = data.Buf[:mark] // the end (no columns), or an empty block
 		}
 		if cols == 0 {
 			break
 		}
+		staged += written
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("stage insert data in %s: %w", path, err)
+	}
+	if err := finishStageFile(f); err != nil {
+		return fmt.Errorf("stage insert data in %s: %w", path, err)
 	}
 	res = &chdb.Result{}
-	if len(data.Buf) > 0 {
+	if staged > 0 {
 		sql := tq.body
 		st := tq.st
 		if !strings.EqualFold(st.format, "Native") {
@@ -61,7 +78,7 @@ func (ss *session) insert(tq *tcpQuery) error {
 				return newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
 			}
 		}
-		if res, err = runStaged(ctx, ss.srv.conn, sql, st, tq.settings, data.Buf, tq.prefix); err != nil {
+		if res, err = runStagedFile(ctx, ss.srv.conn, sql, st, tq.settings, path, tq.prefix); err != nil {
 			return err
 		}
 	}

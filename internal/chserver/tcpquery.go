@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -85,8 +86,7 @@ func (ss *session) query() error {
 // readExternalTables reads the Data packets the client sends after a query
 // up to the empty one that ends them. External tables are not supported.
 func (ss *session) readExternalTables() error {
-	var scratch chproto.Buffer
-	cols, _, name, err := ss.readData(&scratch, maxExternalBytes)
+	cols, _, _, name, err := ss.readData(io.Discard, maxExternalBytes)
 	if err != nil {
 		return err
 	}
@@ -100,41 +100,45 @@ func (ss *session) readExternalTables() error {
 // maxExternalBytes bounds what is read of a (refused) external table.
 const maxExternalBytes = 1 << 20
 
-// readData reads one client Data packet, packet code included, and appends
-// its block to out as revision-0 Native (out holding at most limit bytes).
-// It returns the block's column and row counts and its table name. Cancel
-// and any other packet are protocol errors.
-func (ss *session) readData(out *chproto.Buffer, limit uint64) (cols, rows uint64, name string, err error) {
+// readData reads one client Data packet, packet code included, and writes
+// its block to w as revision-0 Native, at most limit bytes (more is
+// LIMIT_EXCEEDED, reported against max_request_bytes). It returns the
+// block's column and row counts, the bytes written and its table name.
+// Cancel and any other packet are protocol errors.
+func (ss *session) readData(w io.Writer, limit uint64) (cols, rows, written uint64, name string, err error) {
+	fail := func(err error) (uint64, uint64, uint64, string, error) { return 0, 0, 0, "", protocolError{err} }
 	_ = ss.nc.SetReadDeadline(time.Now().Add(tcpReceiveTimeout))
 	code, err := ss.r.UVarInt()
 	if err != nil {
-		return 0, 0, "", protocolError{err}
+		return fail(err)
 	}
 	switch chproto.ClientCode(code) {
 	case chproto.ClientCodeData:
 	case chproto.ClientCodeCancel:
-		return 0, 0, "", protocolError{newException(codeAborted, http.StatusBadRequest, "query cancelled by the client")}
+		return fail(newException(codeAborted, http.StatusBadRequest, "query cancelled by the client"))
 	default:
-		return 0, 0, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code)}
+		return fail(newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code))
 	}
 	if name, err = readBoundedStr(ss.r, maxHelloString); err != nil {
-		return 0, 0, "", protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err)}
+		return fail(newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err))
 	}
 	if ss.compressor != nil {
 		ss.r.EnableCompression()
 		defer ss.r.DisableCompression()
 	}
-	cols, rows, err = convertBlock(ss.r, ss.revision, out, limit)
+	cols, rows, written, err = convertBlock(ss.r, ss.revision, w, limit)
 	var corrupted *compress.CorruptedDataErr
 	switch {
 	case err == nil:
-		return cols, rows, name, nil
+		return cols, rows, written, name, nil
 	case errors.Is(err, errBlockTooLarge):
-		return 0, 0, "", protocolError{errBodyTooLarge(int64(limit))}
+		return fail(errBodyTooLarge(ss.srv.cfg.MaxRequestBytes))
+	case errors.Is(err, errConvertWrite):
+		return fail(newException(codeUnknownException, http.StatusInternalServerError, "stage insert data: %v", err))
 	case errors.As(err, &corrupted):
-		return 0, 0, "", protocolError{newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress a Data packet: %v", err)}
+		return fail(newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress a Data packet: %v", err))
 	}
-	return 0, 0, "", protocolError{newException(codeIncorrectData, http.StatusBadRequest, "%v", err)}
+	return fail(newException(codeIncorrectData, http.StatusBadRequest, "%v", err))
 }
 
 // runQuery runs the statement and writes its answer (not yet flushed).
