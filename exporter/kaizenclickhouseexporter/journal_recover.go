@@ -46,6 +46,7 @@ func (j *insertJournal) recover(ctx context.Context) error {
 	if len(slots) == 0 && old == nil && !oldCorrupt {
 		return nil
 	}
+	pushes := len(slots)
 	set := journalRecord{written: time.Now()}
 	if old != nil {
 		set.tables = old.tables
@@ -88,7 +89,7 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		}
 	}
 	j.logger.Info("insert journal: rows of the pushes before the restart that are already stored will not be stored again",
-		zap.Int("pushes", len(slots)),
+		zap.Int("pushes", pushes),
 		zap.String(journalTables[tabTraces], fmt.Sprintf("%d of %d stored", found[tabTraces], asked[tabTraces])),
 		zap.String(journalTables[tabCalls], fmt.Sprintf("%d of %d stored", found[tabCalls], asked[tabCalls])),
 		zap.Int("recovered_rows", len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids)),

@@ -106,12 +106,17 @@ type crashedRun struct {
 	uncommitted []string
 }
 
+// breakInserts makes every insert of w fail.
+func breakInserts(w *tableWriter) {
+	w.insert = strings.Replace(w.insert, "`"+w.table+"`", "`"+w.table+"_gone`", 1)
+}
+
 func (cr crashedRun) run(t *testing.T, db string, host component.Host) {
 	t.Helper()
 	e := journalExporter(t, db, host, journalSettings())
 	for _, w := range []*tableWriter{e.traces, e.calls} {
-		if slices.Contains(cr.uncommitted, w.table) { // the insert fails, as if killed before it committed
-			w.insert = strings.Replace(w.insert, "`"+w.table+"`", "`"+w.table+"_gone`", 1)
+		if slices.Contains(cr.uncommitted, w.table) { // as if killed before that insert committed
+			breakInserts(w)
 		}
 	}
 	if err := e.pushTraces(context.Background(), cr.batch); (err != nil) != (len(cr.uncommitted) > 0) {
@@ -301,4 +306,21 @@ func TestJournalAfterShutdown(t *testing.T) {
 	}
 	push(t, e, request(1)) // a client resending: ClickHouse's token dedup, not the journal
 	assertCount(t, db, "otel_traces", 8)
+
+	// A push still to be retried at shutdown (the queue keeps its requests
+	// for the next start) keeps its slot; the one that succeeded does not.
+	push(t, e, request(2))
+	breakInserts(e.calls)
+	if err := e.pushTraces(context.Background(), request(3)); err == nil {
+		t.Fatal("the llm_calls insert should have failed")
+	}
+	if err := e.shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if keys := store.keys("journal/"); len(keys) != 1 {
+		t.Errorf("journal keys after shutdown with a push to retry: %v, want its slot only", keys)
+	}
+	e = journalExporter(t, db, newStorageHost(store), journalSettings())
+	push(t, e, request(3))
+	assertSameRows(t, db, referenceDB(t, request(1), request(2), request(3)))
 }
