@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
@@ -39,7 +38,7 @@ func BenchmarkJournal(b *testing.B) {
 		{"queue_storage_replay", queueStorageHost, true},
 	} {
 		b.Run(st.name, func(b *testing.B) {
-			j := benchJournal(b, st.host(b))
+			j := openTestJournal(b, st.host(b), zap.NewNop(), &failingLookup{ok: true}, 10)
 			if st.recovery {
 				ids, err := r.journalIDs()
 				if err != nil {
@@ -83,19 +82,6 @@ func mustIDs(b *testing.B, r *rows) [numTables]tableIDs {
 		b.Fatal(err)
 	}
 	return ids
-}
-
-func benchJournal(b *testing.B, host component.Host) *insertJournal {
-	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
-	if err != nil {
-		b.Fatal(err)
-	}
-	j, err := openJournal(context.Background(), host, component.NewID(component.MustNewType("kaizenclickhouse")),
-		journalConfig(10), zap.NewNop(), tel, &failingLookup{ok: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return j
 }
 
 // BenchmarkJournalPush pushes benchSpans-span batches to the embedded

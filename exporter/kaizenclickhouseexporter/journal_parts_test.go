@@ -163,31 +163,35 @@ func journalConfig(numConsumers int) *Config {
 	return cfg
 }
 
+// openTestJournal opens the journal of an exporter with consumers queue
+// consumers on host.
+func openTestJournal(tb testing.TB, host component.Host, logger *zap.Logger, lookup storedRows, consumers int) *insertJournal {
+	tb.Helper()
+	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	j, err := openJournal(context.Background(), host, component.NewID(component.MustNewType("kaizenclickhouse")),
+		journalConfig(consumers), logger, tel, lookup)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return j
+}
+
 // TestJournalRecoveryRetried: when ClickHouse cannot say at start which
 // journaled rows it holds, the exporter starts, and pushes fail (retryable)
 // until it can: nothing is inserted that could duplicate a stored row.
 func TestJournalRecoveryRetried(t *testing.T) {
-	store := newMemStorage()
-	host, id := newStorageHost(store), component.NewID(component.MustNewType("kaizenclickhouse"))
-	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	host := newStorageHost(newMemStorage())
 	lookup := &failingLookup{ok: true}
-	j1, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, lookup)
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
-	if _, err := j1.begin(context.Background(), r); err != nil { // journaled, then "crash"
+	if _, err := openTestJournal(t, host, zap.NewNop(), lookup, 1).begin(context.Background(), r); err != nil { // journaled, then "crash"
 		t.Fatal(err)
 	}
 
 	lookup.ok = false
-	j2, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, lookup)
-	if err != nil {
-		t.Fatalf("start must not fail when ClickHouse cannot answer yet: %v", err)
-	}
+	j2 := openTestJournal(t, host, zap.NewNop(), lookup, 1) // starts although ClickHouse cannot answer yet
 	if _, err := j2.begin(context.Background(), r); err == nil || !strings.Contains(err.Error(), "not checked yet") {
 		t.Fatalf("want the push to fail until the journal is checked, got %v", err)
 	}
@@ -227,7 +231,7 @@ func TestJournalConfigErrors(t *testing.T) {
 	if j, err := openJournal(context.Background(), componenttest.NewNopHost(), id, createDefaultConfig().(*Config), zap.NewNop(), tel, nil); j != nil || err != nil {
 		t.Errorf("an in-memory queue needs no journal: %v %v", j, err)
 	}
-	if j, _ := openJournal(context.Background(), newStorageHost(newMemStorage()), id, journalConfig(40), zap.NewNop(), tel, &failingLookup{ok: true}); len(j.ring.slots) != 160 {
+	if j := openTestJournal(t, newStorageHost(newMemStorage()), zap.NewNop(), &failingLookup{ok: true}, 40); len(j.ring.slots) != 160 {
 		t.Errorf("ring of %d slots for 40 consumers, want 160", len(j.ring.slots))
 	}
 }
@@ -287,27 +291,14 @@ func TestStoredLookup(t *testing.T) {
 // checked (so may be stored twice), an error is logged, and pushes go on
 // dropping nothing.
 func TestJournalCheckRejected(t *testing.T) {
-	store := newMemStorage()
-	host, id := newStorageHost(store), component.NewID(component.MustNewType("kaizenclickhouse"))
-	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	j1, err := openJournal(context.Background(), host, id, journalConfig(1), zap.NewNop(), tel, &failingLookup{ok: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	host := newStorageHost(newMemStorage())
 	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
-	if _, err := j1.begin(context.Background(), r); err != nil {
+	if _, err := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, 1).begin(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zap.InfoLevel)
 	rejected := &failingLookup{err: fmt.Errorf("query: %w", &clickhouse.Exception{Code: 62, Message: "Syntax error"})}
-	j2, err := openJournal(context.Background(), host, id, journalConfig(1), zap.New(core), tel, rejected)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := j2.begin(context.Background(), r)
+	p, err := openTestJournal(t, host, zap.New(core), rejected, 1).begin(context.Background(), r)
 	if err != nil {
 		t.Fatalf("a rejected check must not block pushes: %v", err)
 	}
