@@ -4,6 +4,8 @@
 // GenAI inference span also as a typed llm_calls row (workflow, agent,
 // tokens, exact costs, content, fingerprints), with clickhouse-go/v2 over
 // the native protocol or HTTP. Each push is one batch per table, carrying
-// an insert deduplication token derived from its span ids, so retries and
-// queue replays never store a row twice. See README.md.
+// an insert deduplication token derived from its span ids, so retries never
+// store a row twice; with a persistent queue an insert journal in the
+// queue's storage extension makes replays after a crash, merged into other
+// batches, store each row once too. See README.md.
 package kaizenclickhouseexporter
