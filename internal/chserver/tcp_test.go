@@ -277,6 +277,17 @@ func TestNativeQueries(t *testing.T) {
 			t.Errorf("async insert rows = %s, want 1", got)
 		}
 	})
+	t.Run("inline insert", func(t *testing.T) {
+		if err := conn.Exec(ctx, "INSERT INTO kv VALUES ('inline', 1), ('inline', 2)"); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Exec(ctx, "INSERT INTO kv FORMAT TSV\ninline\t3\n"); err != nil {
+			t.Fatal(err)
+		}
+		if got := chtest.Scalar(t, "SELECT sum(v) FROM "+db+".kv WHERE k = 'inline'"); got != "6" {
+			t.Errorf("inline inserts: sum = %s, want 6", got)
+		}
+	})
 	t.Run("exceptions keep the connection", func(t *testing.T) {
 		tests := []struct {
 			query string

@@ -16,8 +16,36 @@ import (
 // file.
 const stageBuffer = 256 << 10
 
-// insert serves "INSERT INTO t [(columns)] [SETTINGS …] FORMAT <any>"
-// without inline data, as ClickHouse does over the native protocol: it
+// clientDataInsert returns an INSERT that takes its data from the client's
+// Data packets — "… FORMAT <any>" (clickhouse-go) or "… VALUES" (ch-go)
+// with nothing after — rewritten to "… FORMAT Native", the form the
+// staged blocks are in; ok is false for INSERTs with inline data or a
+// SELECT.
+func clientDataInsert(sql []byte, st statement) (_ []byte, ok bool) {
+	at := -1
+	if st.formatAt >= 0 {
+		if st.dataAt == len(sql) {
+			at = st.formatAt
+		}
+	} else {
+		l := &lexer{s: sql}
+		for tok, more := l.next(); more && tok.word != "SELECT" && tok.word != "WITH"; tok, more = l.next() {
+			if tok.word == "VALUES" {
+				if len(bytes.TrimSpace(sql[tok.end:])) == 0 {
+					at = tok.start
+				}
+				break
+			}
+		}
+	}
+	if at < 0 {
+		return nil, false
+	}
+	return append(bytes.Clone(sql[:at]), "FORMAT Native"...), true
+}
+
+// insert serves "INSERT INTO t [(columns)] [SETTINGS …] FORMAT Native"
+// (see clientDataInsert), as ClickHouse does over the native protocol: it
 // sends the table structure (the columns the client must fill), reads the
 // client's Data packets up to an empty block, converts them to the
 // engine's revision-0 Native into the staging file and runs the INSERT
@@ -70,15 +98,7 @@ func (ss *session) insert(tq *tcpQuery) error {
 	}
 	res = &chdb.Result{}
 	if staged > 0 {
-		sql := tq.body
-		st := tq.st
-		if !strings.EqualFold(st.format, "Native") {
-			sql = append(bytes.Clone(sql[:st.formatAt]), "FORMAT Native"...)
-			if st, err = analyze(sql); err != nil {
-				return newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
-			}
-		}
-		if res, err = runStagedFile(ctx, ss.srv.conn, sql, st, tq.settings, path, tq.prefix); err != nil {
+		if res, err = runStagedFile(ctx, ss.srv.conn, tq.body, tq.st, tq.settings, path, tq.prefix); err != nil {
 			return err
 		}
 	}

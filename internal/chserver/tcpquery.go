@@ -155,8 +155,14 @@ func (ss *session) runQuery(tq *tcpQuery, values url.Values) error {
 	case st.kind == kindSession:
 		return newException(codeNotImplemented, http.StatusBadRequest,
 			"%s is not supported: the embedded engine has one session shared by every client; pass settings with the query (clickhouse.WithSettings) or in the DSN, and the database in the DSN", st.keyword)
-	case st.kind == kindInsert && st.formatAt >= 0 && st.dataAt == len(tq.body):
-		return ss.insert(tq)
+	case st.kind == kindInsert:
+		if body, ok := clientDataInsert(tq.body, st); ok {
+			tq.body = body
+			if tq.st, err = analyze(body); err != nil {
+				return newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
+			}
+			return ss.insert(tq)
+		}
 	case st.format != "":
 		return newException(codeNotImplemented, http.StatusBadRequest,
 			"FORMAT %s is not supported over the native protocol, which always answers with Native blocks: remove the FORMAT clause, or use the HTTP interface for other formats", st.format)
