@@ -3,6 +3,7 @@ package chserver_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"strconv"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"github.com/kaizenhq/kaizen/internal/chserver"
 	"github.com/kaizenhq/kaizen/internal/chtest"
 )
 
@@ -231,8 +233,24 @@ func TestClickHouseGoHTTP(t *testing.T) {
 }
 
 func TestDatabaseSQL(t *testing.T) {
-	db := chtest.NewDatabase(t)
-	opts, err := clickhouse.ParseDSN(chtest.DSN(db))
+	tcp := startTCP(t, chserver.Config{})
+	for _, tt := range []struct{ name, dsn string }{
+		{"http", "%s"},
+		{"tcp", "tcp://" + tcp + "/%[2]s"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := chtest.NewDatabase(t)
+			dsn := fmt.Sprintf(tt.dsn, chtest.DSN(db), db)
+			testDatabaseSQL(t, dsn)
+		})
+	}
+}
+
+// testDatabaseSQL runs DDL, a prepared-statement insert in a transaction
+// (clickhouse-go's batch behind database/sql), a query with a positional
+// argument and an exception through database/sql.
+func testDatabaseSQL(t *testing.T, dsn string) {
+	opts, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func ListenTCP(conn *chdb.Conn, cfg Config, logger *zap.Logger) (*TCPServer, err
 	cfg = cfg.withDefaults()
 	ln, err := net.Listen("tcp", cfg.TCPEndpoint)
 	if err != nil {
-		return nil, fmt.Errorf("start ClickHouse native protocol: listen on %s: %w", cfg.TCPEndpoint, err)
+		return nil, fmt.Errorf("start ClickHouse native protocol: listen on %s: %w (set tcp_endpoint, KAIZEN_CHDB_TCP_ENDPOINT in collector/config.yaml, to a free port)", cfg.TCPEndpoint, err)
 	}
 	s := &TCPServer{
 		conn: conn, cfg: cfg, auth: newAuthenticator(cfg), logger: logger, listener: ln,
