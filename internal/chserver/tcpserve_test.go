@@ -151,3 +151,21 @@ func TestNativeShutdown(t *testing.T) {
 		t.Errorf("second shutdown: %v", err)
 	}
 }
+
+// TestListenTCPErrors: a bad or busy endpoint is a clear error.
+func TestListenTCPErrors(t *testing.T) {
+	busy := startTCP(t, chserver.Config{})
+	tests := []struct {
+		endpoint, want string
+	}{
+		{":9000", "empty host would listen on every interface"},
+		{"127.0.0.1", "want host:port"},
+		{busy, "set tcp_endpoint"},
+	}
+	for _, tt := range tests {
+		_, err := chserver.ListenTCP(chtest.Server().Conn(), chserver.Config{TCPEndpoint: tt.endpoint}, nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ListenTCP(%q) = %v, want an error containing %q", tt.endpoint, err, tt.want)
+		}
+	}
+}
