@@ -11,7 +11,8 @@ import (
 	"github.com/kaizenhq/kaizen/internal/chdb"
 )
 
-// ClickHouse error codes the HTTP layer raises itself.
+// ClickHouse error codes the HTTP layer and the native protocol raise
+// themselves.
 const (
 	codeNotImplemented       = 48
 	codeSyntaxError          = chdb.CodeSyntaxError
@@ -23,6 +24,11 @@ const (
 	codeAuthenticationFailed = chdb.CodeAuthenticationFailed
 	codeLimitExceeded        = 290
 	codeBadArguments         = chdb.CodeBadArguments
+	// Native-protocol failures.
+	codeUnknownPacket    = 100
+	codeUnexpectedPacket = 101
+	codeIncorrectData    = 117
+	codeClientRevision   = 399 // UNSUPPORTED_METHOD: ClickHouse's answer to a too-old client
 )
 
 // exceptionNames gives the symbolic names of the codes raised here.
@@ -37,6 +43,10 @@ var exceptionNames = map[int]string{
 	codeLimitExceeded:        "LIMIT_EXCEEDED",
 	codeBadArguments:         "BAD_ARGUMENTS",
 	codeUnknownException:     "UNKNOWN_EXCEPTION",
+	codeUnexpectedPacket:     "UNEXPECTED_PACKET_FROM_CLIENT",
+	codeUnknownPacket:        "UNKNOWN_PACKET_FROM_CLIENT",
+	codeClientRevision:       "UNSUPPORTED_METHOD",
+	codeIncorrectData:        "INCORRECT_DATA",
 }
 
 // exception is an error to send the way ClickHouse does: a code, a message

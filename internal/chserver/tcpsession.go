@@ -32,21 +32,6 @@ const (
 	tcpVersionPatch = 3
 )
 
-// Error codes of protocol failures.
-const (
-	codeUnexpectedPacket = 101 // UNEXPECTED_PACKET_FROM_CLIENT
-	codeUnknownPacket    = 100 // UNKNOWN_PACKET_FROM_CLIENT
-	codeClientRevision   = 399 // UNSUPPORTED_METHOD (ClickHouse uses it for old clients too)
-	codeIncorrectData    = 117 // INCORRECT_DATA
-)
-
-func init() {
-	exceptionNames[codeUnexpectedPacket] = "UNEXPECTED_PACKET_FROM_CLIENT"
-	exceptionNames[codeUnknownPacket] = "UNKNOWN_PACKET_FROM_CLIENT"
-	exceptionNames[codeClientRevision] = "UNSUPPORTED_METHOD"
-	exceptionNames[codeIncorrectData] = "INCORRECT_DATA"
-}
-
 // maxHelloString bounds every string of the hello and addendum: they are
 // read before authentication, so a hostile length must not allocate.
 const maxHelloString = 64 << 10
@@ -62,7 +47,6 @@ type session struct {
 
 	revision uint64
 	database string
-	user     string
 	// compressor compresses Data packets of the current query; nil when
 	// the client did not ask for compression.
 	compressor *compress.Writer
@@ -161,7 +145,6 @@ func (ss *session) handshake() error {
 	if ss.database == "" {
 		ss.database = "default"
 	}
-	ss.user = hello.User
 	sh := chproto.ServerHello{
 		Name: "ClickHouse", Major: tcpVersionMajor, Minor: tcpVersionMinor, Revision: tcpRevision,
 		Timezone: "UTC", DisplayName: ss.srv.cfg.DisplayName, Patch: tcpVersionPatch,
