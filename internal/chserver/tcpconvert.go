@@ -32,11 +32,12 @@ const (
 	lcMaxIndexTypeNumber = 3
 )
 
-// errMalformedBlock marks a client Data block that cannot be read;
+// errMalformedBlock marks a client Data block (or Query packet) that
+// cannot be read;
 // errBlockTooLarge one that would take the request over its byte limit;
 // errConvertWrite a failure to write the converted block.
 var (
-	errMalformedBlock = errors.New("malformed Data block")
+	errMalformedBlock = errors.New("malformed packet")
 	errBlockTooLarge  = errors.New("Data blocks exceed the byte limit")
 	errConvertWrite   = errors.New("write converted block")
 )
@@ -49,7 +50,8 @@ var (
 // stays at one chunk whatever the block's size, and every declared size
 // (rows, string lengths, array offsets, dictionary sizes) is checked
 // against the byte limit before anything is read: a hostile header cannot
-// make the server allocate or write what the client never sent.
+// make the server allocate or write what the client never sent. readQuery
+// walks Query packets with it too.
 type blockConverter struct {
 	r       *chproto.Reader
 	w       io.Writer

@@ -46,8 +46,11 @@ type tcpQuery struct {
 // Data packets, Progress and EndOfStream, or an Exception. Only protocol
 // errors are returned.
 func (ss *session) query() error {
-	var q chproto.Query
-	if err := q.DecodeAware(ss.r, int(ss.revision)); err != nil {
+	q, err := readQuery(ss.r, ss.revision, uint64(ss.srv.cfg.MaxRequestBytes))
+	if errors.Is(err, errBlockTooLarge) {
+		return protocolError{errBodyTooLarge(ss.srv.cfg.MaxRequestBytes)}
+	}
+	if err != nil {
 		return protocolError{newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Query packet: %v", err)}
 	}
 	values := url.Values{}
@@ -69,7 +72,7 @@ func (ss *session) query() error {
 		return err
 	}
 	tq := &tcpQuery{start: time.Now(), body: []byte(q.Body), prefix: "USE " + quoteIdent(ss.database) + ";\n"}
-	err := ss.runQuery(tq, values)
+	err = ss.runQuery(tq, values)
 	var pe protocolError
 	if errors.As(err, &pe) {
 		return err

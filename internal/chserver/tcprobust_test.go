@@ -125,6 +125,7 @@ func TestNativeMalformedInput(t *testing.T) {
 		{"unknown packet", [][]byte{rawHello(), addendum, {99}}, 100},
 		{"second hello", [][]byte{rawHello(), addendum, rawHello()}, 101},
 		{"truncated query", [][]byte{rawHello(), addendum, rawQuery("SELECT 1")[:12]}, 101},
+		{"huge query string", [][]byte{rawHello(), addendum, {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}}, 101},
 		{"garbage query", [][]byte{rawHello(), addendum, {1}, bytes.Repeat([]byte{0xfe}, 64)}, 101},
 		{"hostile block", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), dataHeader("", 1<<40, 1<<50)}, 117},
 		{"external table", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), func() []byte {
