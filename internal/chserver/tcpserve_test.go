@@ -169,3 +169,20 @@ func TestListenTCPErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeQueryTimeout: Config.QueryTimeout caps max_execution_time over
+// the native protocol as over HTTP, even when the client asks for more.
+func TestNativeQueryTimeout(t *testing.T) {
+	addr := startTCP(t, chserver.Config{QueryTimeout: time.Second})
+	conn := openTCP(t, "tcp://"+addr+"/default")
+	ctx := clickhouse.Context(context.Background(), clickhouse.WithSettings(clickhouse.Settings{"max_execution_time": 60}))
+	start := time.Now()
+	err := conn.Exec(ctx, "SELECT sleepEachRow(0.5) FROM numbers(8) SETTINGS function_sleep_max_microseconds_per_block = 0, max_block_size = 1")
+	var ex *clickhouse.Exception
+	if !errors.As(err, &ex) || ex.Code != 159 {
+		t.Fatalf("4 s query with a 1 s query_timeout: %v, want exception 159 (TIMEOUT_EXCEEDED)", err)
+	}
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("timed out after %s, want about 1 s", elapsed)
+	}
+}
