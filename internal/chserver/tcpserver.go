@@ -25,6 +25,9 @@ const (
 	tcpReceiveTimeout = 5 * time.Minute
 	// tcpSendTimeout bounds each write to the client (send_timeout).
 	tcpSendTimeout = 5 * time.Minute
+	// tcpDrainTimeout bounds how long a connection closed on an error
+	// reads what the client is still sending (see session.drain).
+	tcpDrainTimeout = 2 * time.Second
 )
 
 // TCPServer serves ClickHouse's native TCP protocol over an open store.

@@ -111,7 +111,22 @@ func (ss *session) fail(err error) {
 	ss.srv.logger.Debug("chserver: native connection closed on error", zap.Error(err))
 	ss.out.Reset()
 	ss.writeException(err)
-	_ = ss.flush()
+	if ss.flush() == nil {
+		ss.drain()
+	}
+}
+
+// drain lets a client that is still sending (the rest of an INSERT over
+// the limit) finish and read the exception: it closes the write side and
+// discards input for a moment. Closing with unread input instead would
+// reset the connection, and the client would see the reset, not the
+// exception.
+func (ss *session) drain() {
+	if hc, ok := ss.nc.(interface{ CloseWrite() error }); ok {
+		_ = hc.CloseWrite()
+	}
+	_ = ss.nc.SetReadDeadline(time.Now().Add(tcpDrainTimeout))
+	_, _ = io.Copy(io.Discard, io.LimitReader(ss.nc, maxDrainBytes))
 }
 
 // handshake reads the client hello and addendum, authenticates and answers
