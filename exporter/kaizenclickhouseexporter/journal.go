@@ -106,10 +106,10 @@ func (j *insertJournal) begin(ctx context.Context, r *rows) (pushPlan, error) {
 	if write {
 		rec := journalRecord{written: time.Now(), ring: uint32(len(j.ring.slots)), tables: ids}
 		if err := j.client.Set(ctx, slotKey(slot), rec.marshal()); err != nil {
-			j.ring.release(slot, true)
+			j.ring.release(slot, p.key, true)
 			return p, fmt.Errorf("insert journal: write %s, nothing inserted (retried): %w", slotKey(slot), err)
 		}
-		j.ring.written(slot)
+		j.ring.written(slot, p.key)
 	}
 	p.slot = slot
 	if s := j.set.Load(); s != nil {
@@ -127,7 +127,7 @@ func (j *insertJournal) end(ctx context.Context, p *pushPlan, err error) {
 		return
 	}
 	final := err == nil || consumererror.IsPermanent(err)
-	j.ring.release(p.slot, final)
+	j.ring.release(p.slot, p.key, final)
 	if p.set == nil {
 		return
 	}

@@ -28,7 +28,7 @@ func TestJournalRing(t *testing.T) {
 	take := func(key string) (int, bool) {
 		slot, write := r.acquire(key)
 		if write {
-			r.written(slot)
+			r.written(slot, key)
 		}
 		return slot, write
 	}
@@ -40,10 +40,10 @@ func TestJournalRing(t *testing.T) {
 		{func() (int, bool) { return take("a") }, 0, true},
 		{func() (int, bool) { return take("b") }, 1, true},
 		{func() (int, bool) { return take("a") }, 0, false}, // retry of a: same slot, not rewritten
-		{func() (int, bool) { r.release(1, true); return take("c") }, 2, true},
+		{func() (int, bool) { r.release(1, "b", true); return take("c") }, 2, true},
 		{func() (int, bool) { return take("d") }, 1, true}, // 0 is still pinned (a awaits a retry)
 		{func() (int, bool) { return take("e") }, 0, true}, // all pinned: least recently used
-		{func() (int, bool) { r.release(2, false); return take("f") }, 2, true},
+		{func() (int, bool) { r.release(2, "c", false); return take("f") }, 2, true},
 	}
 	for i, s := range steps {
 		slot, write := s.do()
@@ -54,12 +54,38 @@ func TestJournalRing(t *testing.T) {
 	// A failed write frees its slot for the next push.
 	r2 := newJournalRing(2)
 	slot, _ := r2.acquire("x")
-	r2.release(slot, true)
+	r2.release(slot, "x", true)
 	if got := r2.finished(); len(got) != 0 {
 		t.Errorf("unwritten slot reported finished: %v", got)
 	}
 	if _, write := r2.acquire("x"); !write {
 		t.Error("a push whose journal write failed must write again")
+	}
+}
+
+// TestJournalRingLateRelease: when every slot is pinned, a new push takes
+// the least recently used slot, possibly one whose push is still running;
+// that push's end must not unpin or free the slot's new owner, or a third
+// push would overwrite the journal of a push still in flight.
+func TestJournalRingLateRelease(t *testing.T) {
+	for _, final := range []bool{true, false} {
+		r := newJournalRing(3)
+		for _, key := range []string{"a", "b", "c"} {
+			slot, _ := r.acquire(key)
+			r.written(slot, key)
+		}
+		slot, _ := r.acquire("e") // all pinned: takes a's slot 0
+		if slot != 0 {
+			t.Fatalf("e took slot %d, want 0", slot)
+		}
+		r.release(0, "a", final) // a's push ends after losing its slot
+		r.written(0, "e")
+		if got, _ := r.acquire("f"); got == 0 {
+			t.Errorf("final %t: f took slot 0, still pinned by e", final)
+		}
+		if got := r.finished(); len(got) != 0 {
+			t.Errorf("final %t: slots %v reported finished, all are pinned", final, got)
+		}
 	}
 }
 

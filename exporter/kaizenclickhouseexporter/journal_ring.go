@@ -74,19 +74,25 @@ func (r *journalRing) acquire(key string) (slot int, write bool) {
 	return slot, true
 }
 
-// written records that slot now holds its push's rows.
-func (r *journalRing) written(slot int) {
+// written records that slot now holds the rows of the push key.
+func (r *journalRing) written(slot int, key string) {
 	r.mu.Lock()
-	r.slots[slot].written = true
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if s := &r.slots[slot]; s.key == key {
+		s.written = true
+	}
 }
 
-// release unpins slot when its push needs no retry; a failed write frees
-// it.
-func (r *journalRing) release(slot int, final bool) {
+// release unpins slot when the push key needs no retry; a failed write
+// frees it. A slot another push has taken since (every slot was pinned) is
+// left to its new owner.
+func (r *journalRing) release(slot int, key string, final bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := &r.slots[slot]
+	if s.key != key {
+		return
+	}
 	if !s.written {
 		*s = ringSlot{}
 		return
