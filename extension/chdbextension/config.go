@@ -34,6 +34,9 @@ type Config struct {
 	// QueryTimeout bounds each statement (ClickHouse's max_execution_time;
 	// default 5m).
 	QueryTimeout time.Duration `mapstructure:"query_timeout"`
+	// MaxConnections bounds concurrent native-protocol connections
+	// (default 256); one over it gets exception 202 and is closed.
+	MaxConnections int `mapstructure:"max_connections"`
 }
 
 // Validate checks the configuration.
@@ -57,5 +60,6 @@ func (c *Config) serverConfig() chserver.Config {
 		Password:        string(c.Password),
 		MaxRequestBytes: c.MaxRequestBytes,
 		QueryTimeout:    c.QueryTimeout,
+		MaxConnections:  c.MaxConnections,
 	}
 }

@@ -33,11 +33,12 @@ func TestLoadConfig(t *testing.T) {
 		{id: component.NewID(metadata.Type), want: createDefaultConfig().(*Config)},
 		{id: component.NewIDWithName(metadata.Type, "custom"), want: &Config{
 			Endpoint: "127.0.0.1:18123", TCPEndpoint: "127.0.0.1:19000", Path: "/var/lib/kaizen/chdb", Username: "kaizen", Password: "not-a-real-secret",
-			MaxRequestBytes: 64 << 20, QueryTimeout: 90 * time.Second,
+			MaxRequestBytes: 64 << 20, QueryTimeout: 90 * time.Second, MaxConnections: 32,
 		}},
 		{id: component.NewIDWithName(metadata.Type, "open"), wantErr: "empty host would listen on every interface"},
 		{id: component.NewIDWithName(metadata.Type, "opentcp"), wantErr: `tcp_endpoint ":9000": empty host`},
 		{id: component.NewIDWithName(metadata.Type, "nopath"), wantErr: "path: the data directory"},
+		{id: component.NewIDWithName(metadata.Type, "negconns"), wantErr: "max_connections -1: must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {

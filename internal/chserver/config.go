@@ -22,6 +22,8 @@ const (
 	DefaultQueryTimeout = 5 * time.Minute
 	// DefaultDisplayName is sent as X-ClickHouse-Server-Display-Name.
 	DefaultDisplayName = "kaizen-chdb"
+	// DefaultMaxConnections bounds concurrent native-protocol connections.
+	DefaultMaxConnections = 256
 )
 
 // Config configures the HTTP interface.
@@ -53,6 +55,10 @@ type Config struct {
 	// MaxConcurrency bounds how many statements run in the engine at once
 	// (chdb.WithMaxConcurrency); chdb.DefaultMaxConcurrency when 0.
 	MaxConcurrency int
+	// MaxConnections bounds concurrent native-protocol connections; a
+	// connection over it gets exception 202 (TOO_MANY_SIMULTANEOUS_QUERIES)
+	// and is closed. DefaultMaxConnections when 0.
+	MaxConnections int
 }
 
 // Validate reports the first problem with the configuration.
@@ -74,6 +80,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConcurrency < 0 {
 		return fmt.Errorf("max_concurrency %d: must not be negative", c.MaxConcurrency)
+	}
+	if c.MaxConnections < 0 {
+		return fmt.Errorf("max_connections %d: must not be negative", c.MaxConnections)
 	}
 	return nil
 }
@@ -110,6 +119,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DisplayName == "" {
 		c.DisplayName = DefaultDisplayName
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = DefaultMaxConnections
 	}
 	return c
 }

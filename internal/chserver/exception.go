@@ -29,6 +29,11 @@ const (
 	codeUnexpectedPacket = 101
 	codeIncorrectData    = 117
 	codeClientRevision   = 399 // UNSUPPORTED_METHOD: ClickHouse's answer to a too-old client
+	// codeTooManyConnections is TOO_MANY_SIMULTANEOUS_QUERIES: ClickHouse
+	// has no code of its own for a connection over max_connections (it
+	// refuses those without a message), and this is the one its clients
+	// treat as "busy, retry later".
+	codeTooManyConnections = 202
 )
 
 // exceptionNames gives the symbolic names of the codes raised here.
@@ -47,6 +52,7 @@ var exceptionNames = map[int]string{
 	codeUnknownPacket:        "UNKNOWN_PACKET_FROM_CLIENT",
 	codeClientRevision:       "UNSUPPORTED_METHOD",
 	codeIncorrectData:        "INCORRECT_DATA",
+	codeTooManyConnections:   "TOO_MANY_SIMULTANEOUS_QUERIES",
 }
 
 // exception is an error to send the way ClickHouse does: a code, a message

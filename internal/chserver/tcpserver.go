@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -28,6 +29,12 @@ const (
 	// tcpDrainTimeout bounds how long a connection closed on an error
 	// reads what the client is still sending (see session.drain).
 	tcpDrainTimeout = 2 * time.Second
+	// maxRejecting bounds the connections over Config.MaxConnections being
+	// told so at once (each for at most tcpDrainTimeout); beyond it they
+	// are closed without a message.
+	maxRejecting = 16
+	// rejectLogInterval spaces the warnings about refused connections.
+	rejectLogInterval = 10 * time.Second
 )
 
 // TCPServer serves ClickHouse's native TCP protocol over an open store.
@@ -41,9 +48,15 @@ type TCPServer struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	closing  bool
-	wg       sync.WaitGroup // the accept loop and every session
-	stopOnce sync.Once
-	stopErr  error
+	// rejecting counts connections over the cap being refused; rejected
+	// counts every refused connection, lastRejectLog when one was last
+	// logged as a warning.
+	rejecting     int
+	rejected      uint64
+	lastRejectLog time.Time
+	wg            sync.WaitGroup // the accept loop and every session
+	stopOnce      sync.Once
+	stopErr       error
 }
 
 // ListenTCP listens on cfg.TCPEndpoint (DefaultTCPEndpoint when empty) and
@@ -96,22 +109,71 @@ func (s *TCPServer) acceptLoop() {
 		delay = 0
 		ss := newSession(s, nc)
 		s.mu.Lock()
-		if s.closing {
+		switch {
+		case s.closing:
 			s.mu.Unlock()
 			_ = nc.Close()
-			continue
-		}
-		s.sessions[ss] = struct{}{}
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go func() {
-			defer s.wg.Done()
-			ss.serve()
-			s.mu.Lock()
-			delete(s.sessions, ss)
+		case len(s.sessions) >= s.cfg.MaxConnections:
+			s.reject(ss) // unlocks s.mu
+		default:
+			s.sessions[ss] = struct{}{}
+			s.wg.Add(1)
 			s.mu.Unlock()
-		}()
+			go func() {
+				defer s.wg.Done()
+				ss.serve()
+				s.mu.Lock()
+				delete(s.sessions, ss)
+				s.mu.Unlock()
+			}()
+		}
 	}
+}
+
+// reject refuses a connection over Config.MaxConnections: it counts and
+// logs it, and (unless maxRejecting others are being refused) sends
+// exception 202 before closing, so the client reports why. Called with
+// s.mu held; it unlocks it.
+func (s *TCPServer) reject(ss *session) {
+	s.rejected++
+	total, now := s.rejected, time.Now()
+	warn := now.Sub(s.lastRejectLog) >= rejectLogInterval
+	if warn {
+		s.lastRejectLog = now
+	}
+	tell := s.rejecting < maxRejecting
+	if tell {
+		s.rejecting++
+		s.wg.Add(1)
+	}
+	s.mu.Unlock()
+	fields := []zap.Field{zap.Int("max_connections", s.cfg.MaxConnections), zap.Uint64("refused_total", total), zap.String("client", ss.nc.RemoteAddr().String())}
+	if warn {
+		s.logger.Warn("chserver: native connection refused: max_connections reached (raise max_connections, or close idle clients)", fields...)
+	} else {
+		s.logger.Debug("chserver: native connection refused: max_connections reached", fields...)
+	}
+	if !tell {
+		_ = ss.nc.Close()
+		return
+	}
+	go func() {
+		defer s.wg.Done()
+		defer ss.nc.Close()
+		ss.fail(newException(codeTooManyConnections, http.StatusServiceUnavailable,
+			"too many connections: the embedded ClickHouse native protocol serves at most %d at once (max_connections); retry later", s.cfg.MaxConnections))
+		s.mu.Lock()
+		s.rejecting--
+		s.mu.Unlock()
+	}()
+}
+
+// RejectedConnections returns how many connections were refused because
+// Config.MaxConnections were open.
+func (s *TCPServer) RejectedConnections() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
 }
 
 func (s *TCPServer) isClosing() bool {
