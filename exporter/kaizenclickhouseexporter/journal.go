@@ -149,8 +149,9 @@ func (j *insertJournal) end(ctx context.Context, p *pushPlan, err error) {
 
 // close deletes the slots of pushes that are over (at shutdown the queue
 // has removed their requests: they cannot be replayed) and closes the
-// storage client. Slots of pushes still to be retried stay for the next
-// start.
+// storage client. While a push is still to be retried every slot stays for
+// the next start: a request split across it and finished pushes is
+// replayed whole.
 func (j *insertJournal) close(ctx context.Context) error {
 	if j == nil {
 		return nil

@@ -102,13 +102,18 @@ func (r *journalRing) release(slot int, key string, final bool) {
 	}
 }
 
-// finished returns the written slots whose pushes need no retry.
+// finished returns the written slots whose pushes need no retry, or none
+// while some push awaits one: the batcher may have split a request across
+// that push and finished ones, and the queue replays the whole request.
 func (r *journalRing) finished() []int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []int
 	for i, s := range r.slots {
-		if s.written && !s.pinned {
+		switch {
+		case s.written && s.pinned:
+			return nil
+		case s.written:
 			out = append(out, i)
 		}
 	}

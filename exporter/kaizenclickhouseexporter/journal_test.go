@@ -307,8 +307,10 @@ func TestJournalAfterShutdown(t *testing.T) {
 	push(t, e, request(1)) // a client resending: ClickHouse's token dedup, not the journal
 	assertCount(t, db, "otel_traces", 8)
 
-	// A push still to be retried at shutdown (the queue keeps its requests
-	// for the next start) keeps its slot; the one that succeeded does not.
+	// While a push is still to be retried at shutdown (the queue keeps its
+	// requests for the next start) every slot stays: the batcher may have
+	// split a request across it and the pushes that succeeded
+	// (TestJournalShutdownSplitRequest).
 	push(t, e, request(2))
 	breakInserts(e.calls)
 	if err := e.pushTraces(context.Background(), request(3)); err == nil {
@@ -317,10 +319,32 @@ func TestJournalAfterShutdown(t *testing.T) {
 	if err := e.shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if keys := store.keys("journal/"); len(keys) != 1 {
-		t.Errorf("journal keys after shutdown with a push to retry: %v, want its slot only", keys)
+	if keys := store.keys("journal/"); len(keys) != 3 {
+		t.Errorf("journal keys after shutdown with a push to retry: %v, want all 3 slots", keys)
 	}
 	e = journalExporter(t, db, newStorageHost(store), journalSettings())
 	push(t, e, request(3))
 	assertSameRows(t, db, referenceDB(t, request(1), request(2), request(3)))
+}
+
+// TestJournalShutdownSplitRequest: the queue's batcher splits a request
+// that overflows a batch across two pushes and removes it only when both
+// are done. If the first part succeeded and the second is still to be
+// retried at a clean shutdown, the next start replays the whole request:
+// the first part's slot must still be there so its rows are not stored
+// twice.
+func TestJournalShutdownSplitRequest(t *testing.T) {
+	db, store := chtest.NewDatabase(t), newMemStorage()
+	e := journalExporter(t, db, newStorageHost(store), journalSettings())
+	push(t, e, request(2)) // first part of the split request
+	breakInserts(e.calls)
+	if err := e.pushTraces(context.Background(), request(3)); err == nil { // second part: to be retried
+		t.Fatal("the llm_calls insert should have failed")
+	}
+	if err := e.shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e = journalExporter(t, db, newStorageHost(store), journalSettings())
+	push(t, e, merged(request(2), request(3))) // the queue replays the whole request
+	assertSameRows(t, db, referenceDB(t, request(2), request(3)))
 }
