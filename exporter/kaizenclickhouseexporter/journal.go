@@ -35,6 +35,9 @@ type insertJournal struct {
 	lookup storedRows
 	ring   *journalRing
 	bound  int64
+	// retries is whether the exporter retries a failed push
+	// (retry_on_failure); without, every push ends with its first attempt.
+	retries bool
 	// set is the recovered set; nil when empty (the normal case).
 	set atomic.Pointer[recoveredSet]
 	// recovered is set once the slots of the previous run are resolved;
@@ -67,7 +70,7 @@ func openJournal(ctx context.Context, host component.Host, id component.ID, cfg 
 	j := &insertJournal{
 		client: client, logger: logger, tel: tel, lookup: lookup,
 		ring:  newJournalRing(min(max(minJournalSlots, journalSlotsPerPush*q.NumConsumers), maxJournalSlots)),
-		bound: replayBound(q),
+		bound: replayBound(q), retries: cfg.BackOffConfig.Enabled,
 	}
 	if err := j.ensureRecovered(ctx); err != nil {
 		logger.Warn("insert journal: cannot check yet which rows journaled before the restart are stored; pushes are retried until it can", zap.Error(err))
@@ -119,14 +122,14 @@ func (j *insertJournal) begin(ctx context.Context, r *rows) (pushPlan, error) {
 	return p, nil
 }
 
-// end records a push's outcome: a push that succeeded or failed for good
-// unpins its slot; rows dropped by a successful push are counted and
+// end records a push's outcome: a push that succeeded or will not be
+// retried (a permanent error, or no retry_on_failure) unpins its slot; rows dropped by a successful push are counted and
 // logged; the recovered set is forgotten once it has served its purpose.
 func (j *insertJournal) end(ctx context.Context, p *pushPlan, err error) {
 	if j == nil || p.slot < 0 {
 		return
 	}
-	final := err == nil || consumererror.IsPermanent(err)
+	final := err == nil || !j.retries || consumererror.IsPermanent(err)
 	j.ring.release(p.slot, p.key, final)
 	if p.set == nil {
 		return

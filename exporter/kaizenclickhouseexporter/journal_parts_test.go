@@ -231,6 +231,37 @@ func TestJournalRecoveryRetried(t *testing.T) {
 	}
 }
 
+// TestJournalNoRetries: with retry_on_failure disabled a failed push is
+// never retried (the queue drops it), so it must not pin its slot nor keep
+// the recovered set from being forgotten.
+func TestJournalNoRetries(t *testing.T) {
+	host := newStorageHost(newMemStorage())
+	lookup := &failingLookup{ok: true}
+	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
+	if _, err := openTestJournal(t, host, zap.NewNop(), lookup, 1).begin(context.Background(), r); err != nil { // journaled, then "crash"
+		t.Fatal(err)
+	}
+	cfg := journalConfig(1)
+	cfg.BackOffConfig.Enabled = false
+	tel, _ := newTelemetry(componenttest.NewNopTelemetrySettings())
+	j, err := openJournal(context.Background(), host, component.NewID(component.MustNewType("kaizenclickhouse")), cfg, zap.NewNop(), tel, lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := j.set.Load()
+	p, err := j.begin(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.end(context.Background(), &p, errors.New("connection reset")) // the queue drops the request
+	if got := j.ring.finished(); !slices.Equal(got, []int{p.slot}) {
+		t.Errorf("finished slots %v, want [%d]: a push never retried is over", got, p.slot)
+	}
+	if len(s.pending) != 0 {
+		t.Errorf("pushes awaiting a retry: %v, want none", s.pending)
+	}
+}
+
 func TestJournalConfigErrors(t *testing.T) {
 	id := component.NewID(component.MustNewType("kaizenclickhouse"))
 	tel, _ := newTelemetry(componenttest.NewNopTelemetrySettings())

@@ -18,7 +18,7 @@ func slotKey(n int) string { return "journal/" + strconv.Itoa(n) }
 
 // journalRing hands out the slots pushes record their rows in. A slot is
 // pinned from its push's journal write until the push succeeds or fails
-// permanently (no retry follows); a retry of a pinned push (same rows, so
+// for good (no retry follows); a retry of a pinned push (same rows, so
 // the same key) reuses its slot without writing it again. New pushes take
 // the next unpinned slot in ring order, so a slot is overwritten only after
 // about size later pushes, long after the queue removed the requests of

@@ -64,6 +64,7 @@ func journalExporter(t testing.TB, db string, host component.Host, es exporter.S
 	q := exporterhelper.NewDefaultQueueConfig()
 	q.StorageID = &testStorageID
 	cfg.QueueConfig = configoptional.Some(q)
+	cfg.BackOffConfig.Enabled = true // a failed push is retried, as by default
 	e, err := newExporter(cfg, es)
 	if err != nil {
 		t.Fatal(err)
