@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +97,43 @@ func TestConfigMaxConnections(t *testing.T) {
 	err := chserver.Config{MaxConnections: -1}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "max_connections -1") {
 		t.Errorf("Validate(MaxConnections: -1) = %v, want a max_connections error", err)
+	}
+}
+
+// TestNativeRequestLimitCompressed: compressed INSERT data over
+// max_request_bytes is LIMIT_EXCEEDED whatever the method, nothing is
+// inserted, and data under the limit still goes in.
+func TestNativeRequestLimitCompressed(t *testing.T) {
+	addr := startTCP(t, chserver.Config{MaxRequestBytes: 64 << 10})
+	db := chtest.NewDatabase(t)
+	chtest.Exec(t, "CREATE TABLE "+db+".blobs (s String) ENGINE = MergeTree ORDER BY s")
+	ctx := context.Background()
+	for _, method := range []string{"lz4", "zstd", "none"} {
+		t.Run(method, func(t *testing.T) {
+			conn := openTCP(t, "tcp://"+addr+"/"+db+"?compress="+method)
+			batch, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 100 {
+				_ = batch.Append(strings.Repeat(strconv.Itoa(i%10), 1024))
+			}
+			err = batch.Send()
+			var ex *clickhouse.Exception
+			if !errors.As(err, &ex) || ex.Code != 290 {
+				t.Fatalf("100 KiB insert with a 64 KiB limit: %v, want exception 290", err)
+			}
+			small, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = small.Append(method)
+			if err := small.Send(); err != nil {
+				t.Fatalf("small insert after a refused one: %v", err)
+			}
+		})
+	}
+	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".blobs"); got != "3" {
+		t.Errorf("rows = %s, want the 3 small inserts only", got)
 	}
 }

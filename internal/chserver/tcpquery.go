@@ -125,11 +125,11 @@ func (ss *session) readData(w io.Writer, limit uint64) (cols, rows, written uint
 	if name, err = readBoundedStr(ss.r, maxHelloString); err != nil {
 		return fail(newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err))
 	}
+	r := ss.r
 	if ss.compressor != nil {
-		ss.r.EnableCompression()
-		defer ss.r.DisableCompression()
+		r = ss.blockReader(limit)
 	}
-	cols, rows, written, err = convertBlock(ss.r, ss.revision, w, limit)
+	cols, rows, written, err = convertBlock(r, ss.revision, w, limit)
 	var corrupted *compress.CorruptedDataErr
 	switch {
 	case err == nil:
@@ -138,7 +138,7 @@ func (ss *session) readData(w io.Writer, limit uint64) (cols, rows, written uint
 		return fail(errBodyTooLarge(ss.srv.cfg.MaxRequestBytes))
 	case errors.Is(err, errConvertWrite):
 		return fail(newException(codeUnknownException, http.StatusInternalServerError, "stage insert data: %v", err))
-	case errors.As(err, &corrupted):
+	case errors.As(err, &corrupted), errors.Is(err, errNativeBlock):
 		return fail(newException(codeCannotDecompress, http.StatusBadRequest, "cannot decompress a Data packet: %v", err))
 	}
 	return fail(newException(codeIncorrectData, http.StatusBadRequest, "%v", err))

@@ -3,6 +3,7 @@ package chserver_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -34,6 +35,28 @@ func rawQueryOnly(body string) []byte {
 	chproto.Query{ID: "q1", Body: body, Info: chproto.ClientInfo{Interface: chproto.InterfaceTCP, ProtocolVersion: 54460},
 		Compression: chproto.CompressionDisabled}.EncodeAware(&b, 54460)
 	return b.Buf
+}
+
+// rawCompressedQuery is a Query packet for body asking for compressed
+// Data packets, then the start of the (compressed) external-tables Data
+// packet: its code and empty table name.
+func rawCompressedQuery(body string) []byte {
+	var b chproto.Buffer
+	chproto.Query{ID: "q1", Body: body, Info: chproto.ClientInfo{Interface: chproto.InterfaceTCP, ProtocolVersion: 54460},
+		Compression: chproto.CompressionEnabled}.EncodeAware(&b, 54460)
+	chproto.ClientCodeData.Encode(&b)
+	b.PutString("")
+	return b.Buf
+}
+
+// frameHeader is a compressed frame's 25-byte header (a zero checksum,
+// LZ4) declaring the given sizes, with no payload after it.
+func frameHeader(compressed, size uint32) []byte {
+	h := make([]byte, 25)
+	h[16] = 0x82
+	binary.LittleEndian.PutUint32(h[17:], compressed)
+	binary.LittleEndian.PutUint32(h[21:], size)
+	return h
 }
 
 // dataHeader starts a Data packet for table with a block of cols columns
@@ -128,6 +151,8 @@ func TestNativeMalformedInput(t *testing.T) {
 		{"huge query string", [][]byte{rawHello(), addendum, {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}}, 101},
 		{"garbage query", [][]byte{rawHello(), addendum, {1}, bytes.Repeat([]byte{0xfe}, 64)}, 101},
 		{"hostile block", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), dataHeader("", 1<<40, 1<<50)}, 117},
+		{"compressed frame over the limit", [][]byte{rawHello(), addendum, rawCompressedQuery("SELECT 1"), frameHeader(100<<20, 100<<20)}, 290},
+		{"compressed frame over the bound", [][]byte{rawHello(), addendum, rawCompressedQuery("SELECT 1"), frameHeader(100<<20, 10)}, 271},
 		{"external table", [][]byte{rawHello(), addendum, rawQueryOnly("SELECT 1"), func() []byte {
 			b := chproto.Buffer{Buf: dataHeader("ext", 1, 1)}
 			b.PutString("x")

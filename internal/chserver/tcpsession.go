@@ -50,6 +50,10 @@ type session struct {
 	// compressor compresses Data packets of the current query; nil when
 	// the client did not ask for compression.
 	compressor *compress.Writer
+	// frames and decompressed read the client's compressed Data blocks
+	// (see compressedBlocks); nil until the first one.
+	frames       *frameGuard
+	decompressed *chproto.Reader
 }
 
 func newSession(srv *TCPServer, nc net.Conn) *session {
