@@ -44,6 +44,7 @@ type insertJournal struct {
 	// until then pushes try again and fail (retryable) if they cannot.
 	recovered atomic.Bool
 	recoverMu sync.Mutex
+	checked   [numTables]checkProgress // of an unfinished recovery, under recoverMu
 }
 
 // openJournal opens the journal in the persistent queue's storage

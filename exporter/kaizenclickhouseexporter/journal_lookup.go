@@ -3,6 +3,7 @@ package kaizenclickhouseexporter
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -23,6 +24,9 @@ type chStoredRows struct {
 	database string
 	async    bool
 	logger   *zap.Logger
+	// flushed is set once the async insert queue was flushed (or the
+	// server refused to); a recovery asks chunk by chunk, one at a time.
+	flushed bool
 }
 
 // stored returns the ids of t that table holds. The query is bounded to
@@ -31,12 +35,15 @@ type chStoredRows struct {
 // filter index); span ids narrow the answer and the exact pairs are
 // matched here.
 func (c *chStoredRows) stored(ctx context.Context, table string, t tableIDs) ([]rowID, error) {
-	if c.async {
+	if c.async && !c.flushed {
 		// An async insert the crashed process was waiting for may still be
 		// in the server's buffer; flush it so it is seen. Best effort (it
 		// needs the SYSTEM FLUSH ASYNC INSERT QUEUE grant): a row not seen
 		// is inserted again, never dropped.
-		if err := c.conn.Exec(ctx, "SYSTEM FLUSH ASYNC INSERT QUEUE"); err != nil {
+		err := c.conn.Exec(ctx, "SYSTEM FLUSH ASYNC INSERT QUEUE")
+		var ex *clickhouse.Exception
+		c.flushed = err == nil || errors.As(err, &ex)
+		if err != nil {
 			c.logger.Debug("insert journal: cannot flush the async insert queue", zap.Error(err))
 		}
 	}

@@ -262,6 +262,57 @@ func TestJournalNoRetries(t *testing.T) {
 	}
 }
 
+// slowLookup answers that every row is stored, taking perChunk for each
+// lookupChunk rows asked, and gives up when ctx ends.
+type slowLookup struct{ perChunk time.Duration }
+
+func (l slowLookup) stored(ctx context.Context, _ string, t tableIDs) ([]rowID, error) {
+	select {
+	case <-time.After(l.perChunk * time.Duration((len(t.ids)+lookupChunk-1)/lookupChunk)):
+		return t.ids, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestJournalRecoveryProgress: a journal whose check takes longer than one
+// push's timeout is still resolved: each attempt keeps what it checked, so
+// pushes do not fail forever (and the queue does not drop them after its
+// retries) because every attempt starts the check again.
+func TestJournalRecoveryProgress(t *testing.T) {
+	store := newMemStorage()
+	host := newStorageHost(store)
+	j1 := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, 1)
+	if _, err := j1.begin(context.Background(), buildRows(workflowTraces(), DefaultMaxValueBytes, false)); err != nil {
+		t.Fatal(err)
+	}
+	var rec journalRecord // a journal of 6000 spans, then "crash"
+	for i, id := range ids(6000, 9) {
+		id[1], id[2] = byte(i>>8), byte(i)
+		rec.tables[tabTraces].add(id, int64(i))
+	}
+	store.set(slotKey(0), rec.marshal())
+
+	lookup := slowLookup{perChunk: 20 * time.Millisecond}
+	j := openTestJournal(t, host, zap.NewNop(), &failingLookup{}, 1) // ClickHouse down at start
+	j.lookup = lookup
+	var err error
+	for range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond) // the push timeout
+		err = j.ensureRecovered(ctx)
+		cancel()
+		if err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("journal never checked: %v", err)
+	}
+	if s := j.set.Load(); s == nil || len(s.ids[tabTraces]) != 6000 {
+		t.Fatalf("recovered set %v, want the 6000 stored rows", s)
+	}
+}
+
 func TestJournalConfigErrors(t *testing.T) {
 	id := component.NewID(component.MustNewType("kaizenclickhouse"))
 	tel, _ := newTelemetry(componenttest.NewNopTelemetrySettings())

@@ -57,7 +57,7 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		if len(todo.ids) == 0 {
 			continue
 		}
-		stored, err := j.lookup.stored(ctx, journalTables[t], todo)
+		stored, err := j.checkStored(ctx, t, todo)
 		if queryRejected(err) {
 			// Retrying cannot help, and blocking every push would stop the
 			// pipeline: fall back to at-least-once for these rows.
@@ -79,6 +79,7 @@ func (j *insertJournal) recover(ctx context.Context) error {
 	} else if oldCorrupt {
 		slots[recoveredKey] = nil // cleared with the slots
 	}
+	j.checked = [numTables]checkProgress{}
 	if len(slots) > 0 {
 		ops := make([]*storage.Operation, 0, len(slots))
 		for key := range slots {
@@ -95,6 +96,40 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		zap.Int("recovered_rows", len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids)),
 		zap.Int64("forgotten_after_spans", j.bound))
 	return nil
+}
+
+// checkProgress is how far an interrupted recovery got in one table's
+// sorted unresolved ids: every id up to through is checked, and found are
+// those stored.
+type checkProgress struct {
+	checked bool
+	through rowID
+	found   []rowID
+}
+
+// checkStored returns the ids of todo (sorted) that table t holds, asking
+// lookupChunk ids at a time and keeping the answers in j.checked, so that
+// a recovery that runs out of time (a push's timeout) resumes where it
+// stopped instead of starting again.
+func (j *insertJournal) checkStored(ctx context.Context, t int, todo tableIDs) ([]rowID, error) {
+	p := &j.checked[t]
+	start := 0
+	if p.checked {
+		i, found := slices.BinarySearchFunc(todo.ids, p.through, compareRowIDs)
+		if found {
+			i++
+		}
+		start = i
+	}
+	for chunk := range slices.Chunk(todo.ids[start:], lookupChunk) {
+		stored, err := j.lookup.stored(ctx, journalTables[t], tableIDs{minTs: todo.minTs, maxTs: todo.maxTs, ids: chunk})
+		if err != nil {
+			return nil, err
+		}
+		p.found = append(p.found, stored...)
+		p.checked, p.through = true, chunk[len(chunk)-1]
+	}
+	return p.found, nil
 }
 
 // readJournal returns the slots by key (a corrupt one maps to an empty
