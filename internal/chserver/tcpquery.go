@@ -66,7 +66,7 @@ func (ss *session) query() error {
 	}
 	ss.compressor = nil
 	if q.Compression == chproto.CompressionEnabled {
-		ss.compressor = compress.NewWriter(compress.LevelZero, compressMethod(values.Get("network_compression_method")))
+		ss.compressor = ss.writer(compressMethod(values.Get("network_compression_method")))
 	}
 	if err := ss.readExternalTables(); err != nil {
 		return err
@@ -284,6 +284,16 @@ func (ss *session) writeEnd(tq *tcpQuery, res *chdb.Result) {
 		ElapsedNs: uint64(time.Since(tq.start).Nanoseconds()),
 	}.EncodeAware(&ss.out, int(ss.revision))
 	chproto.ServerCodeEndOfStream.Encode(&ss.out)
+}
+
+// writer returns the session's compressor for method, made once per
+// method: an LZ4 compressor holds 136 KiB of tables and a ZSTD encoder
+// more, too much to build for every query.
+func (ss *session) writer(method compress.Method) *compress.Writer {
+	if ss.writers[method] == nil {
+		ss.writers[method] = compress.NewWriter(compress.LevelZero, method)
+	}
+	return ss.writers[method]
 }
 
 // compressMethod maps network_compression_method to the method of the

@@ -48,8 +48,10 @@ type session struct {
 	revision uint64
 	database string
 	// compressor compresses Data packets of the current query; nil when
-	// the client did not ask for compression.
+	// the client did not ask for compression. It is one of writers, the
+	// session's compressors by method (see session.writer).
 	compressor *compress.Writer
+	writers    [compress.NumMethods]*compress.Writer
 	// frames and decompressed read the client's compressed Data blocks
 	// (see compressedBlocks); nil until the first one.
 	frames       *frameGuard
