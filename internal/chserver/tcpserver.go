@@ -107,15 +107,15 @@ func (s *TCPServer) acceptLoop() {
 			continue
 		}
 		delay = 0
-		ss := newSession(s, nc)
 		s.mu.Lock()
 		switch {
 		case s.closing:
 			s.mu.Unlock()
 			_ = nc.Close()
 		case len(s.sessions) >= s.cfg.MaxConnections:
-			s.reject(ss) // unlocks s.mu
+			s.reject(nc) // unlocks s.mu
 		default:
+			ss := newSession(s, nc)
 			s.sessions[ss] = struct{}{}
 			s.wg.Add(1)
 			s.mu.Unlock()
@@ -134,7 +134,7 @@ func (s *TCPServer) acceptLoop() {
 // logs it, and (unless maxRejecting others are being refused) sends
 // exception 202 before closing, so the client reports why. Called with
 // s.mu held; it unlocks it.
-func (s *TCPServer) reject(ss *session) {
+func (s *TCPServer) reject(nc net.Conn) {
 	s.rejected++
 	total, now := s.rejected, time.Now()
 	warn := now.Sub(s.lastRejectLog) >= rejectLogInterval
@@ -147,20 +147,20 @@ func (s *TCPServer) reject(ss *session) {
 		s.wg.Add(1)
 	}
 	s.mu.Unlock()
-	fields := []zap.Field{zap.Int("max_connections", s.cfg.MaxConnections), zap.Uint64("refused_total", total), zap.String("client", ss.nc.RemoteAddr().String())}
+	fields := []zap.Field{zap.Int("max_connections", s.cfg.MaxConnections), zap.Uint64("refused_total", total), zap.String("client", nc.RemoteAddr().String())}
 	if warn {
 		s.logger.Warn("chserver: native connection refused: max_connections reached (raise max_connections, or close idle clients)", fields...)
 	} else {
 		s.logger.Debug("chserver: native connection refused: max_connections reached", fields...)
 	}
 	if !tell {
-		_ = ss.nc.Close()
+		_ = nc.Close()
 		return
 	}
 	go func() {
 		defer s.wg.Done()
-		defer ss.nc.Close()
-		ss.fail(newException(codeTooManyConnections, http.StatusServiceUnavailable,
+		defer nc.Close()
+		newSession(s, nc).fail(newException(codeTooManyConnections, http.StatusServiceUnavailable,
 			"too many connections: the embedded ClickHouse native protocol serves at most %d at once (max_connections); retry later", s.cfg.MaxConnections))
 		s.mu.Lock()
 		s.rejecting--
