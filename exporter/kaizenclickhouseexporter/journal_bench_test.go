@@ -38,7 +38,7 @@ func BenchmarkJournal(b *testing.B) {
 		{"queue_storage_replay", queueStorageHost, true},
 	} {
 		b.Run(st.name, func(b *testing.B) {
-			j := openTestJournal(b, st.host(b), zap.NewNop(), &failingLookup{ok: true}, 10)
+			j := openTestJournal(b, st.host(b), zap.NewNop(), &failingLookup{ok: true}, journalConfig(10))
 			if st.recovery {
 				ids, err := r.journalIDs()
 				if err != nil {

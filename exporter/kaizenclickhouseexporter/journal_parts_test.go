@@ -189,20 +189,31 @@ func journalConfig(numConsumers int) *Config {
 	return cfg
 }
 
-// openTestJournal opens the journal of an exporter with consumers queue
-// consumers on host.
-func openTestJournal(tb testing.TB, host component.Host, logger *zap.Logger, lookup storedRows, consumers int) *insertJournal {
+// openTestJournal opens the journal of an exporter configured by cfg on
+// host.
+func openTestJournal(tb testing.TB, host component.Host, logger *zap.Logger, lookup storedRows, cfg *Config) *insertJournal {
 	tb.Helper()
 	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings())
 	if err != nil {
 		tb.Fatal(err)
 	}
 	j, err := openJournal(context.Background(), host, component.NewID(component.MustNewType("kaizenclickhouse")),
-		journalConfig(consumers), logger, tel, lookup)
+		cfg, logger, tel, lookup)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return j
+}
+
+// crashedJournal journals a push of workflowTraces on host and abandons
+// the journal, as a killed collector would; it returns the push's rows.
+func crashedJournal(t *testing.T, host component.Host) *rows {
+	t.Helper()
+	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
+	if _, err := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, journalConfig(1)).begin(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestJournalRecoveryRetried: when ClickHouse cannot say at start which
@@ -210,14 +221,9 @@ func openTestJournal(tb testing.TB, host component.Host, logger *zap.Logger, loo
 // until it can: nothing is inserted that could duplicate a stored row.
 func TestJournalRecoveryRetried(t *testing.T) {
 	host := newStorageHost(newMemStorage())
-	lookup := &failingLookup{ok: true}
-	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
-	if _, err := openTestJournal(t, host, zap.NewNop(), lookup, 1).begin(context.Background(), r); err != nil { // journaled, then "crash"
-		t.Fatal(err)
-	}
-
-	lookup.ok = false
-	j2 := openTestJournal(t, host, zap.NewNop(), lookup, 1) // starts although ClickHouse cannot answer yet
+	r := crashedJournal(t, host)
+	lookup := &failingLookup{}
+	j2 := openTestJournal(t, host, zap.NewNop(), lookup, journalConfig(1)) // starts although ClickHouse cannot answer yet
 	if _, err := j2.begin(context.Background(), r); err == nil || !strings.Contains(err.Error(), "not checked yet") {
 		t.Fatalf("want the push to fail until the journal is checked, got %v", err)
 	}
@@ -236,18 +242,10 @@ func TestJournalRecoveryRetried(t *testing.T) {
 // the recovered set from being forgotten.
 func TestJournalNoRetries(t *testing.T) {
 	host := newStorageHost(newMemStorage())
-	lookup := &failingLookup{ok: true}
-	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
-	if _, err := openTestJournal(t, host, zap.NewNop(), lookup, 1).begin(context.Background(), r); err != nil { // journaled, then "crash"
-		t.Fatal(err)
-	}
+	r := crashedJournal(t, host)
 	cfg := journalConfig(1)
 	cfg.BackOffConfig.Enabled = false
-	tel, _ := newTelemetry(componenttest.NewNopTelemetrySettings())
-	j, err := openJournal(context.Background(), host, component.NewID(component.MustNewType("kaizenclickhouse")), cfg, zap.NewNop(), tel, lookup)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, cfg)
 	s := j.set.Load()
 	p, err := j.begin(context.Background(), r)
 	if err != nil {
@@ -282,10 +280,7 @@ func (l slowLookup) stored(ctx context.Context, _ string, t tableIDs) ([]rowID, 
 func TestJournalRecoveryProgress(t *testing.T) {
 	store := newMemStorage()
 	host := newStorageHost(store)
-	j1 := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, 1)
-	if _, err := j1.begin(context.Background(), buildRows(workflowTraces(), DefaultMaxValueBytes, false)); err != nil {
-		t.Fatal(err)
-	}
+	crashedJournal(t, host)
 	var rec journalRecord // a journal of 6000 spans, then "crash"
 	for i, id := range ids(6000, 9) {
 		id[1], id[2] = byte(i>>8), byte(i)
@@ -294,7 +289,7 @@ func TestJournalRecoveryProgress(t *testing.T) {
 	store.set(slotKey(0), rec.marshal())
 
 	lookup := slowLookup{perChunk: 20 * time.Millisecond}
-	j := openTestJournal(t, host, zap.NewNop(), &failingLookup{}, 1) // ClickHouse down at start
+	j := openTestJournal(t, host, zap.NewNop(), &failingLookup{}, journalConfig(1)) // ClickHouse down at start
 	j.lookup = lookup
 	var err error
 	for range 20 {
@@ -339,7 +334,7 @@ func TestJournalConfigErrors(t *testing.T) {
 	if j, err := openJournal(context.Background(), componenttest.NewNopHost(), id, createDefaultConfig().(*Config), zap.NewNop(), tel, nil); j != nil || err != nil {
 		t.Errorf("an in-memory queue needs no journal: %v %v", j, err)
 	}
-	if j := openTestJournal(t, newStorageHost(newMemStorage()), zap.NewNop(), &failingLookup{ok: true}, 40); len(j.ring.slots) != 160 {
+	if j := openTestJournal(t, newStorageHost(newMemStorage()), zap.NewNop(), &failingLookup{ok: true}, journalConfig(40)); len(j.ring.slots) != 160 {
 		t.Errorf("ring of %d slots for 40 consumers, want 160", len(j.ring.slots))
 	}
 }
@@ -400,13 +395,10 @@ func TestStoredLookup(t *testing.T) {
 // dropping nothing.
 func TestJournalCheckRejected(t *testing.T) {
 	host := newStorageHost(newMemStorage())
-	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
-	if _, err := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, 1).begin(context.Background(), r); err != nil {
-		t.Fatal(err)
-	}
+	r := crashedJournal(t, host)
 	core, logs := observer.New(zap.InfoLevel)
 	rejected := &failingLookup{err: fmt.Errorf("query: %w", &clickhouse.Exception{Code: 62, Message: "Syntax error"})}
-	p, err := openTestJournal(t, host, zap.New(core), rejected, 1).begin(context.Background(), r)
+	p, err := openTestJournal(t, host, zap.New(core), rejected, journalConfig(1)).begin(context.Background(), r)
 	if err != nil {
 		t.Fatalf("a rejected check must not block pushes: %v", err)
 	}
