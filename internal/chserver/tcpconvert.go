@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
@@ -57,16 +58,30 @@ type blockConverter struct {
 	w       io.Writer
 	written uint64 // bytes written to w
 	limit   uint64 // the most bytes w may take
-	buf     []byte // copyChunk bytes of scratch
+	buf     []byte // copyChunk bytes of scratch, from scratchBuffers
 	varint  [binary.MaxVarintLen64]byte
 }
+
+// scratchBuffers recycles the converters' copyChunk buffers: every Query
+// and Data packet takes one.
+var scratchBuffers = sync.Pool{New: func() any { return new([copyChunk]byte) }}
+
+// newBlockConverter returns a converter from r to w of at most limit
+// bytes; release returns its buffer.
+func newBlockConverter(r *chproto.Reader, w io.Writer, limit uint64) *blockConverter {
+	return &blockConverter{r: r, w: w, limit: limit, buf: scratchBuffers.Get().(*[copyChunk]byte)[:]}
+}
+
+// release returns the converter's buffer; the converter is not used after.
+func (c *blockConverter) release() { scratchBuffers.Put((*[copyChunk]byte)(c.buf)) }
 
 // convertBlock reads one block from r and writes it to w as revision-0
 // Native, at most limit bytes. A block without rows writes nothing (an
 // empty block ends the data for the engine). It returns the block's column
 // and row counts and the bytes written.
 func convertBlock(r *chproto.Reader, revision uint64, w io.Writer, limit uint64) (cols, rows, written uint64, err error) {
-	c := &blockConverter{r: r, w: w, limit: limit, buf: make([]byte, copyChunk)}
+	c := newBlockConverter(r, w, limit)
+	defer c.release()
 	if revision > 0 {
 		var info chproto.BlockInfo
 		if err := info.Decode(r); err != nil {

@@ -32,7 +32,8 @@ const maxQueryFields = 4 << 20
 // read in chunks: a hostile length fails instead of exhausting memory.
 func readQuery(r *chproto.Reader, revision, maxBody uint64) (chproto.Query, error) {
 	var raw bytes.Buffer
-	c := &blockConverter{r: r, w: &raw, limit: maxBody + maxQueryFields, buf: make([]byte, copyChunk)}
+	c := newBlockConverter(r, &raw, maxBody+maxQueryFields)
+	defer c.release()
 	var q chproto.Query
 	if err := c.queryPacket(revision, maxBody); err != nil {
 		return q, err
