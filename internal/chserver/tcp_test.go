@@ -20,8 +20,14 @@ import (
 )
 
 // startTCP serves the native protocol over the shared store on a free
-// port until the test ends.
+// port until the test ends and returns its address.
 func startTCP(t testing.TB, cfg chserver.Config) string {
+	t.Helper()
+	return listenTCP(t, cfg).Addr()
+}
+
+// listenTCP is startTCP returning the server.
+func listenTCP(t testing.TB, cfg chserver.Config) *chserver.TCPServer {
 	t.Helper()
 	cfg.TCPEndpoint = "127.0.0.1:0"
 	srv, err := chserver.ListenTCP(chtest.Server().Conn(), cfg, zap.NewNop())
@@ -35,7 +41,7 @@ func startTCP(t testing.TB, cfg chserver.Config) string {
 			t.Errorf("shut down native protocol: %v", err)
 		}
 	})
-	return srv.Addr()
+	return srv
 }
 
 // openTCP connects clickhouse-go with dsn (a tcp:// or clickhouse:// DSN).

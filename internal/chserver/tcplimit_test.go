@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2"
-	"go.uber.org/zap"
 
 	"github.com/kaizenhq/kaizen/internal/chserver"
 	"github.com/kaizenhq/kaizen/internal/chtest"
@@ -47,17 +45,7 @@ func holdConnection(t *testing.T, addr string) (closeConn func()) {
 // exception 202 and is closed, is counted, and the server accepts again
 // once a connection ends.
 func TestNativeMaxConnections(t *testing.T) {
-	srv, err := chserver.ListenTCP(chtest.Server().Conn(), chserver.Config{TCPEndpoint: "127.0.0.1:0", MaxConnections: 2}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shut down native protocol: %v", err)
-		}
-	})
+	srv := listenTCP(t, chserver.Config{MaxConnections: 2})
 	addr := srv.Addr()
 	first := holdConnection(t, addr)
 	holdConnection(t, addr)
@@ -69,7 +57,7 @@ func TestNativeMaxConnections(t *testing.T) {
 	}
 	// clickhouse-go reports it as an exception.
 	conn := openTCP(t, "tcp://"+addr+"/default", func(o *clickhouse.Options) { o.MaxOpenConns = 1 })
-	err = conn.Ping(context.Background())
+	err := conn.Ping(context.Background())
 	var cex *clickhouse.Exception
 	if !errors.As(err, &cex) || cex.Code != 202 {
 		t.Fatalf("ping over the cap: %v, want exception 202", err)
@@ -111,26 +99,8 @@ func TestNativeRequestLimitCompressed(t *testing.T) {
 	for _, method := range []string{"lz4", "zstd", "none"} {
 		t.Run(method, func(t *testing.T) {
 			conn := openTCP(t, "tcp://"+addr+"/"+db+"?compress="+method)
-			batch, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range 100 {
-				_ = batch.Append(strings.Repeat(strconv.Itoa(i%10), 1024))
-			}
-			err = batch.Send()
-			var ex *clickhouse.Exception
-			if !errors.As(err, &ex) || ex.Code != 290 {
-				t.Fatalf("100 KiB insert with a 64 KiB limit: %v, want exception 290", err)
-			}
-			small, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = small.Append(method)
-			if err := small.Send(); err != nil {
-				t.Fatalf("small insert after a refused one: %v", err)
-			}
+			insertOverLimit(t, ctx, conn)
+			insertSmall(t, ctx, conn, method)
 		})
 	}
 	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".blobs"); got != "3" {

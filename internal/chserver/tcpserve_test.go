@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"go.uber.org/zap"
 
 	"github.com/kaizenhq/kaizen/internal/chserver"
@@ -76,6 +77,17 @@ func TestNativeRequestLimit(t *testing.T) {
 	chtest.Exec(t, "CREATE TABLE "+db+".blobs (s String) ENGINE = MergeTree ORDER BY s")
 	ctx := context.Background()
 	conn := openTCP(t, "tcp://"+addr+"/"+db)
+	insertOverLimit(t, ctx, conn)
+	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".blobs"); got != "0" {
+		t.Errorf("rows after a refused insert = %s, want 0", got)
+	}
+	insertSmall(t, ctx, conn, "fits")
+}
+
+// insertOverLimit inserts 100 KiB into blobs in one batch and expects
+// LIMIT_EXCEEDED (the server's limit is 64 KiB).
+func insertOverLimit(t *testing.T, ctx context.Context, conn driver.Conn) {
+	t.Helper()
 	batch, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
 	if err != nil {
 		t.Fatal(err)
@@ -88,14 +100,16 @@ func TestNativeRequestLimit(t *testing.T) {
 	if !errors.As(err, &ex) || ex.Code != 290 {
 		t.Fatalf("100 KiB insert with a 64 KiB limit: %v, want exception 290", err)
 	}
-	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".blobs"); got != "0" {
-		t.Errorf("rows after a refused insert = %s, want 0", got)
-	}
+}
+
+// insertSmall inserts one row into blobs, after a refused insert.
+func insertSmall(t *testing.T, ctx context.Context, conn driver.Conn, s string) {
+	t.Helper()
 	small, err := conn.PrepareBatch(ctx, "INSERT INTO blobs")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = small.Append("fits")
+	_ = small.Append(s)
 	if err := small.Send(); err != nil {
 		t.Fatalf("small insert after a refused one: %v", err)
 	}
