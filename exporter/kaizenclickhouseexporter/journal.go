@@ -73,6 +73,9 @@ func openJournal(ctx context.Context, host component.Host, id component.ID, cfg 
 		ring:  newJournalRing(min(max(minJournalSlots, journalSlotsPerPush*q.NumConsumers), maxJournalSlots)),
 		bound: replayBound(q), retries: cfg.BackOffConfig.Enabled,
 	}
+	if j.retries {
+		j.ring.giveUp = cfg.BackOffConfig.MaxElapsedTime
+	}
 	if err := j.ensureRecovered(ctx); err != nil {
 		logger.Warn("insert journal: cannot check yet which rows journaled before the restart are stored; pushes are retried until it can", zap.Error(err))
 	}

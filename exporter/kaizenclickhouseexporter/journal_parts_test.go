@@ -89,6 +89,47 @@ func TestJournalRingLateRelease(t *testing.T) {
 	}
 }
 
+// TestJournalAbandonedRetry: a push whose retries gave up (no attempt
+// for longer than max_elapsed_time since its first: the queue dropped it)
+// neither pins its slot nor keeps the recovered set; one still retried, or
+// in an attempt, does.
+func TestJournalAbandonedRetry(t *testing.T) {
+	now := time.Unix(1000, 0)
+	clock := retryClock{giveUp: time.Minute, now: func() time.Time { return now }}
+	r := newJournalRing(2)
+	r.retryClock = clock
+	slot, _ := r.acquire("a")
+	r.written(slot, "a")
+	r.release(slot, "a", false) // failed, to be retried
+	now = now.Add(50 * time.Second)
+	if got := r.finished(); got != nil {
+		t.Errorf("finished %v while a awaits a retry", got)
+	}
+	r.acquire("a") // the retry's attempt
+	now = now.Add(time.Hour)
+	if got := r.finished(); got != nil {
+		t.Errorf("finished %v while a's attempt runs", got)
+	}
+	r.release(slot, "a", false) // past max_elapsed_time: no retry follows
+	if got := r.finished(); !slices.Equal(got, []int{slot}) {
+		t.Errorf("finished %v, want [%d]: a's retries gave up", got, slot)
+	}
+
+	rec := journalRecord{}
+	rec.tables[tabTraces].ids = ids(2, 1)
+	s := newRecoveredSet(&rec, 0)
+	s.retryClock = clock
+	hits := &[numTables][]rowID{rec.tables[tabTraces].ids}
+	s.pending["p1"] = retryState{first: now, running: true} // as filter does
+	if s.done("p1", hits, 2, false, false) {
+		t.Error("set forgotten while p1 awaits a retry")
+	}
+	now = now.Add(2 * time.Minute)
+	if !s.done("p2", hits, 2, true, true) {
+		t.Error("set kept for p1, whose retries gave up, after every row was seen")
+	}
+}
+
 func ids(n int, base byte) []rowID {
 	out := make([]rowID, n)
 	for i := range out {
@@ -142,7 +183,7 @@ func TestRecoveredSetForgetting(t *testing.T) {
 			s := newRecoveredSet(&rec, tc.bound)
 			for i, st := range tc.steps {
 				if len(st.hits[tabTraces])+len(st.hits[tabCalls]) > 0 {
-					s.pending[st.key] = struct{}{} // as filter does
+					s.pending[st.key] = retryState{} // as filter does
 				}
 				if got := s.done(st.key, st.hits, st.spans, st.success, st.final); got != st.wantForgotten {
 					t.Errorf("step %d (%s): forgotten %t, want %t", i, st.key, got, st.wantForgotten)

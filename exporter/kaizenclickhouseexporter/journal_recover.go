@@ -75,7 +75,9 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		if err := j.client.Set(ctx, recoveredKey, set.marshal()); err != nil {
 			return fmt.Errorf("insert journal: write %s: %w", recoveredKey, err)
 		}
-		j.set.Store(newRecoveredSet(&set, j.bound))
+		rs := newRecoveredSet(&set, j.bound)
+		rs.retryClock = j.ring.retryClock
+		j.set.Store(rs)
 	} else if oldCorrupt {
 		slots[recoveredKey] = nil // cleared with the slots
 	}

@@ -3,6 +3,7 @@ package kaizenclickhouseexporter
 import (
 	"strconv"
 	"sync"
+	"time"
 )
 
 // The ring has 4 slots per queue consumer (concurrent push), at least 64;
@@ -22,13 +23,15 @@ func slotKey(n int) string { return "journal/" + strconv.Itoa(n) }
 // the same key) reuses its slot without writing it again. New pushes take
 // the next unpinned slot in ring order, so a slot is overwritten only after
 // about size later pushes, long after the queue removed the requests of
-// its push. When every slot is pinned (retries abandoned by the queue) the
-// least recently used one is taken.
+// its push. A push the retries gave up on (retryClock) no longer pins its
+// slot. When every slot is pinned (more pushes awaiting a retry than
+// slots) the least recently used one is taken.
 type journalRing struct {
 	mu    sync.Mutex
 	slots []ringSlot
 	next  int
 	clock uint64
+	retryClock
 }
 
 type ringSlot struct {
@@ -36,6 +39,49 @@ type ringSlot struct {
 	pinned  bool
 	written bool // the slot holds key's rows in storage
 	used    uint64
+	retry   retryState
+}
+
+// retryState is where a push that may be retried is: since when, and
+// whether an attempt is running.
+type retryState struct {
+	first   time.Time
+	running bool
+}
+
+// retryClock tells when a push awaiting a retry is abandoned: the
+// exporter's retries start no attempt later than retry_on_failure's
+// max_elapsed_time (giveUp) after the first (0: they never give up), and
+// the queue then drops the request.
+type retryClock struct {
+	giveUp time.Duration
+	now    func() time.Time // time.Now when nil
+}
+
+func (c retryClock) time() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+func (c retryClock) abandoned(st retryState) bool {
+	return c.giveUp > 0 && !st.running && c.time().Sub(st.first) > c.giveUp
+}
+
+// start records an attempt of a push: a new push when it was not awaiting
+// a retry (waiting false).
+func (c retryClock) start(st *retryState, waiting bool) {
+	if !waiting {
+		st.first = c.time()
+	}
+	st.running = true
+}
+
+// busy reports whether s belongs to a push in an attempt or awaiting a
+// retry.
+func (r *journalRing) busy(s *ringSlot) bool {
+	return s.pinned && !r.abandoned(s.retry)
 }
 
 func newJournalRing(size int) *journalRing {
@@ -50,13 +96,14 @@ func (r *journalRing) acquire(key string) (slot int, write bool) {
 	r.clock++
 	for i := range r.slots {
 		if s := &r.slots[i]; s.key == key && s.written {
+			r.start(&s.retry, r.busy(s))
 			s.pinned, s.used = true, r.clock
 			return i, false
 		}
 	}
 	slot = -1
 	for i := range len(r.slots) {
-		if n := (r.next + i) % len(r.slots); !r.slots[n].pinned {
+		if n := (r.next + i) % len(r.slots); !r.busy(&r.slots[n]) {
 			slot = n
 			break
 		}
@@ -70,6 +117,7 @@ func (r *journalRing) acquire(key string) (slot int, write bool) {
 		}
 	}
 	r.slots[slot] = ringSlot{key: key, pinned: true, used: r.clock}
+	r.start(&r.slots[slot].retry, false)
 	r.next = (slot + 1) % len(r.slots)
 	return slot, true
 }
@@ -97,6 +145,7 @@ func (r *journalRing) release(slot int, key string, final bool) {
 		*s = ringSlot{}
 		return
 	}
+	s.retry.running = false
 	if final {
 		s.pinned = false
 	}
@@ -109,9 +158,9 @@ func (r *journalRing) finished() []int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []int
-	for i, s := range r.slots {
-		switch {
-		case s.written && s.pinned:
+	for i := range r.slots {
+		switch s := &r.slots[i]; {
+		case s.written && r.busy(s):
 			return nil
 		case s.written:
 			out = append(out, i)

@@ -1,6 +1,7 @@
 package kaizenclickhouseexporter
 
 import (
+	"maps"
 	"sync"
 
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -44,16 +45,17 @@ type recoveredSet struct {
 	unseen int
 	// pushed counts the spans of successful pushes since the recovery.
 	pushed, bound int64
-	// pending holds the keys of pushes that dropped rows and may be
-	// retried: the set must not change under them, or a retry would insert
-	// a different batch (another token) than the attempt that may have
-	// been stored.
-	pending   map[string]struct{}
+	// pending holds the pushes that dropped rows and may be retried: the
+	// set must not change under them, or a retry would insert a different
+	// batch (another token) than the attempt that may have been stored.
+	// One the retries gave up on (retryClock) no longer counts.
+	pending   map[string]retryState
 	forgotten bool
+	retryClock
 }
 
 func newRecoveredSet(rec *journalRecord, bound int64) *recoveredSet {
-	s := &recoveredSet{bound: bound, pending: map[string]struct{}{}}
+	s := &recoveredSet{bound: bound, pending: map[string]retryState{}}
 	for t := range s.ids {
 		s.ids[t] = make(map[rowID]bool, len(rec.tables[t].ids))
 		for _, id := range rec.tables[t].ids {
@@ -93,7 +95,9 @@ func (s *recoveredSet) filter(key string, ids *[numTables]tableIDs, b *[numTable
 		}
 	}
 	if len(hits[tabTraces])+len(hits[tabCalls]) > 0 {
-		s.pending[key] = struct{}{}
+		st, ok := s.pending[key]
+		s.start(&st, ok && !s.abandoned(st))
+		s.pending[key] = st
 	}
 	s.mu.Unlock()
 	for t := range keep {
@@ -125,9 +129,13 @@ func (s *recoveredSet) done(key string, hits *[numTables][]rowID, spans int, suc
 		}
 		s.pushed += int64(spans)
 	}
-	if final {
+	if st, ok := s.pending[key]; ok && final {
 		delete(s.pending, key)
+	} else if ok {
+		st.running = false
+		s.pending[key] = st
 	}
+	maps.DeleteFunc(s.pending, func(_ string, st retryState) bool { return s.abandoned(st) })
 	if len(s.pending) == 0 && (s.unseen == 0 || (s.bound > 0 && s.pushed >= s.bound)) {
 		s.forgotten = true
 	}
