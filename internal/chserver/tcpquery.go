@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,7 +245,7 @@ func (ss *session) writeData(encode func(*chproto.Buffer) error) error {
 	if err := encode(&raw); err != nil {
 		return err
 	}
-	for chunk := range sliceChunks(raw.Buf, compressChunk) {
+	for chunk := range slices.Chunk(raw.Buf, compressChunk) {
 		if err := ss.compressor.Compress(chunk); err != nil {
 			return fmt.Errorf("compress result block: %w", err)
 		}
@@ -260,19 +261,6 @@ func (ss *session) flushProtocol() error {
 		return protocolError{err}
 	}
 	return nil
-}
-
-// sliceChunks yields b in pieces of at most n bytes.
-func sliceChunks(b []byte, n int) func(func([]byte) bool) {
-	return func(yield func([]byte) bool) {
-		for len(b) > 0 {
-			k := min(n, len(b))
-			if !yield(b[:k]) {
-				return
-			}
-			b = b[k:]
-		}
-	}
 }
 
 // writeEnd appends the query's Progress and EndOfStream packets.
