@@ -121,11 +121,11 @@ func convertBlock(r *chproto.Reader, revision uint64, w io.Writer, limit uint64)
 // column copies one column: name, type, then (with rows) its state
 // prefix and data.
 func (c *blockConverter) column(i, rows, revision uint64) error {
-	name, err := readBoundedStr(c.r, maxHelloString)
+	name, err := readBoundedStr(c.r, maxShortString)
 	if err != nil {
 		return fmt.Errorf("%w: column %d name: %w", errMalformedBlock, i, err)
 	}
-	typeName, err := readBoundedStr(c.r, maxHelloString)
+	typeName, err := readBoundedStr(c.r, maxShortString)
 	if err != nil {
 		return fmt.Errorf("%w: column %s type: %w", errMalformedBlock, name, err)
 	}

@@ -123,7 +123,7 @@ func (ss *session) readData(w io.Writer, limit uint64) (cols, rows, written uint
 	default:
 		return fail(newException(codeUnexpectedPacket, http.StatusBadRequest, "unexpected packet %d from client: expected Data", code))
 	}
-	if name, err = readBoundedStr(ss.r, maxHelloString); err != nil {
+	if name, err = readBoundedStr(ss.r, maxShortString); err != nil {
 		return fail(newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed Data packet: table name: %v", err))
 	}
 	r := ss.r

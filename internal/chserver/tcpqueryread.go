@@ -46,7 +46,7 @@ func readQuery(r *chproto.Reader, revision, maxBody uint64) (chproto.Query, erro
 
 // queryPacket copies a Query packet's fields.
 func (c *blockConverter) queryPacket(revision, maxBody uint64) error {
-	if err := c.str(maxHelloString); err != nil { // query id
+	if err := c.str(maxShortString); err != nil { // query id
 		return fmt.Errorf("query id: %w", err)
 	}
 	if revision >= revClientWriteInfo {
@@ -58,7 +58,7 @@ func (c *blockConverter) queryPacket(revision, maxBody uint64) error {
 		return fmt.Errorf("settings: %w", err)
 	}
 	if revision >= revInterServerSecret {
-		if err := c.str(maxHelloString); err != nil {
+		if err := c.str(maxShortString); err != nil {
 			return fmt.Errorf("inter-server secret: %w", err)
 		}
 	}
@@ -85,7 +85,7 @@ func (c *blockConverter) clientInfo(revision uint64) error {
 		return err
 	}
 	for range 3 { // initial user, query id, address
-		if err := c.str(maxHelloString); err != nil {
+		if err := c.str(maxShortString); err != nil {
 			return err
 		}
 	}
@@ -102,7 +102,7 @@ func (c *blockConverter) clientInfo(revision uint64) error {
 		return fmt.Errorf("%w: client interface %d, want TCP (1)", errMalformedBlock, iface)
 	}
 	for range 3 { // OS user, hostname, client name
-		if err := c.str(maxHelloString); err != nil {
+		if err := c.str(maxShortString); err != nil {
 			return err
 		}
 	}
@@ -112,7 +112,7 @@ func (c *blockConverter) clientInfo(revision uint64) error {
 		}
 	}
 	if revision >= revQuotaKeyInClientInfo {
-		if err := c.str(maxHelloString); err != nil {
+		if err := c.str(maxShortString); err != nil {
 			return err
 		}
 	}
@@ -135,7 +135,7 @@ func (c *blockConverter) clientInfo(revision uint64) error {
 			if err := c.copyN(16 + 8); err != nil {
 				return err
 			}
-			if err := c.str(maxHelloString); err != nil {
+			if err := c.str(maxShortString); err != nil {
 				return err
 			}
 			if err := c.copyN(1); err != nil {
@@ -164,7 +164,7 @@ func (c *blockConverter) keyValues() error {
 		if n == 0 {
 			return nil
 		}
-		if n > maxHelloString {
+		if n > maxShortString {
 			return fmt.Errorf("%w: name of %d bytes", errMalformedBlock, n)
 		}
 		if err := c.copyN(n); err != nil {
@@ -173,7 +173,7 @@ func (c *blockConverter) keyValues() error {
 		if _, err := c.uvarint(); err != nil { // flags
 			return err
 		}
-		if err := c.str(maxHelloString); err != nil {
+		if err := c.str(maxShortString); err != nil {
 			return err
 		}
 	}

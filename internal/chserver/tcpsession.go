@@ -32,9 +32,11 @@ const (
 	tcpVersionPatch = 3
 )
 
-// maxHelloString bounds every string of the hello and addendum: they are
-// read before authentication, so a hostile length must not allocate.
-const maxHelloString = 64 << 10
+// maxShortString bounds every string of the hello and addendum (read
+// before authentication, so a hostile length must not allocate) and every
+// name or short value of later packets: query ids, settings, parameters,
+// table and column names and types.
+const maxShortString = 64 << 10
 
 // session is one native-protocol connection.
 type session struct {
@@ -175,7 +177,7 @@ func (ss *session) handshake() error {
 		return err
 	}
 	if ss.revision >= revAddendum {
-		if _, err := readBoundedStr(ss.r, maxHelloString); err != nil { // quota key, unused
+		if _, err := readBoundedStr(ss.r, maxShortString); err != nil { // quota key, unused
 			return newException(codeUnexpectedPacket, http.StatusBadRequest, "malformed addendum after Hello: %v", err)
 		}
 	}
@@ -187,7 +189,7 @@ func (ss *session) handshake() error {
 func readHello(r *chproto.Reader) (chproto.ClientHello, error) {
 	var h chproto.ClientHello
 	var err error
-	if h.Name, err = readBoundedStr(r, maxHelloString); err != nil {
+	if h.Name, err = readBoundedStr(r, maxShortString); err != nil {
 		return h, fmt.Errorf("client name: %w", err)
 	}
 	for _, v := range []*int{&h.Major, &h.Minor, &h.ProtocolVersion} {
@@ -204,7 +206,7 @@ func readHello(r *chproto.Reader) (chproto.ClientHello, error) {
 		what string
 		dst  *string
 	}{{"database", &h.Database}, {"user", &h.User}, {"password", &h.Password}} {
-		if *s.dst, err = readBoundedStr(r, maxHelloString); err != nil {
+		if *s.dst, err = readBoundedStr(r, maxShortString); err != nil {
 			return h, fmt.Errorf("%s: %w", s.what, err)
 		}
 	}
