@@ -26,7 +26,7 @@ const (
 	DefaultMaxConnections = 256
 )
 
-// Config configures the HTTP interface.
+// Config configures the HTTP interface and the native protocol.
 type Config struct {
 	// Endpoint is the host:port to listen on; DefaultEndpoint when empty.
 	// Port 0 picks a free port (see Server.Addr).
