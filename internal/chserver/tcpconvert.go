@@ -34,9 +34,9 @@ const (
 )
 
 // errMalformedBlock marks a client Data block (or Query packet) that
-// cannot be read;
-// errBlockTooLarge one that would take the request over its byte limit;
-// errConvertWrite a failure to write the converted block.
+// cannot be read, errBlockTooLarge one that would take the request over
+// its byte limit, and errConvertWrite a failure to write the converted
+// block.
 var (
 	errMalformedBlock = errors.New("malformed packet")
 	errBlockTooLarge  = errors.New("Data blocks exceed the byte limit")
