@@ -72,8 +72,10 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		set.tables[t].merge(tableIDs{minTs: todo.minTs, maxTs: todo.maxTs, ids: stored})
 	}
 	if len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids) > 0 {
-		if err := j.client.Set(ctx, recoveredKey, set.marshal()); err != nil {
-			return fmt.Errorf("insert journal: write %s: %w", recoveredKey, err)
+		if old == nil || found[tabTraces]+found[tabCalls] > 0 { // else it is stored as it is
+			if err := j.client.Set(ctx, recoveredKey, set.marshal()); err != nil {
+				return fmt.Errorf("insert journal: write %s: %w", recoveredKey, err)
+			}
 		}
 		rs := newRecoveredSet(&set, j.bound)
 		rs.retryClock = j.ring.retryClock
