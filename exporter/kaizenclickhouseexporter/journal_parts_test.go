@@ -322,8 +322,8 @@ func TestJournalRecoveryProgress(t *testing.T) {
 	store := newMemStorage()
 	host := newStorageHost(store)
 	crashedJournal(t, host)
-	var rec journalRecord // a journal of 6000 spans, then "crash"
-	for i, id := range ids(6000, 9) {
+	var rec journalRecord // a journal of 10000 spans, then "crash"
+	for i, id := range ids(10000, 9) {
 		id[1], id[2] = byte(i>>8), byte(i)
 		rec.tables[tabTraces].add(id, int64(i))
 	}
@@ -334,7 +334,7 @@ func TestJournalRecoveryProgress(t *testing.T) {
 	j.lookup = lookup
 	var err error
 	for range 20 {
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond) // the push timeout
+		ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond) // the push timeout
 		err = j.ensureRecovered(ctx)
 		cancel()
 		if err == nil {
@@ -344,8 +344,8 @@ func TestJournalRecoveryProgress(t *testing.T) {
 	if err != nil {
 		t.Fatalf("journal never checked: %v", err)
 	}
-	if s := j.set.Load(); s == nil || len(s.ids[tabTraces]) != 6000 {
-		t.Fatalf("recovered set %v, want the 6000 stored rows", s)
+	if s := j.set.Load(); s == nil || len(s.ids[tabTraces]) != 10000 {
+		t.Fatalf("recovered set %v, want the 10000 stored rows", s)
 	}
 }
 
