@@ -35,6 +35,9 @@ type insertJournal struct {
 	lookup storedRows
 	ring   *journalRing
 	bound  int64
+	// target is the ClickHouse this run writes to; records of another
+	// target are discarded at start (journal_recover.go).
+	target journalTarget
 	// retries is whether the exporter retries a failed push
 	// (retry_on_failure); without, every push ends with its first attempt.
 	retries bool
@@ -71,7 +74,7 @@ func openJournal(ctx context.Context, host component.Host, id component.ID, cfg 
 	j := &insertJournal{
 		client: client, logger: logger, tel: tel, lookup: lookup,
 		ring:  newJournalRing(min(max(minJournalSlots, journalSlotsPerPush*q.NumConsumers), maxJournalSlots)),
-		bound: replayBound(q), retries: cfg.BackOffConfig.Enabled,
+		bound: replayBound(q), retries: cfg.BackOffConfig.Enabled, target: targetOf(cfg),
 	}
 	if j.retries {
 		j.ring.giveUp = cfg.BackOffConfig.MaxElapsedTime
@@ -111,7 +114,7 @@ func (j *insertJournal) begin(ctx context.Context, r *rows) (pushPlan, error) {
 	p.spans = r.traces.len() + len(r.rejected)
 	slot, write := j.ring.acquire(p.key)
 	if write {
-		rec := journalRecord{written: time.Now(), ring: uint32(len(j.ring.slots)), tables: ids}
+		rec := journalRecord{written: time.Now(), ring: uint32(len(j.ring.slots)), target: j.target, tables: ids}
 		if err := j.client.Set(ctx, slotKey(slot), rec.marshal()); err != nil {
 			j.ring.release(slot, p.key, true)
 			return p, fmt.Errorf("insert journal: write %s, nothing inserted (retried): %w", slotKey(slot), err)

@@ -63,20 +63,32 @@ func (t *tableIDs) merge(o tableIDs) {
 type journalRecord struct {
 	written time.Time
 	ring    uint32 // ring size of the writer, so a smaller ring still reads every slot
-	tables  [numTables]tableIDs
+	// target is the ClickHouse the slot's push inserted into, or the one
+	// the recovered set's rows were found in.
+	target journalTarget
+	// legacy marks a version 1 record, written before records named their
+	// target: its target is unknown.
+	legacy bool
+	tables [numTables]tableIDs
 }
 
-// Record layout (little endian), version 1:
+// Record layout (little endian), version 2:
 //
 //	magic "KZIJ" · version u8 · written unix ns i64 · ring u32
+//	target hash u64 · target name length u8 · target name
 //	per table (otel_traces, llm_calls): min ts i64 · max ts i64 · count u32 · count × 24-byte ids
 //	CRC-32C of everything before it, u32
+//
+// Version 1 is the same without the target fields; it is still read, as
+// a record of an unknown target (legacy).
 const (
-	journalMagic       = "KZIJ"
-	journalVersion     = 1
-	journalHeaderBytes = 4 + 1 + 8 + 4
-	journalTableBytes  = 8 + 8 + 4
-	journalCRCBytes    = 4
+	journalMagic         = "KZIJ"
+	journalVersion       = 2
+	journalLegacyVersion = 1
+	journalHeaderBytes   = 4 + 1 + 8 + 4 // up to the target fields
+	journalTargetBytes   = 8 + 1         // hash and name length
+	journalTableBytes    = 8 + 8 + 4
+	journalCRCBytes      = 4
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -86,20 +98,25 @@ var errCorruptRecord = errors.New("corrupt insert journal record")
 
 // size is the encoded length of r.
 func (r *journalRecord) size() int {
-	n := journalHeaderBytes + journalCRCBytes
+	n := journalHeaderBytes + journalTargetBytes + len(r.target.name) + journalCRCBytes
 	for _, t := range r.tables {
 		n += journalTableBytes + len(t.ids)*len(rowID{})
 	}
 	return n
 }
 
-// marshal encodes r.
+// marshal encodes r, always in the current version (a legacy record
+// read is written back as one of an unknown target: hash 0, no name).
 func (r *journalRecord) marshal() []byte {
 	b := make([]byte, 0, r.size())
 	b = append(b, journalMagic...)
 	b = append(b, journalVersion)
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.written.UnixNano()))
 	b = binary.LittleEndian.AppendUint32(b, r.ring)
+	b = binary.LittleEndian.AppendUint64(b, r.target.hash)
+	name := r.target.name[:min(len(r.target.name), maxTargetName)]
+	b = append(b, byte(len(name)))
+	b = append(b, name...)
 	for _, t := range r.tables {
 		b = binary.LittleEndian.AppendUint64(b, uint64(t.minTs))
 		b = binary.LittleEndian.AppendUint64(b, uint64(t.maxTs))
@@ -111,9 +128,10 @@ func (r *journalRecord) marshal() []byte {
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
 }
 
-// unmarshalRecord decodes a record read from storage. Any damage (short,
-// torn, wrong version, counts that do not match the length, bad checksum)
-// is an error wrapping errCorruptRecord; it never panics.
+// unmarshalRecord decodes a record read from storage, of the current
+// version or version 1 (legacy). Any damage (short, torn, unknown version,
+// counts that do not match the length, bad checksum) is an error wrapping
+// errCorruptRecord; it never panics.
 func unmarshalRecord(b []byte) (journalRecord, error) {
 	var r journalRecord
 	if len(b) < journalHeaderBytes+numTables*journalTableBytes+journalCRCBytes {
@@ -122,8 +140,8 @@ func unmarshalRecord(b []byte) (journalRecord, error) {
 	if string(b[:4]) != journalMagic {
 		return r, fmt.Errorf("%w: bad magic %q", errCorruptRecord, b[:4])
 	}
-	if b[4] != journalVersion {
-		return r, fmt.Errorf("%w: version %d, want %d", errCorruptRecord, b[4], journalVersion)
+	if b[4] != journalVersion && b[4] != journalLegacyVersion {
+		return r, fmt.Errorf("%w: version %d, want %d or %d", errCorruptRecord, b[4], journalLegacyVersion, journalVersion)
 	}
 	body, sum := b[:len(b)-journalCRCBytes], binary.LittleEndian.Uint32(b[len(b)-journalCRCBytes:])
 	if got := crc32.Checksum(body, crcTable); got != sum {
@@ -132,6 +150,15 @@ func unmarshalRecord(b []byte) (journalRecord, error) {
 	r.written = time.Unix(0, int64(binary.LittleEndian.Uint64(body[5:])))
 	r.ring = binary.LittleEndian.Uint32(body[13:])
 	rest := body[journalHeaderBytes:]
+	r.legacy = b[4] == journalLegacyVersion
+	if !r.legacy {
+		if len(rest) < journalTargetBytes || len(rest) < journalTargetBytes+int(rest[8]) {
+			return r, fmt.Errorf("%w: target truncated", errCorruptRecord)
+		}
+		r.target.hash = binary.LittleEndian.Uint64(rest)
+		r.target.name = string(rest[journalTargetBytes : journalTargetBytes+int(rest[8])])
+		rest = rest[journalTargetBytes+int(rest[8]):]
+	}
 	for i := range r.tables {
 		if len(rest) < journalTableBytes {
 			return r, fmt.Errorf("%w: %s part truncated", errCorruptRecord, journalTables[i])

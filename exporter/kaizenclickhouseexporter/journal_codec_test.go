@@ -14,6 +14,7 @@ func testRecord() journalRecord {
 	var r journalRecord
 	r.written = time.Unix(0, 1773500966535897932)
 	r.ring = 64
+	r.target = journalTarget{hash: 0x1234567890abcdef, name: "ch-a:9000/kaizen"}
 	for i := range 3 {
 		var id rowID
 		id[0], id[23] = 0xab, byte(i)
@@ -56,6 +57,25 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 	}
 }
 
+// TestJournalRecordLegacy: a version 1 record (before records named their
+// target) is read, as one of an unknown target.
+func TestJournalRecordLegacy(t *testing.T) {
+	want := testRecord()
+	got, err := unmarshalRecord(legacyRecord(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.legacy || got.target != (journalTarget{}) {
+		t.Errorf("legacy %t target %+v, want a legacy record of no target", got.legacy, got.target)
+	}
+	if !got.written.Equal(want.written) || got.ring != want.ring || !reflect.DeepEqual(got.tables, want.tables) {
+		t.Errorf("legacy record:\n got  %+v\n want %+v", got, want)
+	}
+	if cur, err := unmarshalRecord(want.marshal()); err != nil || cur.legacy || cur.target != want.target {
+		t.Errorf("current record decodes as legacy %t target %+v (%v), want %+v", cur.legacy, cur.target, err, want.target)
+	}
+}
+
 func crcOf(b []byte) uint32 { return crc32.Checksum(b, crcTable) }
 
 // TestJournalRecordCorrupt: every kind of damage is an error naming it,
@@ -67,6 +87,7 @@ func TestJournalRecordCorrupt(t *testing.T) {
 		return binary.LittleEndian.AppendUint32(b[:len(b)-4:len(b)-4], crcOf(b[:len(b)-4]))
 	}
 	edit := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), valid...)) }
+	tablesAt := journalHeaderBytes + journalTargetBytes + len(good.target.name)
 	tests := []struct {
 		name string
 		in   []byte
@@ -75,14 +96,18 @@ func TestJournalRecordCorrupt(t *testing.T) {
 		{"empty", nil, "shorter than a header"},
 		{"torn", valid[:len(valid)-10], "checksum"},
 		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), "bad magic"},
-		{"future version", edit(func(b []byte) []byte { b[4] = 2; return b }), "version 2"},
+		{"future version", edit(func(b []byte) []byte { b[4] = 3; return b }), "version 3"},
+		{"target name beyond length", edit(func(b []byte) []byte {
+			b[journalHeaderBytes+8] = 255
+			return resum(b[:journalHeaderBytes+journalTargetBytes+numTables*journalTableBytes+journalCRCBytes])
+		}), "target truncated"},
 		{"flipped bit", edit(func(b []byte) []byte { b[30] ^= 1; return b }), "checksum"},
 		{"count beyond length", edit(func(b []byte) []byte {
-			binary.LittleEndian.PutUint32(b[journalHeaderBytes+16:], 1<<31)
+			binary.LittleEndian.PutUint32(b[tablesAt+16:], 1<<31)
 			return resum(b)
 		}), "claims 2147483648 ids"},
 		{"inverted time range", edit(func(b []byte) []byte {
-			binary.LittleEndian.PutUint64(b[journalHeaderBytes:], 1<<40)
+			binary.LittleEndian.PutUint64(b[tablesAt:], 1<<40)
 			return resum(b)
 		}), "time range"},
 		{"trailing bytes", resum(append(append([]byte(nil), valid...), 0, 0, 0, 0, 0)), "after the last table"},
@@ -105,12 +130,19 @@ func FuzzJournalRecord(f *testing.F) {
 	f.Add(r.marshal())
 	f.Add((&journalRecord{}).marshal())
 	f.Add([]byte("KZIJ\x01"))
+	f.Add(legacyRecord(r))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec, err := unmarshalRecord(b)
 		if err != nil {
 			if !errors.Is(err, errCorruptRecord) {
 				t.Fatalf("error not marked corrupt: %v", err)
+			}
+			return
+		}
+		if rec.legacy { // re-encoded in the current version, of no target
+			if again, err := unmarshalRecord(rec.marshal()); err != nil || again.legacy || again.target.hash != 0 {
+				t.Fatalf("legacy record re-encodes as %+v, %v", again, err)
 			}
 			return
 		}

@@ -322,7 +322,7 @@ func TestJournalRecoveryProgress(t *testing.T) {
 	store := newMemStorage()
 	host := newStorageHost(store)
 	crashedJournal(t, host)
-	var rec journalRecord // a journal of 10000 spans, then "crash"
+	rec := journalRecord{target: targetOf(journalConfig(1))} // a journal of 10000 spans, then "crash"
 	for i, id := range ids(10000, 9) {
 		id[1], id[2] = byte(i>>8), byte(i)
 		rec.tables[tabTraces].add(id, int64(i))

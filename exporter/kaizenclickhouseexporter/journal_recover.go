@@ -47,7 +47,8 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		return nil
 	}
 	pushes := len(slots)
-	set := journalRecord{written: time.Now()}
+	old = j.screenTargets(slots, old, oldCorrupt)
+	set := journalRecord{written: time.Now(), target: j.target}
 	if old != nil {
 		set.tables = old.tables
 	}
@@ -80,8 +81,9 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		rs := newRecoveredSet(&set, j.bound)
 		rs.retryClock = j.ring.retryClock
 		j.set.Store(rs)
-	} else if oldCorrupt {
-		slots[recoveredKey] = nil // cleared with the slots
+		delete(slots, recoveredKey) // holds the new set
+	} else if old != nil {
+		slots[recoveredKey] = &journalRecord{} // an empty set: cleared with the slots
 	}
 	j.checked = [numTables]checkProgress{}
 	if len(slots) > 0 {
@@ -100,6 +102,54 @@ func (j *insertJournal) recover(ctx context.Context) error {
 		zap.Int("recovered_rows", len(set.tables[tabTraces].ids)+len(set.tables[tabCalls].ids)),
 		zap.Int64("forgotten_after_spans", j.bound))
 	return nil
+}
+
+// screenTargets makes the previous run's records safe for this run's
+// target and returns the recovered set to keep (nil if none). A record of
+// another target (endpoint hosts or database changed) is discarded: its
+// rows may be stored twice in the old target's sense, but no row the new
+// target does not hold is dropped; one warning per old target names both
+// (without credentials). A version 1 (legacy) record names no target: a
+// slot's rows are checked against this target, as every slot's are, and
+// so are a legacy recovered set's, which cannot be trusted as it is.
+// Discarded and corrupt entries become empty slots, cleared with the rest;
+// recoveredKey among the slots is overwritten by the new set if there is
+// one.
+func (j *insertJournal) screenTargets(slots map[string]*journalRecord, old *journalRecord, oldCorrupt bool) *journalRecord {
+	type discarded struct{ entries, rows int }
+	others := map[journalTarget]*discarded{}
+	discard := func(key string, rec *journalRecord) {
+		d := others[rec.target]
+		if d == nil {
+			d = &discarded{}
+			others[rec.target] = d
+		}
+		d.entries++
+		d.rows += len(rec.tables[tabTraces].ids) + len(rec.tables[tabCalls].ids)
+		slots[key] = &journalRecord{}
+	}
+	for key, rec := range slots {
+		if !rec.legacy && rec.target.hash != j.target.hash {
+			discard(key, rec)
+		}
+	}
+	switch {
+	case oldCorrupt:
+		slots[recoveredKey] = &journalRecord{}
+	case old == nil:
+	case old.legacy:
+		slots[recoveredKey] = old // checked again, as a slot
+		old = nil
+	case old.target.hash != j.target.hash:
+		discard(recoveredKey, old)
+		old = nil
+	}
+	for target, d := range others {
+		j.logger.Warn("insert journal: entries journaled for another ClickHouse target are discarded; replays of their rows are not deduplicated, so they may be stored twice in the old target's sense (nothing is lost in the new one)",
+			zap.Stringer("old_target", target), zap.Stringer("target", j.target),
+			zap.Int("entries", d.entries), zap.Int("rows", d.rows))
+	}
+	return old
 }
 
 // checkProgress is how far an interrupted recovery got in one table's

@@ -65,6 +65,18 @@ func (m *memStorage) set(key string, value []byte) {
 	panic("no journal key " + key)
 }
 
+// get returns a journal key's value, nil when it is not stored.
+func (m *memStorage) get(key string) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, v := range m.data {
+		if strings.HasSuffix(k, "/"+journalStorageName+"/"+key) {
+			return v
+		}
+	}
+	return nil
+}
+
 func (m *memStorage) setFailure(err error) {
 	m.mu.Lock()
 	m.failSet = err
