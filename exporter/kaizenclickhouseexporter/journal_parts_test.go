@@ -120,7 +120,7 @@ func TestJournalAbandonedRetry(t *testing.T) {
 	s := newRecoveredSet(&rec, 0)
 	s.retryClock = clock
 	hits := &[numTables][]rowID{rec.tables[tabTraces].ids}
-	s.pending["p1"] = retryState{first: now, running: true} // as filter does
+	s.pending["p1"] = retryState{first: now, running: 1} // as filter does
 	if s.done("p1", hits, 2, false, false) {
 		t.Error("set forgotten while p1 awaits a retry")
 	}

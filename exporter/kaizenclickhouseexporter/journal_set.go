@@ -45,10 +45,11 @@ type recoveredSet struct {
 	unseen int
 	// pushed counts the spans of successful pushes since the recovery.
 	pushed, bound int64
-	// pending holds the pushes that dropped rows and may be retried: the
-	// set must not change under them, or a retry would insert a different
-	// batch (another token) than the attempt that may have been stored.
-	// One the retries gave up on (retryClock) no longer counts.
+	// pending holds, by key, the pushes that dropped rows and may be
+	// retried: the set must not change under them, or a retry would
+	// insert a different batch (another token) than the attempt that may
+	// have been stored. Identical pushes at once are counted (retryState).
+	// Those the retries gave up on (retryClock) no longer count.
 	pending   map[string]retryState
 	forgotten bool
 	retryClock
@@ -95,8 +96,8 @@ func (s *recoveredSet) filter(key string, ids *[numTables]tableIDs, b *[numTable
 		}
 	}
 	if len(hits[tabTraces])+len(hits[tabCalls]) > 0 {
-		st, ok := s.pending[key]
-		s.start(&st, ok && !s.abandoned(st))
+		st := s.pending[key]
+		s.start(&st)
 		s.pending[key] = st
 	}
 	s.mu.Unlock()
@@ -129,13 +130,11 @@ func (s *recoveredSet) done(key string, hits *[numTables][]rowID, spans int, suc
 		}
 		s.pushed += int64(spans)
 	}
-	if st, ok := s.pending[key]; ok && final {
-		delete(s.pending, key)
-	} else if ok {
-		st.running = false
+	if st, ok := s.pending[key]; ok && len(hits[tabTraces])+len(hits[tabCalls]) > 0 {
+		st.stop(final)
 		s.pending[key] = st
 	}
-	maps.DeleteFunc(s.pending, func(_ string, st retryState) bool { return s.abandoned(st) })
+	maps.DeleteFunc(s.pending, func(_ string, st retryState) bool { return !st.held() || s.abandoned(st) })
 	if len(s.pending) == 0 && (s.unseen == 0 || (s.bound > 0 && s.pushed >= s.bound)) {
 		s.forgotten = true
 	}
