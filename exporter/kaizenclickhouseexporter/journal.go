@@ -48,6 +48,9 @@ type insertJournal struct {
 	recovered atomic.Bool
 	recoverMu sync.Mutex
 	checked   [numTables]checkProgress // of an unfinished recovery, under recoverMu
+	// warnedTargets is set once records of another target were reported,
+	// so a recovery retried before each push warns once; under recoverMu.
+	warnedTargets bool
 }
 
 // openJournal opens the journal in the persistent queue's storage

@@ -109,7 +109,7 @@ func (j *insertJournal) recover(ctx context.Context) error {
 // another target (endpoint hosts or database changed) is discarded: its
 // rows may be stored twice in the old target's sense, but no row the new
 // target does not hold is dropped; one warning per old target names both
-// (without credentials). A version 1 (legacy) record names no target: a
+// (without credentials), at the first attempt only. A version 1 (legacy) record names no target: a
 // slot's rows are checked against this target, as every slot's are, and
 // so are a legacy recovered set's, which cannot be trusted as it is.
 // Discarded and corrupt entries become empty slots, cleared with the rest;
@@ -144,6 +144,10 @@ func (j *insertJournal) screenTargets(slots map[string]*journalRecord, old *jour
 		discard(recoveredKey, old)
 		old = nil
 	}
+	if j.warnedTargets {
+		return old
+	}
+	j.warnedTargets = len(others) > 0
 	for target, d := range others {
 		j.logger.Warn("insert journal: entries journaled for another ClickHouse target are discarded; replays of their rows are not deduplicated, so they may be stored twice in the old target's sense (nothing is lost in the new one)",
 			zap.Stringer("old_target", target), zap.Stringer("target", j.target),

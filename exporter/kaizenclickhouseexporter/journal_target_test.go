@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 )
@@ -150,5 +151,46 @@ func TestJournalTargetChanged(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJournalTargetWarnOnce: a recovery retried before each push (the
+// current target cannot answer yet) reports another target's records once.
+func TestJournalTargetWarnOnce(t *testing.T) {
+	ctx := context.Background()
+	store := newMemStorage()
+	host := newStorageHost(store)
+	cfgA, cfgB := targetConfig("tcp://ch-a:9000", ""), targetConfig("tcp://ch-b:9000", "")
+	r := buildRows(workflowTraces(), DefaultMaxValueBytes, false)
+	if _, err := openTestJournal(t, host, zap.NewNop(), &failingLookup{ok: true}, cfgB).begin(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	client, err := store.GetClient(ctx, component.KindExporter, component.NewID(component.MustNewType("kaizenclickhouse")), journalStorageName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := journalRecord{ring: 64, target: targetOf(cfgA)}
+	other.tables[tabTraces].add(rowID{1}, 1)
+	if err := client.Set(ctx, slotKey(1), other.marshal()); err != nil {
+		t.Fatal(err)
+	}
+
+	core, logs := observer.New(zap.InfoLevel)
+	lookup := &failingLookup{}
+	j := openTestJournal(t, host, zap.New(core), lookup, cfgB)
+	for range 3 {
+		if err := j.ensureRecovered(ctx); err == nil {
+			t.Fatal("recovered although ClickHouse cannot answer")
+		}
+	}
+	lookup.ok = true
+	if err := j.ensureRecovered(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := logs.FilterMessageSnippet("another ClickHouse target").Len(); got != 1 {
+		t.Errorf("%d warnings about another target over 5 attempts, want 1", got)
+	}
+	if j.set.Load() == nil {
+		t.Error("the current target's slot was not recovered")
 	}
 }
