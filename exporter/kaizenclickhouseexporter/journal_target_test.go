@@ -10,6 +10,8 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/kaizenhq/kaizen/internal/chtest"
 )
 
 // noneStored is a ClickHouse that holds none of the journaled rows (a new,
@@ -193,4 +195,25 @@ func TestJournalTargetWarnOnce(t *testing.T) {
 	if j.set.Load() == nil {
 		t.Error("the current target's slot was not recovered")
 	}
+}
+
+// TestJournalDatabaseChangedEndToEnd: exporter #1 stores A+B in one
+// database and is killed; #2, on the same database, recovers (A and B are
+// stored) and is killed before the replay; #3 writes to another database
+// and gets A and B replayed: they must be stored there, not dropped as
+// stored in the first one.
+func TestJournalDatabaseChangedEndToEnd(t *testing.T) {
+	a, b, c := request(1), request(2), request(3)
+	first, second, store := chtest.NewDatabase(t), chtest.NewDatabase(t), newMemStorage()
+	crashedRun{batch: merged(a, b)}.run(t, first, newStorageHost(store))
+	e2 := journalExporter(t, first, newStorageHost(store), journalSettings())
+	if e2.journal.set.Load() == nil {
+		t.Fatal("no recovered set on the first database")
+	}
+	crash(t, e2)
+
+	e3 := journalExporter(t, second, newStorageHost(store), journalSettings())
+	push(t, e3, merged(a, c))
+	push(t, e3, b)
+	assertSameRows(t, second, referenceDB(t, a, b, c))
 }
