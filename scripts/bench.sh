@@ -27,11 +27,11 @@ section() { # name package bench benchtime target
   } >>"$summary"
 }
 
-section chserver ./internal/chserver 'BenchmarkInsert100k' 3x \
+section chserver ./internal/engine/chserver 'BenchmarkInsert100k' 3x \
   "HTTP insert (clickhouse-go → chserver → chDB) ≥ 0.7× the in-process insert (issue 2)"
 section instrumentation ./instrumentation 'BenchmarkChat|BenchmarkStream200' 2000x \
   "added CPU ≤ 50 µs per call and ≤ 3× otelhttp's added cost (issue 3)"
-section processor ./processor 'BenchmarkProcessor' 20x \
+section processor ./processor/kaizenprocessor 'BenchmarkProcessor' 20x \
   "≥ 100k GenAI spans/s on one core; plain spans within 1.5× of the pass-through floor (issue 4)"
 section exporter ./exporter/kaizenclickhouseexporter 'BenchmarkPushTraces' 5x \
   "exporter-level spans/s, ours vs the contrib clickhouseexporter (issue 5; the collector-level run is make bench-collector)"

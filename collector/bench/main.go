@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kaizenhq/kaizen/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 func main() {

@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/config/configtls"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // Config configures the kaizenclickhouse exporter.
@@ -55,7 +55,7 @@ type Config struct {
 	// TableEngine is MergeTree, ReplicatedMergeTree or SharedMergeTree; empty
 	// picks MergeTree on a single node and ReplicatedMergeTree on a cluster.
 	TableEngine string `mapstructure:"table_engine"`
-	// CreateSchema applies internal/schema migrations at start.
+	// CreateSchema applies internal/domain/schema migrations at start.
 	CreateSchema bool `mapstructure:"create_schema"`
 	// AsyncInsert uses ClickHouse asynchronous inserts (waiting for the
 	// flush, so an acknowledged push is stored).
@@ -208,7 +208,7 @@ func (c *Config) database() string {
 	return schema.DefaultDatabase
 }
 
-// schemaOptions maps the config onto internal/schema's options.
+// schemaOptions maps the config onto internal/domain/schema's options.
 func (c *Config) schemaOptions() schema.Options {
 	return schema.Options{
 		Database: c.database(),

@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // startContrib starts the unmodified contrib ClickHouse exporter writing to

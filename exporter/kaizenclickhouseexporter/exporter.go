@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // startTimeout bounds connecting, pinging and migrating at start.

@@ -13,7 +13,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
 	"github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter/internal/metadata"
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // NewFactory returns the factory of the kaizenclickhouse traces exporter.

@@ -8,8 +8,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Attribute names read from GenAI spans: OTel GenAI semantic conventions

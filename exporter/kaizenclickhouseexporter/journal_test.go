@@ -20,7 +20,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter/internal/metadata"
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // request is workflowTraces (8 spans, 4 GenAI calls) with ids unique to

@@ -11,8 +11,8 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.uber.org/zap"
 
-	"github.com/kaizenhq/kaizen/internal/chserver"
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // TestLifecycle is the lifecycle test mdatagen would generate, run against

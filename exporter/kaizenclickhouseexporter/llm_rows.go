@@ -6,7 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // llmColumns lists the llm_calls columns the exporter writes, in the order

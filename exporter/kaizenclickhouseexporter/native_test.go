@@ -8,8 +8,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/kaizenhq/kaizen/internal/chserver"
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // TestPushOverNativeProtocol pushes the same traces through a tcp:// (and

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 func TestPushWritesSpansAndCalls(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter/internal/metadata"
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // Names of the exporter's own metrics (the queue size is exporterhelper's

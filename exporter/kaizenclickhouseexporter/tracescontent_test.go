@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // TestTracesContent checks both traces_content modes: "full" keeps the

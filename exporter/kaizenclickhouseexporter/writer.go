@@ -60,7 +60,7 @@ func newTableWriter(ctx context.Context, conn driver.Conn, database, table strin
 		return nil, fmt.Errorf("read columns of %s.%s: %w", database, table, err)
 	}
 	if len(types) == 0 {
-		return nil, fmt.Errorf("table %s.%s does not exist: set create_schema: true, or apply Kaizen's schema migrations (internal/schema) to the database", database, table)
+		return nil, fmt.Errorf("table %s.%s does not exist: set create_schema: true, or apply Kaizen's schema migrations (internal/domain/schema) to the database", database, table)
 	}
 	w := &tableWriter{conn: conn, table: table, settings: settings}
 	quoted := make([]string, len(names))

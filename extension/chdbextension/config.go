@@ -7,7 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/config/configopaque"
 
-	"github.com/kaizenhq/kaizen/internal/chserver"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
 )
 
 // DefaultPath is where the store lives unless configured (relative to the

@@ -7,7 +7,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
 
-	"github.com/kaizenhq/kaizen/internal/chserver"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
 )
 
 // chdbExtension owns the store and its HTTP interface for the collector's

@@ -7,7 +7,7 @@ import (
 	"go.opentelemetry.io/collector/extension"
 
 	"github.com/kaizenhq/kaizen/extension/chdbextension/internal/metadata"
-	"github.com/kaizenhq/kaizen/internal/chserver"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
 )
 
 // NewFactory returns the factory of the chdb extension.

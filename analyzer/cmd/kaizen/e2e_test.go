@@ -14,7 +14,7 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/cli"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini/geminitest"
-	"github.com/kaizenhq/kaizen/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 // TestEndToEnd is the whole Kaizen loop: the instrumented support-triage

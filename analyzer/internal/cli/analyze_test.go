@@ -7,7 +7,7 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini/geminitest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
-	"github.com/kaizenhq/kaizen/internal/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 func dbName(dsn string) string {

@@ -9,7 +9,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // BenchmarkOfflineAnalysis measures what `kaizen analyze --offline` spends

@@ -6,7 +6,7 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // parseGate validates --max-waste-usd / --max-waste-pct; nil when neither

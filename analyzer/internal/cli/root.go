@@ -12,7 +12,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // EnvDSN names the environment variable holding the ClickHouse DSN.

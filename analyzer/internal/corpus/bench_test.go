@@ -6,7 +6,7 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // BenchmarkAnalyze measures detect.Run + verify.Verify on one run of 1,000

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Part is one part of a generated message.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Label is one planted instance of waste: its type and the calls involved

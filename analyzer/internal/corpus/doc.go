@@ -1,7 +1,7 @@
 // Package corpus generates the labeled corpus the detectors are measured
 // against: deterministic (seeded) synthetic multi-agent runs with realistic
 // OTel GenAI semconv content, token counts consistent with that content and
-// costs priced with internal/pricing, with planted waste of every type and
+// costs priced with internal/domain/pricing, with planted waste of every type and
 // clean near-misses (similar but different questions, large contexts the
 // answer uses, expensive models on hard reasoning tasks, prefixes already
 // read from the prompt cache, zero-cost rate-limit retries, conversations

@@ -8,7 +8,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Score is the accuracy of one finding type over the corpus.

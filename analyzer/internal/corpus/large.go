@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Large builds one run of n calls with about contentBytes of prompt

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 // Message is one chat message of a call's content with its parts kept

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // state is one Run invocation: the run, its analyzed calls and the calls

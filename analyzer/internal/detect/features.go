@@ -8,7 +8,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 // block is one context block of a prompt: a system part or a message part.

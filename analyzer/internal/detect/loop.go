@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 // detectLoops reports agents that make at least loopMin consecutive

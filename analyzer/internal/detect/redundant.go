@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 // lshBands splits the 64-bit SimHash into bands of 8 bits: two prompts

@@ -1,6 +1,6 @@
 package gemini
 
-import "github.com/kaizenhq/kaizen/internal/fingerprint"
+import "github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 
 // blockIndex numbers the paragraphs that occur more than once in a run.
 type blockIndex struct {

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Client asks Gemini for findings about runs.

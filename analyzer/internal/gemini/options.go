@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Defaults of the client.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 // RenderOptions control the compact text of a run.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Gemini says whether and how Gemini took part in an analysis.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // SchemaVersion is the version of every JSON document this package writes.

@@ -14,7 +14,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
 	"github.com/kaizenhq/kaizen/analyzer/internal/whatif"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")

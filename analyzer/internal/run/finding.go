@@ -3,7 +3,7 @@ package run
 import (
 	"slices"
 
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Type is a kind of waste.

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Run is one workflow run: every span of one trace and its LLM calls.

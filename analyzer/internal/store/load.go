@@ -8,8 +8,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // The WHERE TraceId = {trace:String} predicates below are served by each

@@ -9,8 +9,8 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
-	"github.com/kaizenhq/kaizen/internal/chtest"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 func openStore(t *testing.T) (*Store, string) {

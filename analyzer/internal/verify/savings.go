@@ -2,7 +2,7 @@ package verify
 
 import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // claim is the saving a finding attributes to one call before budgeting.

@@ -2,7 +2,7 @@ package verify
 
 import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Summary totals a run's cost and the verified savings.

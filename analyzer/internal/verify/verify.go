@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Verify checks, re-prices, merges and budgets findings about r (see the

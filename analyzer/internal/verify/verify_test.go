@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // newRun builds a run of calls (provider, model, usage) priced with the

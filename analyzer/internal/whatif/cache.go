@@ -2,7 +2,7 @@ package whatif
 
 import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Cache re-prices the run as if repeated stable prefixes were served from

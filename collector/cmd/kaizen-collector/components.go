@@ -6,7 +6,7 @@ import (
 	kaizenclickhouseexporter "github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter"
 	chdbextension "github.com/kaizenhq/kaizen/extension/chdbextension"
 	queuestorageextension "github.com/kaizenhq/kaizen/extension/queuestorageextension"
-	kaizenprocessor "github.com/kaizenhq/kaizen/processor"
+	kaizenprocessor "github.com/kaizenhq/kaizen/processor/kaizenprocessor"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
 	"go.opentelemetry.io/collector/component"

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kaizenhq/kaizen/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 // triageRuns is how many support-triage workflows each end-to-end test

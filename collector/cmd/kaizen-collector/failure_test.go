@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kaizenhq/kaizen/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 // outage is how long ClickHouse is down in TestClickHouseOutage (the

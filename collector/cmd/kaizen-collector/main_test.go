@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/provider/yamlprovider"
 	"go.opentelemetry.io/collector/otelcol"
 
-	"github.com/kaizenhq/kaizen/internal/e2e"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 // The tests in this package share libchdb's one store per process: the
@@ -26,7 +26,7 @@ import (
 const (
 	embeddedConfig = "../../config.yaml"
 	serverConfig   = "../../config.clickhouse.yaml"
-	fixturesDir    = "../../../processor/testdata"
+	fixturesDir    = "../../../processor/kaizenprocessor/testdata"
 )
 
 var (

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/pricing"
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
 // Epoch is the start time of fixture runs.

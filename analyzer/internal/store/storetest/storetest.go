@@ -1,5 +1,5 @@
 // Package storetest seeds the embedded ClickHouse of a test binary
-// (internal/chtest) with Kaizen's schema and with runs, written into
+// (internal/testkit/chtest) with Kaizen's schema and with runs, written into
 // otel_traces and llm_calls the way the collector's exporter stores them.
 package storetest
 
@@ -13,8 +13,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/chtest"
-	"github.com/kaizenhq/kaizen/internal/schema"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
+	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
 // NewDatabase creates a fresh database on the shared embedded ClickHouse,

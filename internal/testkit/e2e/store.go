@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
+)
+
+// Store is an embedded ClickHouse hosted by the calling process (one per
+// process: libchdb's limit) that can be taken down and brought back on the
+// same address and data path, as a ClickHouse outage would.
+type Store struct {
+	addr, tcpAddr, path string
+	srv                 *chserver.Server
+}
+
+// StartStore opens the store at path and serves its HTTP interface on addr
+// (127.0.0.1:0 picks a free port, kept across Stop/Start) and the native
+// protocol on a free loopback port (TCPAddr), also kept across Stop/Start.
+func StartStore(path, addr string) (*Store, error) {
+	s := &Store{addr: addr, tcpAddr: "127.0.0.1:0", path: path}
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start (re)opens the store on its address and data path.
+func (s *Store) Start() error {
+	srv, err := chserver.Start(chserver.Config{Endpoint: s.addr, TCPEndpoint: s.tcpAddr, Path: s.path}, zap.NewNop())
+	if err != nil {
+		return fmt.Errorf("start embedded ClickHouse on %s (native %s): %w", s.addr, s.tcpAddr, err)
+	}
+	s.srv, s.addr, s.tcpAddr = srv, srv.Addr(), srv.TCPAddr()
+	return nil
+}
+
+// Stop closes the HTTP interface, the native protocol and the store.
+func (s *Store) Stop(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	err := s.srv.Shutdown(ctx)
+	s.srv = nil
+	if err != nil {
+		return fmt.Errorf("stop embedded ClickHouse on %s: %w", s.addr, err)
+	}
+	return nil
+}
+
+// Addr is the store's host:port.
+func (s *Store) Addr() string { return s.addr }
+
+// TCPAddr is the host:port of the store's native protocol.
+func (s *Store) TCPAddr() string { return s.tcpAddr }
+
+// URL is the store's HTTP interface URL.
+func (s *Store) URL() string { return "http://" + s.addr }
+
+// Exec runs a statement in-process.
+func (s *Store) Exec(stmt string) error {
+	if s.srv == nil {
+		return fmt.Errorf("exec %q: store is stopped", stmt)
+	}
+	if _, err := s.srv.Conn().QueryString(context.Background(), stmt, ""); err != nil {
+		return fmt.Errorf("exec %q: %w", stmt, err)
+	}
+	return nil
+}
