@@ -6,7 +6,6 @@ import (
 	"slices"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Placeholders that replace volatile tokens in canonical text.
@@ -45,9 +44,7 @@ const (
 // Punctuation is kept. The output is deterministic and stable across
 // processes and versions (golden tests pin it).
 func Canonical(text string) string {
-	// +8: appendPlain writes eight bytes at a time.
-	b := appendCanonical(make([]byte, 0, len(text)+8), text)
-	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+	return string(appendCanonical(make([]byte, 0, len(text)+1), text))
 }
 
 // appendCanonical appends the canonical form of text (see Canonical) to
@@ -157,10 +154,10 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 	if space || empty {
 		lead = 0x80
 	}
-	in, out := unsafe.Pointer(unsafe.StringData(text)), unsafe.Pointer(unsafe.SliceData(dst))
+	out := dst[from : from+len(text)]
 	copied := 0
 	for j := 0; j+8 <= len(text); j += 8 {
-		x := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(in, j)), 8))
+		x := load64(text, j)
 		// Per-byte flags in the high bit of each byte: x + (0x80-c) has it
 		// set when the byte is >= c. A carry out of a byte can only happen
 		// above a non-ASCII byte, whose own flag already ends the valid
@@ -173,7 +170,7 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		control := ^(x + (0x80-0x20)*ones8)
 		bad := (x | digits | dashes | control | spaces&(spaces<<8|lead)) & highs8
 		sep := ^letters & highs8 & (bad - 1) &^ bad // separators before the first bad byte
-		binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(out, from+j)), 8), x|(letters&highs8)>>2)
+		binary.LittleEndian.PutUint64(out[j:j+8], x|(letters&highs8)>>2)
 		if sep != 0 {
 			copied = j + bits.Len64(sep)/8
 		}
@@ -186,6 +183,14 @@ func appendPlain(dst []byte, text string, space, empty bool) ([]byte, int) {
 		return dst[:base], 0
 	}
 	return dst[:from+copied], copied
+}
+
+// load64 reads the eight bytes of s at i as a little-endian word (the
+// compiler merges the byte loads into one).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func lowerASCII(c byte) byte {

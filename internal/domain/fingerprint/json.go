@@ -1,13 +1,11 @@
 package fingerprint
 
 import (
-	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // maxDepth bounds JSON nesting so hostile input cannot exhaust the stack.
@@ -84,24 +82,9 @@ func (p *scanner) str() (string, error) {
 }
 
 // hasControl reports whether s has a byte below 0x20 (not allowed
-// unescaped in a JSON string), eight bytes per step.
+// unescaped in a JSON string).
 func hasControl(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	p := unsafe.Pointer(unsafe.StringData(s))
-	load := func(i int) uint64 { return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8)) }
-	below := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
-	i := 0
-	for ; i+32 <= len(s); i += 32 { // one branch per 32 bytes
-		if below(load(i))|below(load(i+8))|below(load(i+16))|below(load(i+24)) != 0 {
-			return true
-		}
-	}
-	for ; i+8 <= len(s); i += 8 {
-		if below(load(i)) != 0 {
-			return true
-		}
-	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 {
 			return true
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -247,7 +246,7 @@ func Compute(system string, msgs []Message) Set {
 	}
 	if len(bytes.TrimSpace(full)) > 0 {
 		set.Prompt = xxhash.Sum64(full)
-		set.SimHash = simHashCanonical(unsafe.String(unsafe.SliceData(full), len(full)))
+		set.SimHash = simHashCanonical(full)
 	}
 	if cap(full) <= maxPooledBuf {
 		*bp = full[:0]

@@ -74,7 +74,7 @@ func referenceText(r *rand.Rand) string {
 	for b.Len() < n {
 		switch r.IntN(40) {
 		case 0:
-			b.WriteString(strings.Repeat("q", r.IntN(3*simBlock)))
+			b.WriteString(strings.Repeat("q", r.IntN(3000)))
 		case 1:
 			b.WriteString(strings.Repeat(" ", r.IntN(200)))
 		default:
@@ -99,42 +99,6 @@ func TestSimHashMatchesReference(t *testing.T) {
 	for _, s := range []string{"", " ", "a", "a b", strings.Repeat("a ", 1000), strings.Repeat("ab", 5000)} {
 		if got, want := simHashCanonical(s), refSimHash(s); got != want {
 			t.Errorf("simHashCanonical(%.40q…) = %016x, reference %016x", s, got, want)
-		}
-	}
-}
-
-func TestBitCounter(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 9))
-	for _, n := range []int{0, 1, 15, 16, 17, 100, 1000, 70000} {
-		var b bitCounter
-		var want [64]int
-		var buf [16]uint64
-		pending := 0
-		for i := 0; i < n; i++ {
-			v := r.Uint64() & r.Uint64() // biased, so counts differ per bit
-			for k := range 64 {
-				want[k] += int(v >> k & 1)
-			}
-			buf[pending] = v
-			if pending++; pending == 16 {
-				b.add16(&buf)
-				pending = 0
-			}
-		}
-		for _, v := range buf[:pending] {
-			b.add(v)
-		}
-		if b.n != uint64(n) {
-			t.Fatalf("n = %d, want %d", b.n, n)
-		}
-		for k := range 64 {
-			got := 0
-			for p := range b.planes {
-				got += int(b.planes[p]>>k&1) << p
-			}
-			if got != want[k] {
-				t.Fatalf("%d values: bit %d counted %d, want %d", n, k, got, want[k])
-			}
 		}
 	}
 }
