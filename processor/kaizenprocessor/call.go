@@ -6,39 +6,23 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
-// Dialects recognized by the processor (value of kaizen.dialect).
-const (
-	dialectSemconv       = "semconv"
-	dialectSemconvLegacy = "semconv_legacy"
-	dialectOpenLLMetry   = "openllmetry"
-	dialectOpenInference = "openinference"
-	dialectOpenLIT       = "openlit"
-	dialectVercel        = "vercel_ai"
-)
-
-// token classes of a call.
-const (
-	tokIn = iota
-	tokOut
-	tokCacheRead
-	tokCacheWrite
-	tokCacheWrite1h
-	tokReasoning
-	numTok
-)
+// tokenCounts are a call's token counts, indexed by the dialect token field.
+type tokenCounts [dialect.NumTokenFields]int64
 
 // call is what the dialect readers extract from one span, before it is
 // written back as canonical attributes.
 type call struct {
-	dialects   uint8 // bit set of dialect ids
+	dialects   dialect.Set
 	operation  string
 	provider   string
 	reqModel   string
 	respModel  string
-	tokens     [numTok]int64
-	hasTok     [numTok]bool
+	tokens     tokenCounts
+	hasTok     [dialect.NumTokenFields]bool
 	badTok     []string // keys whose token value could not be read
 	system     string   // gen_ai.system_instructions JSON
 	input      string   // gen_ai.input.messages JSON
@@ -54,45 +38,21 @@ type call struct {
 	consumed []string
 	// indexed messages of OpenLLMetry and OpenInference.
 	inMsgs, outMsgs indexedMessages
-	// Vercel and legacy raw content converted at the end.
+	// Raw content in a dialect's shape, converted in resolve.
 	rawInput, rawOutput, rawSystem string
-	spanName                       string
+	// vercelPrompt: rawInput is Vercel's {system, prompt, messages} object.
+	vercelPrompt bool
+	spanName     string
 	// dialect-specific span kinds, resolved in resolveOperation.
-	traceloopKind, entityName, oiKind, vercelOp  string
-	oiInputValue, oiOutputValue                  string
-	vercelPromptKey, vercelToolCalls, functionID string
-	notInference                                 bool
+	traceloopKind, entityName, oiKind, vercelOp string
+	oiInputValue, oiOutputValue                 string
+	vercelToolCalls, functionID                 string
+	notInference                                bool
 }
 
-var dialectNames = [...]string{dialectSemconv, dialectSemconvLegacy, dialectOpenLLMetry, dialectOpenInference, dialectOpenLIT, dialectVercel}
+func (c *call) mark(d dialect.Dialect) { c.dialects = c.dialects.Add(d) }
 
-func (c *call) mark(d string) {
-	for i, n := range dialectNames {
-		if n == d {
-			c.dialects |= 1 << i
-		}
-	}
-}
-
-func (c *call) is(d string) bool {
-	for i, n := range dialectNames {
-		if n == d {
-			return c.dialects&(1<<i) != 0
-		}
-	}
-	return false
-}
-
-// dialect returns the most specific dialect seen (framework dialects win
-// over the semconv attributes they also emit).
-func (c *call) dialect() string {
-	for _, d := range []string{dialectOpenInference, dialectVercel, dialectOpenLLMetry, dialectOpenLIT, dialectSemconvLegacy, dialectSemconv} {
-		if c.is(d) {
-			return d
-		}
-	}
-	return ""
-}
+func (c *call) is(d dialect.Dialect) bool { return c.dialects.Has(d) }
 
 func (c *call) consume(k string) { c.consumed = append(c.consumed, k) }
 
@@ -113,7 +73,7 @@ func valueString(v pcommon.Value) string {
 
 // setTok records a token count from an int, integral double or numeric
 // string; other values are recorded as bad (never silently dropped).
-func (c *call) setTok(class int, key string, v pcommon.Value) {
+func (c *call) setTok(class dialect.Field, key string, v pcommon.Value) {
 	if c.hasTok[class] {
 		return
 	}
@@ -138,15 +98,6 @@ func (c *call) setTok(class int, key string, v pcommon.Value) {
 		return
 	}
 	c.tokens[class], c.hasTok[class] = n, true
-}
-
-// operationAliases maps dialect operation values to gen_ai.operation.name.
-var operationAliases = map[string]string{
-	"chat": "chat", "completion": "text_completion", "text_completion": "text_completion",
-	"embedding": "embeddings", "embeddings": "embeddings", "generate_content": "generate_content",
-	"agent": "invoke_agent", "invoke_agent": "invoke_agent", "create_agent": "create_agent",
-	"workflow": "invoke_workflow", "invoke_workflow": "invoke_workflow", "tool": "execute_tool",
-	"execute_tool": "execute_tool", "retrieve": "retrieval", "retrieval": "retrieval",
 }
 
 // isInference reports operations that are one model call (priced).

@@ -4,165 +4,159 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
-// isGenAIKey is the fast test that decides whether a span needs any work:
-// a span none of whose attribute keys pass it is left untouched.
-func isGenAIKey(k string) bool {
-	if len(k) < 3 {
-		return false
-	}
-	switch k[0] {
-	case 'g':
-		return strings.HasPrefix(k, "gen_ai.")
-	case 'l':
-		return strings.HasPrefix(k, "llm.")
-	case 't':
-		return strings.HasPrefix(k, "traceloop.")
-	case 'o':
-		return strings.HasPrefix(k, "openinference.")
-	case 'a':
-		return strings.HasPrefix(k, "ai.")
-	case 'e':
-		return strings.HasPrefix(k, "embedding.model_name")
-	}
-	return false
-}
-
-// collect reads one attribute into the call. It understands the keys of
-// every supported dialect; unknown keys are ignored (and kept on the span).
+// collect reads one attribute into the call, by what the dialect table
+// says the key carries; unknown keys are ignored (and kept on the span).
 func (c *call) collect(k string, v pcommon.Value) {
-	switch k {
-	// OTel GenAI semconv (current, v1.37+; genai-repo renames).
-	case "gen_ai.provider.name":
-		c.mark(dialectSemconv)
-		setStr(&c.provider, v)
-	case "gen_ai.operation.name":
-		setStr(&c.operation, v)
-	case "gen_ai.request.model":
-		setStr(&c.reqModel, v)
-	case "gen_ai.response.model":
-		setStr(&c.respModel, v)
-	case "gen_ai.usage.input_tokens":
-		c.setTok(tokIn, k, v)
-	case "gen_ai.usage.output_tokens":
-		c.setTok(tokOut, k, v)
-	case "gen_ai.usage.cache_read.input_tokens":
-		c.mark(dialectSemconv)
-		c.setTok(tokCacheRead, k, v)
-	case "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write.input_tokens":
-		c.mark(dialectSemconv)
-		c.setTok(tokCacheWrite, k, v)
-		c.consumeIfAlias(k, "gen_ai.usage.cache_creation.input_tokens")
-	case "gen_ai.usage.cache_creation.1h.input_tokens", "gen_ai.usage.cache_write.1h.input_tokens":
-		c.setTok(tokCacheWrite1h, k, v)
-	case "gen_ai.usage.reasoning.output_tokens":
-		c.mark(dialectSemconv)
-		c.setTok(tokReasoning, k, v)
-	case "gen_ai.system_instructions":
-		c.mark(dialectSemconv)
-		setStr(&c.system, v)
-	case "gen_ai.input.messages":
-		c.mark(dialectSemconv)
-		setStr(&c.input, v)
-	case "gen_ai.output.messages":
-		c.mark(dialectSemconv)
-		setStr(&c.output, v)
-	case "gen_ai.response.finish_reasons":
-		c.finish = stringList(v)
-	case "gen_ai.agent.name":
-		setStr(&c.agent, v)
-	case "gen_ai.workflow.name":
-		setStr(&c.workflow, v)
-	case "gen_ai.tool.name":
-		setStr(&c.tool, v)
-	case "gen_ai.request.batch", "kaizen.request.batch":
-		c.batch = v.Type() == pcommon.ValueTypeBool && v.Bool()
-
-	// Older semconv (v1.26–v1.36), also emitted by OpenLLMetry and OpenLIT.
-	case "gen_ai.system":
-		c.mark(dialectSemconvLegacy)
-		c.consume(k)
-		setStr(&c.provider, v)
-	case "gen_ai.usage.prompt_tokens":
-		c.mark(dialectSemconvLegacy)
-		c.consume(k)
-		c.setTok(tokIn, k, v)
-	case "gen_ai.usage.completion_tokens":
-		c.mark(dialectSemconvLegacy)
-		c.consume(k)
-		c.setTok(tokOut, k, v)
-	case "gen_ai.prompt":
-		c.mark(dialectSemconvLegacy)
-		c.consume(k)
-		setStr(&c.rawInput, v)
-	case "gen_ai.completion":
-		c.mark(dialectSemconvLegacy)
-		c.consume(k)
-		setStr(&c.rawOutput, v)
-
-	// OpenLIT.
-	case "gen_ai.application_name", "gen_ai.environment", "gen_ai.endpoint", "gen_ai.usage.cost":
-		c.mark(dialectOpenLIT)
-	case "gen_ai.content.prompt":
-		c.mark(dialectOpenLIT)
-		c.consume(k)
-		setStr(&c.rawInput, v)
-	case "gen_ai.content.completion":
-		c.mark(dialectOpenLIT)
-		c.consume(k)
-		setStr(&c.rawOutput, v)
-
-	// OpenLLMetry / Traceloop.
-	case "llm.usage.prompt_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokIn, k, v)
-	case "llm.usage.completion_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokOut, k, v)
-	case "gen_ai.usage.cache_read_input_tokens", "llm.usage.cache_read_input_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokCacheRead, k, v)
-	case "gen_ai.usage.cache_creation_input_tokens", "llm.usage.cache_creation_input_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokCacheWrite, k, v)
-	case "llm.usage.reasoning_tokens", "gen_ai.usage.reasoning_tokens":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		c.setTok(tokReasoning, k, v)
-	case "llm.usage.total_tokens", "llm.is_streaming", "traceloop.entity.path", "traceloop.association.properties":
-		c.mark(dialectOpenLLMetry)
-	case "llm.request.type":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		if c.operation == "" {
-			c.operation = operationAliases[strings.ToLower(valueString(v))]
+	a, ok := dialect.Lookup(k)
+	if !ok {
+		if rest, output, d, ok := dialect.Messages(k); ok {
+			msgs := &c.inMsgs
+			if output {
+				msgs = &c.outMsgs
+			}
+			c.flat(msgs, d, k, rest, v)
+			return
 		}
-	case "traceloop.span.kind":
-		c.mark(dialectOpenLLMetry)
+		c.mark(dialect.Marks(k))
+		return
+	}
+	c.mark(a.Dialect)
+	if a.Alias {
 		c.consume(k)
+	}
+	if a.Field < dialect.NumTokenFields {
+		c.setTok(a.Field, k, v)
+		return
+	}
+	switch a.Field {
+	case dialect.OperationAlias:
+		if c.operation == "" {
+			c.operation, _ = dialect.CanonicalOperation(valueString(v))
+		}
+	case dialect.FinishReasons:
+		c.finish = stringList(v)
+	case dialect.Batch:
+		c.batch = v.Type() == pcommon.ValueTypeBool && v.Bool()
+	case dialect.SpanKind:
 		c.traceloopKind = strings.ToLower(valueString(v))
-	case "traceloop.entity.name":
-		c.mark(dialectOpenLLMetry)
-		setStr(&c.entityName, v)
-	case "traceloop.workflow.name":
-		c.mark(dialectOpenLLMetry)
-		c.consume(k)
-		setStr(&c.workflow, v)
-
+	case dialect.OIKind:
+		c.oiKind = strings.ToUpper(valueString(v))
+	case dialect.VercelOperation:
+		c.vercelOp = valueString(v)
+	case dialect.VercelOperationKey:
+		if strings.HasPrefix(valueString(v), "ai.") {
+			c.mark(dialect.Vercel)
+			setStr(&c.vercelOp, v)
+		}
+	case dialect.VercelPrompt:
+		if c.rawInput == "" {
+			c.rawInput, c.vercelPrompt = valueString(v), true
+		}
+	case dialect.VercelMessages:
+		c.rawInput, c.vercelPrompt = valueString(v), false
 	default:
-		c.collectPrefixed(k, v)
+		if dst := c.stringField(a.Field); dst != nil {
+			setStr(dst, v)
+		}
 	}
 }
 
-// consumeIfAlias records k as consumed when it is not the canonical key.
-func (c *call) consumeIfAlias(k, canonical string) {
-	if k != canonical {
-		c.consume(k)
+// stringField returns the call's string holding f (first value wins), or
+// nil for a field without one.
+func (c *call) stringField(f dialect.Field) *string {
+	switch f {
+	case dialect.Operation:
+		return &c.operation
+	case dialect.Provider:
+		return &c.provider
+	case dialect.RequestModel:
+		return &c.reqModel
+	case dialect.ResponseModel:
+		return &c.respModel
+	case dialect.SystemInstructions:
+		return &c.system
+	case dialect.InputMessages:
+		return &c.input
+	case dialect.OutputMessages:
+		return &c.output
+	case dialect.Workflow:
+		return &c.workflow
+	case dialect.Agent:
+		return &c.agent
+	case dialect.Tool:
+		return &c.tool
+	case dialect.ToolArguments:
+		return &c.toolArgs
+	case dialect.ToolResult:
+		return &c.toolResult
+	case dialect.RawInput:
+		return &c.rawInput
+	case dialect.RawOutput:
+		return &c.rawOutput
+	case dialect.EntityName:
+		return &c.entityName
+	case dialect.OIInputValue:
+		return &c.oiInputValue
+	case dialect.OIOutputValue:
+		return &c.oiOutputValue
+	case dialect.VercelToolCalls:
+		return &c.vercelToolCalls
+	case dialect.VercelFunctionID:
+		return &c.functionID
+	}
+	return nil
+}
+
+// flat reads a flattened message key of either dialect: OpenLLMetry's
+// gen_ai.prompt.N.{role,content,finish_reason,tool_call_id,tool_calls.M.*}
+// or OpenInference's llm.input_messages.N.message.{role,content,
+// contents.M.message_content.text,tool_calls.M.tool_call.*,tool_call_id}.
+func (c *call) flat(im *indexedMessages, d dialect.Dialect, key, rest string, v pcommon.Value) {
+	n, field, ok := splitIndex(rest)
+	if !ok {
+		return
+	}
+	field = strings.TrimPrefix(field, "message.")
+	c.mark(d)
+	c.consume(key)
+	m := im.at(n)
+	switch field {
+	case "role":
+		m.role = valueString(v)
+	case "content":
+		m.content = valueString(v)
+	case "finish_reason":
+		m.finish = valueString(v)
+	case "tool_call_id":
+		m.toolCallID = valueString(v)
+	default:
+		if t, ok := strings.CutPrefix(field, "contents."); ok {
+			if i, f, ok := splitIndex(t); ok && f == "message_content.text" {
+				if m.contents == nil {
+					m.contents = map[int]string{}
+				}
+				m.contents[i] = valueString(v)
+			}
+		} else if t, ok := strings.CutPrefix(field, "tool_calls."); ok {
+			if i, f, ok := splitIndex(t); ok {
+				setToolField(m.tool(i), f, valueString(v))
+			}
+		}
+	}
+}
+
+func setToolField(t *toolCall, field, v string) {
+	switch field {
+	case "id", "tool_call.id":
+		t.id = v
+	case "name", "function.name", "tool_call.function.name":
+		t.name = v
+	case "arguments", "function.arguments", "tool_call.function.arguments":
+		t.args = v
 	}
 }
 

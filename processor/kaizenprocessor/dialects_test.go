@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
 type wantSpan struct {
@@ -21,7 +23,7 @@ func TestDialectFixtures(t *testing.T) {
 		dialect string
 		spans   map[string]wantSpan
 	}{
-		{"semconv.json", dialectSemconv, map[string]wantSpan{
+		{"semconv.json", dialect.Semconv.String(), map[string]wantSpan{
 			"chat gpt-4o": {attrs: map[string]any{"gen_ai.provider.name": "openai", "gen_ai.agent.name": "planner", "kaizen.price.model": "openai/gpt-4o", "kaizen.dialect": "semconv"},
 				// 600×2.50 + 400×1.25 (cache read) + 200×10.00 per 1M
 				costPico: 4_000_000_000, inPico: 2_000_000_000, status: "priced"},
@@ -30,13 +32,13 @@ func TestDialectFixtures(t *testing.T) {
 				costPico: 17_250_000_000, inPico: 9_750_000_000, status: "priced"},
 			"invoke_agent planner": {costPico: -1, absent: []string{AttrPriceStatus}},
 		}},
-		{"semconv_legacy.json", dialectSemconvLegacy, map[string]wantSpan{
+		{"semconv_legacy.json", dialect.SemconvLegacy.String(), map[string]wantSpan{
 			"chat gpt-4o-mini": {attrs: map[string]any{"gen_ai.provider.name": "openai", "gen_ai.usage.input_tokens": int64(1200), "gen_ai.usage.output_tokens": int64(300)},
 				costPico: 360_000_000, inPico: 180_000_000, status: "priced"},
 			"chat claude-3-5-haiku": {attrs: map[string]any{"gen_ai.provider.name": "anthropic", "gen_ai.operation.name": "chat"},
 				costPico: 280_000_000, inPico: 80_000_000, status: "priced"},
 		}},
-		{"openllmetry.json", dialectOpenLLMetry, map[string]wantSpan{
+		{"openllmetry.json", dialect.OpenLLMetry.String(), map[string]wantSpan{
 			"anthropic.chat": {attrs: map[string]any{"gen_ai.provider.name": "anthropic", "gen_ai.operation.name": "chat", "gen_ai.workflow.name": "research", "gen_ai.agent.name": "writer",
 				"gen_ai.usage.cache_read.input_tokens": int64(1500), "gen_ai.usage.input_tokens": int64(2000)},
 				// 500×3.00 + 1500×0.30 + 100×15.00
@@ -45,7 +47,7 @@ func TestDialectFixtures(t *testing.T) {
 			"writer.agent":      {attrs: map[string]any{"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "writer"}, costPico: -1},
 			"search.tool":       {attrs: map[string]any{"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search", "gen_ai.agent.name": "writer"}, costPico: -1},
 		}},
-		{"openinference.json", dialectOpenInference, map[string]wantSpan{
+		{"openinference.json", dialect.OpenInference.String(), map[string]wantSpan{
 			"ChatOpenAI": {attrs: map[string]any{"gen_ai.provider.name": "openai", "gen_ai.request.model": "o3-mini-2025-01-31", "gen_ai.agent.name": "support-agent",
 				"gen_ai.usage.reasoning.output_tokens": int64(1500), "gen_ai.operation.name": "chat"},
 				// 4000×1.10 + 1000×0.55 + 2000×4.40 (reasoning billed as output)
@@ -53,13 +55,13 @@ func TestDialectFixtures(t *testing.T) {
 			"support-agent": {attrs: map[string]any{"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "support-agent"}, costPico: -1},
 			"lookup":        {attrs: map[string]any{"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup", "gen_ai.tool.call.arguments": `{"id": 7}`}, costPico: -1},
 		}},
-		{"openlit.json", dialectOpenLIT, map[string]wantSpan{
+		{"openlit.json", dialect.OpenLIT.String(), map[string]wantSpan{
 			"mistral.chat": {attrs: map[string]any{"gen_ai.provider.name": "mistral_ai", "kaizen.price.model": "mistral_ai/mistral-large-latest"},
 				costPico: 32_000_000_000, inPico: 20_000_000_000, status: "priced"},
 			"openai.embeddings": {attrs: map[string]any{"gen_ai.operation.name": "embeddings"},
 				costPico: 160_000_000, inPico: 160_000_000, status: "priced"},
 		}},
-		{"vercel_ai.json", dialectVercel, map[string]wantSpan{
+		{"vercel_ai.json", dialect.Vercel.String(), map[string]wantSpan{
 			"ai.generateText.doGenerate": {attrs: map[string]any{"gen_ai.provider.name": "openai", "gen_ai.operation.name": "chat", "gen_ai.agent.name": "support-bot", "kaizen.price.model": "openai/gpt-4.1"},
 				costPico: 9_200_000_000, inPico: 6_000_000_000, status: "priced"},
 			"ai.generateText": {attrs: map[string]any{"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "support-bot"}, costPico: -1},

@@ -6,6 +6,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
 // collectEvents reads content recorded as span events by older semconv
@@ -20,13 +22,13 @@ func (c *call) collectEvents(evs ptrace.SpanEventSlice) {
 		a := ev.Attributes()
 		switch name := ev.Name(); name {
 		case "gen_ai.content.prompt":
-			c.mark(dialectSemconvLegacy)
+			c.mark(dialect.SemconvLegacy)
 			getStr(a, "gen_ai.prompt", &c.rawInput)
 		case "gen_ai.content.completion":
-			c.mark(dialectSemconvLegacy)
+			c.mark(dialect.SemconvLegacy)
 			getStr(a, "gen_ai.completion", &c.rawOutput)
 		case "gen_ai.system.message", "gen_ai.user.message", "gen_ai.assistant.message", "gen_ai.tool.message":
-			c.mark(dialectSemconvLegacy)
+			c.mark(dialect.SemconvLegacy)
 			m := c.inMsgs.at(len(c.inMsgs))
 			m.role = strings.TrimSuffix(strings.TrimPrefix(name, "gen_ai."), ".message")
 			if r, ok := a.Get("role"); ok {
@@ -35,7 +37,7 @@ func (c *call) collectEvents(evs ptrace.SpanEventSlice) {
 			m.content = eventContent(a)
 			getStr(a, "id", &m.toolCallID)
 		case "gen_ai.choice":
-			c.mark(dialectSemconvLegacy)
+			c.mark(dialect.SemconvLegacy)
 			m := c.outMsgs.at(len(c.outMsgs))
 			m.role = "assistant"
 			m.content = eventContent(a)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/metadata"
 )
 
@@ -61,10 +62,11 @@ func newKaizenProcessor(set processor.Settings, cfg *Config) (*kaizenProcessor, 
 
 // batchStats are the counts of one batch, recorded once per batch.
 type batchStats struct {
-	dialects   map[string]int64
-	priced     map[pricing.Status]int64
-	unpriced   int64
-	redactions map[string]int64
+	dialects map[string]int64
+	priced   map[pricing.Status]int64
+	unpriced int64
+	// redactions.n counts the current span's replacements.
+	redactions tally
 	needNames  bool
 	// spans counts the spans visited; calls are the inference spans, priced
 	// after the batch walk (wrappers are not priced).
@@ -78,18 +80,15 @@ var callsPool = sync.Pool{New: func() any { return new([]pendingCall) }}
 
 func (p *kaizenProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	var st batchStats
-	rss := td.ResourceSpans()
-	for i := 0; i < rss.Len(); i++ {
-		rs := rss.At(i)
+	for _, rs := range td.ResourceSpans().All() {
+		p.redactResource(rs, &st.redactions)
 		openlit := false
 		if v, ok := rs.Resource().Attributes().Get("telemetry.sdk.name"); ok && v.Str() == "openlit" {
 			openlit = true
 		}
-		sss := rs.ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
-			for k := 0; k < spans.Len(); k++ {
-				p.processSpan(spans.At(k), openlit, &st)
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				p.processSpan(span, openlit, &st)
 				st.spans++
 			}
 		}
@@ -127,47 +126,52 @@ func (p *kaizenProcessor) record(ctx context.Context, st *batchStats) {
 	if st.unpriced > 0 {
 		p.tel.ProcessorKaizenSpansUnpriced.Add(ctx, st.unpriced)
 	}
-	for r, n := range st.redactions {
+	for r, n := range st.redactions.byRule {
 		p.tel.ProcessorKaizenRedactions.Add(ctx, n, metric.WithAttributes(attribute.String("rule", r)))
 	}
 }
 
 // isGenAISpan reports whether any attribute key belongs to a GenAI dialect.
 func isGenAISpan(attrs pcommon.Map) bool {
-	genai := false
-	attrs.Range(func(k string, _ pcommon.Value) bool {
-		genai = isGenAIKey(k)
-		return !genai
-	})
-	return genai
+	for k := range attrs.All() {
+		if dialect.IsGenAIKey(k) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchStats) {
 	attrs := span.Attributes()
-	if !isGenAISpan(attrs) {
+	genai := isGenAISpan(attrs)
+	st.redactions.n = 0
+	p.redactSpan(span, genai, &st.redactions)
+	redactions := st.redactions.n
+	if !genai {
+		if redactions > 0 {
+			attrs.PutInt(AttrRedactions, int64(redactions))
+		}
 		return
 	}
 	// Room for the attributes written below (canonical names, fingerprints,
 	// price, policy), so the attribute slice grows once.
 	attrs.EnsureCapacity(attrs.Len() + expectedNewAttrs)
-	redactions := p.redactSpan(span, st)
 	c := call{spanName: span.Name()}
-	attrs.Range(func(k string, v pcommon.Value) bool {
+	for k, v := range attrs.All() {
 		c.collect(k, v)
-		return true
-	})
+	}
 	c.collectEvents(span.Events())
 	if openlit {
-		c.mark(dialectOpenLIT)
+		c.mark(dialect.OpenLIT)
 	}
 	c.resolve()
-	d := c.dialect()
+	d := c.dialects.Main()
 	writeCanonical(attrs, &c, d)
-	if d != "" {
+	if d != dialect.None {
 		if st.dialects == nil {
 			st.dialects = map[string]int64{}
 		}
-		st.dialects[d]++
+		st.dialects[d.String()]++
 	}
 	if p.cfg.Content.Policy != PolicyDrop {
 		writeFingerprints(attrs, &c)
@@ -194,86 +198,6 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 	}
 }
 
-// redactSpan runs the redaction rules over every string attribute of the
-// span and its events and returns the number of replacements.
-func (p *kaizenProcessor) redactSpan(span ptrace.Span, st *batchStats) int {
-	if !p.red.enabled() {
-		return 0
-	}
-	n := 0
-	count := func(rule string) {
-		n++
-		if st.redactions == nil {
-			st.redactions = map[string]int64{}
-		}
-		st.redactions[rule]++
-	}
-	p.redactMap(span.Attributes(), count, 0)
-	evs := span.Events()
-	for i := 0; i < evs.Len(); i++ {
-		p.redactMap(evs.At(i).Attributes(), count, 0)
-	}
-	return n
-}
-
 // expectedNewAttrs is about how many attributes processSpan adds to a
 // semconv inference span.
 const expectedNewAttrs = 14
-
-// maxNesting bounds recursion into nested map/slice attribute values.
-const maxNesting = 16
-
-func (p *kaizenProcessor) redactMap(m pcommon.Map, count func(string), depth int) {
-	m.Range(func(k string, v pcommon.Value) bool {
-		p.redactValue(v, depth > 0 || !skipPresets(k), count, depth)
-		return true
-	})
-}
-
-// skipPresets reports whether the preset scanners may skip key's value:
-// attributes whose values are identifiers from a small vocabulary
-// (operation, provider, model, span kind). Custom rules still run on them.
-// Content attributes are never in this list. A switch, not a map: no
-// hashing of every attribute key.
-func skipPresets(k string) bool {
-	switch k {
-	case "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
-		"gen_ai.request.model", "gen_ai.response.model", "gen_ai.output.type",
-		"llm.request.type", "llm.model_name", "llm.provider", "llm.system",
-		"openinference.span.kind", "traceloop.span.kind", "ai.model.id", "ai.model.provider":
-		return true
-	}
-	return false
-}
-
-func (p *kaizenProcessor) redactValue(v pcommon.Value, presets bool, count func(string), depth int) {
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		if s := v.Str(); s != "" {
-			if r := p.red.redact(s, presets, count); r != s {
-				v.SetStr(r)
-			}
-		}
-	case pcommon.ValueTypeSlice:
-		if depth >= maxNesting {
-			v.SetStr("[REDACTED:too_deep]")
-			return
-		}
-		s := v.Slice()
-		for i := 0; i < s.Len(); i++ {
-			p.redactValue(s.At(i), true, count, depth+1)
-		}
-	case pcommon.ValueTypeMap:
-		if depth >= maxNesting {
-			v.SetStr("[REDACTED:too_deep]")
-			return
-		}
-		p.redactMap(v.Map(), count, depth+1)
-	case pcommon.ValueTypeBytes:
-		if b := v.Bytes().AsRaw(); len(b) > 0 {
-			if r := p.red.redact(string(b), true, count); r != string(b) {
-				v.SetStr(r)
-			}
-		}
-	}
-}

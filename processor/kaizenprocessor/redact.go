@@ -2,12 +2,14 @@ package kaizenprocessor
 
 import (
 	"cmp"
-	"encoding/binary"
-	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
-	"unsafe"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
 // Redaction presets.
@@ -19,11 +21,11 @@ const (
 )
 
 // redactor replaces secrets and personal data in strings. Presets are
-// hand-written scanners (a pass over the bytes behind cheap prefilters, no
-// regexp); custom rules use RE2.
+// scanners written out by hand (a pass over the bytes, no regexp); custom
+// rules use RE2.
 type redactor struct {
-	email, card, phone, apiKey bool
-	custom                     []customRule
+	email, card, phone, credentials bool
+	custom                          []customRule
 }
 
 type customRule struct {
@@ -32,10 +34,36 @@ type customRule struct {
 	repl string
 }
 
+// rules selects which of the configured rules run on a value.
+type rules uint8
+
+const (
+	ruleCredentials rules = 1 << iota // the api_key preset
+	rulePersonal                      // the email, phone and card presets
+	ruleCustom                        // the custom rules
+
+	// rulesGenAI run on the attributes of GenAI spans: everything.
+	rulesGenAI = ruleCredentials | rulePersonal | ruleCustom
+)
+
 // match is a half-open byte range to replace.
 type match struct {
 	start, end int
 	rule       string
+}
+
+// tally counts the replacements of one span (n) and of the batch by rule.
+type tally struct {
+	n      int
+	byRule map[string]int64
+}
+
+func (t *tally) count(rule string) {
+	t.n++
+	if t.byRule == nil {
+		t.byRule = map[string]int64{}
+	}
+	t.byRule[rule]++
 }
 
 // addPreset enables a preset by name; it reports false for an unknown name.
@@ -48,48 +76,52 @@ func (r *redactor) addPreset(p string) bool {
 	case presetCard:
 		r.card = true
 	case presetAPIKey:
-		r.apiKey = true
+		r.credentials = true
 	default:
 		return false
 	}
 	return true
 }
 
-// enabled reports whether any rule is configured.
-func (r *redactor) enabled() bool {
-	return r.email || r.card || r.phone || r.apiKey || len(r.custom) > 0
+// enabled reports whether any of rs is configured.
+func (r *redactor) enabled(rs rules) bool {
+	return rs&ruleCredentials != 0 && r.credentials ||
+		rs&rulePersonal != 0 && (r.email || r.card || r.phone) ||
+		rs&ruleCustom != 0 && len(r.custom) > 0
 }
 
 // minNumberDigits is the fewest digits a phone or card number has.
 const minNumberDigits = 10
 
-// redact returns s with every match replaced by "[REDACTED:<rule>]" and
-// calls count once per replacement. s is returned unchanged (no allocation)
-// when nothing matches. With presets false only the custom rules run (for
-// values that cannot hold a preset's secret, see skipPresets).
-func (r *redactor) redact(s string, presets bool, count func(rule string)) string {
-	if presets {
-		var buf [8]match
-		ms := buf[:0]
+// redact returns s with every match of the rules rs replaced by
+// "[REDACTED:<rule>]", counting each replacement in t. s is returned
+// unchanged (no allocation) when nothing matches.
+func (r *redactor) redact(s string, rs rules, t *tally) string {
+	var buf [8]match
+	ms := buf[:0]
+	if rs&rulePersonal != 0 {
 		if r.email {
 			ms = findEmails(s, ms)
-		}
-		if r.apiKey {
-			ms = findKeys(s, ms)
 		}
 		if (r.card || r.phone) && countDigits(s) >= minNumberDigits {
 			ms = findNumbers(s, ms, r.card, r.phone)
 		}
-		if len(ms) > 0 {
-			s = replaceMatches(s, ms, count)
-		}
+	}
+	if rs&ruleCredentials != 0 && r.credentials {
+		ms = findCredentials(s, ms)
+	}
+	if len(ms) > 0 {
+		s = replaceMatches(s, ms, t)
+	}
+	if rs&ruleCustom == 0 {
+		return s
 	}
 	for _, c := range r.custom {
 		if !c.re.MatchString(s) {
 			continue
 		}
 		s = c.re.ReplaceAllStringFunc(s, func(string) string {
-			count(c.name)
+			t.count(c.name)
 			return c.repl
 		})
 	}
@@ -100,7 +132,7 @@ func (r *redactor) redact(s string, presets bool, count func(rule string)) strin
 // (of different rules) are merged and replaced once, labeled with the rule
 // of the earliest (on the same start, the longest, then the first rule
 // name): every byte any rule matched is removed.
-func replaceMatches(s string, ms []match, count func(string)) string {
+func replaceMatches(s string, ms []match, t *tally) string {
 	slices.SortFunc(ms, func(a, b match) int {
 		if a.start != b.start {
 			return cmp.Compare(a.start, b.start)
@@ -122,158 +154,160 @@ func replaceMatches(s string, ms []match, count func(string)) string {
 		b.WriteString("[REDACTED:")
 		b.WriteString(m.rule)
 		b.WriteByte(']')
-		count(m.rule)
+		t.count(m.rule)
 		last = m.end
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
 
-// countDigits counts the ASCII digits of s, eight bytes per step.
-func countDigits(s string) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	p := unsafe.Pointer(unsafe.StringData(s))
-	// digits flags the digits of the eight bytes at i in their high bits: a
-	// byte is a digit iff, xor '0', it is below 10: its high bit is clear
-	// and adding 0x76 to its low seven bits does not reach 0x80.
-	digits := func(i int) uint64 {
-		x := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8)) ^ (0x30 * ones)
-		return ^(((x &^ highs) + 0x76*ones) | x) & highs
-	}
-	n, i := 0, 0
-	for ; i+32 <= len(s); i += 32 { // four flag words in distinct bits, one popcount
-		n += bits.OnesCount64(digits(i) | digits(i+8)>>1 | digits(i+16)>>2 | digits(i+24)>>3)
-	}
-	for ; i+8 <= len(s); i += 8 {
-		n += bits.OnesCount64(digits(i))
-	}
-	for ; i < len(s); i++ {
-		if isDigitByte(s[i]) {
-			n++
-		}
-	}
-	return n
-}
+// redactedCredential replaces the whole value of a secret-named attribute.
+const redactedCredential = "[REDACTED:" + presetAPIKey + "]"
 
-func isAlnumByte(c byte) bool {
-	return (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z')
-}
+// maxNesting bounds recursion into nested map/slice attribute values.
+const maxNesting = 16
 
-func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
-
-// findEmails finds local@domain.tld.
-func findEmails(s string, ms []match) []match {
-	for off := 0; ; {
-		k := strings.IndexByte(s[off:], '@')
-		if k < 0 {
-			return ms
-		}
-		at := off + k
-		off = at + 1
-		start := at
-		for start > 0 && isEmailLocal(s[start-1]) {
-			start--
-		}
-		end, lastDot := at+1, -1
-		for end < len(s) && (isAlnumByte(s[end]) || s[end] == '-' || s[end] == '.') {
-			if s[end] == '.' {
-				lastDot = end
-			}
-			end++
-		}
-		for end > at+1 && s[end-1] == '.' {
-			end--
-			if lastDot == end {
-				lastDot = strings.LastIndexByte(s[at+1:end], '.')
-				if lastDot >= 0 {
-					lastDot += at + 1
-				}
+// redactSpan redacts everything of span the exporter stores: credentials
+// in its name, status, trace state, attributes, events and links, and on a
+// GenAI span's attributes and events every rule.
+func (p *kaizenProcessor) redactSpan(span ptrace.Span, genai bool, t *tally) {
+	attrRules := ruleCredentials
+	if genai {
+		attrRules = rulesGenAI
+	}
+	if !p.red.enabled(attrRules) {
+		return
+	}
+	if p.red.credentials {
+		if s := span.Name(); s != "" {
+			if r := p.red.redact(s, ruleCredentials, t); r != s {
+				span.SetName(r)
 			}
 		}
-		if start == at || lastDot <= at+1 || end-lastDot-1 < 2 {
-			continue
+		if s := span.Status().Message(); s != "" {
+			if r := p.red.redact(s, ruleCredentials, t); r != s {
+				span.Status().SetMessage(r)
+			}
 		}
-		ms = append(ms, match{start, end, presetEmail})
-		off = end
+		p.redactTraceState(span.TraceState(), t)
+	}
+	p.redactMap(span.Attributes(), attrRules, t, 0)
+	for _, ev := range span.Events().All() {
+		if s := ev.Name(); s != "" && p.red.credentials {
+			if r := p.red.redact(s, ruleCredentials, t); r != s {
+				ev.SetName(r)
+			}
+		}
+		p.redactMap(ev.Attributes(), attrRules, t, 0)
+	}
+	for _, l := range span.Links().All() {
+		p.redactTraceState(l.TraceState(), t)
+		p.redactMap(l.Attributes(), ruleCredentials, t, 0)
 	}
 }
 
-func isEmailLocal(c byte) bool {
-	return isAlnumByte(c) || strings.IndexByte("._%+-", c) >= 0
+// redactResource redacts the credentials in what the exporter stores of a
+// resource and its scopes.
+func (p *kaizenProcessor) redactResource(rs ptrace.ResourceSpans, t *tally) {
+	if !p.red.credentials {
+		return
+	}
+	p.redactMap(rs.Resource().Attributes(), ruleCredentials, t, 0)
+	for _, ss := range rs.ScopeSpans().All() {
+		sc := ss.Scope()
+		if s := sc.Name(); s != "" {
+			if r := p.red.redact(s, ruleCredentials, t); r != s {
+				sc.SetName(r)
+			}
+		}
+		if s := sc.Version(); s != "" {
+			if r := p.red.redact(s, ruleCredentials, t); r != s {
+				sc.SetVersion(r)
+			}
+		}
+		p.redactMap(sc.Attributes(), ruleCredentials, t, 0)
+	}
 }
 
-// findNumbers finds card numbers (13-19 digits, Luhn-valid, separated by
-// spaces or dashes) when card is set, and phone numbers (10-15 digits
-// starting with '+' or written with at least two separators among space,
-// dash, parentheses; never a Luhn-valid card-shaped number) when phone is
-// set, in one pass.
-func findNumbers(s string, ms []match, card, phone bool) []match {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isDigitByte(c) || ((c == '+' || c == '(') && i+1 < len(s) && isDigitByte(s[i+1]))) {
-			continue
+func (p *kaizenProcessor) redactTraceState(ts pcommon.TraceState, t *tally) {
+	if s := ts.AsRaw(); s != "" {
+		if r := p.red.redact(s, ruleCredentials, t); r != s {
+			ts.FromRaw(r)
 		}
-		if i > 0 && (isAlnumByte(s[i-1]) || s[i-1] == '.' || s[i-1] == '_') {
-			for i < len(s) && isAlnumByte(s[i]) {
-				i++
-			}
-			continue
-		}
-		start, end, digits, seps, cardSeps := i, i, 0, 0, true
-		var buf [19]byte
-		j := i
-		if c == '+' || c == '(' {
-			j++
-			seps++
-			cardSeps = false
-		}
-		for j < len(s) {
-			d := s[j]
-			if isDigitByte(d) {
-				if digits < len(buf) {
-					buf[digits] = d
-				}
-				digits++
-				j++
-				end = j
-				continue
-			}
-			if (d == ' ' || d == '-' || d == '(' || d == ')') && j+1 < len(s) && (isDigitByte(s[j+1]) || s[j+1] == '(' || (d == ')' && s[j+1] == ' ')) {
-				seps++
-				if d != ' ' && d != '-' {
-					cardSeps = false
-				}
-				j++
-				continue
-			}
-			break
-		}
-		i = end
-		if end < len(s) && (isAlnumByte(s[end]) || s[end] == '_') {
-			continue
-		}
+	}
+}
+
+// redactMap redacts the values of m. A secret-named key (Authorization,
+// x-api-key, password, …) loses its whole value; identifier attributes of
+// GenAI spans (dialect.IsIdentifier) run the custom rules only.
+func (p *kaizenProcessor) redactMap(m pcommon.Map, rs rules, t *tally, depth int) {
+	for k, v := range m.All() {
 		switch {
-		case card && cardSeps && digits >= 13 && digits <= 19 && luhn(buf[:digits]):
-			ms = append(ms, match{start, end, presetCard})
-		case phone && digits >= 10 && digits <= 15 && (c == '+' || seps >= 2) && !(cardSeps && digits >= 13 && luhn(buf[:min(digits, 19)])):
-			ms = append(ms, match{start, end, presetPhone})
+		case rs&ruleCredentials != 0 && p.red.credentials && isSecretKey(k):
+			redactWhole(v, t, depth)
+		case depth == 0 && rs == rulesGenAI && dialect.IsIdentifier(k):
+			p.redactValue(v, ruleCustom, t, depth)
+		default:
+			p.redactValue(v, rs, t, depth)
 		}
 	}
-	return ms
 }
 
-// luhn reports whether the digits pass the Luhn checksum.
-func luhn(d []byte) bool {
-	sum := 0
-	for i := len(d) - 1; i >= 0; i-- {
-		v := int(d[i] - '0')
-		if (len(d)-1-i)%2 == 1 {
-			v *= 2
-			if v > 9 {
-				v -= 9
+func (p *kaizenProcessor) redactValue(v pcommon.Value, rs rules, t *tally, depth int) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		if s := v.Str(); s != "" {
+			if r := p.red.redact(s, rs, t); r != s {
+				v.SetStr(r)
 			}
 		}
-		sum += v
+	case pcommon.ValueTypeSlice:
+		if depth >= maxNesting {
+			v.SetStr("[REDACTED:too_deep]")
+			return
+		}
+		for _, e := range v.Slice().All() {
+			p.redactValue(e, rs, t, depth+1)
+		}
+	case pcommon.ValueTypeMap:
+		if depth >= maxNesting {
+			v.SetStr("[REDACTED:too_deep]")
+			return
+		}
+		p.redactMap(v.Map(), rs, t, depth+1)
+	case pcommon.ValueTypeBytes:
+		if b := v.Bytes().AsRaw(); len(b) > 0 {
+			if r := p.red.redact(string(b), rs, t); r != string(b) {
+				v.SetStr(r)
+			}
+		}
 	}
-	return sum%10 == 0
+}
+
+// redactWhole replaces every string (or bytes) inside the value of a
+// secret-named attribute.
+func redactWhole(v pcommon.Value, t *tally, depth int) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr, pcommon.ValueTypeBytes:
+		if v.AsString() != "" && v.AsString() != redactedCredential {
+			v.SetStr(redactedCredential)
+			t.count(presetAPIKey)
+		}
+	case pcommon.ValueTypeSlice:
+		if depth >= maxNesting {
+			v.SetStr("[REDACTED:too_deep]")
+			return
+		}
+		for _, e := range v.Slice().All() {
+			redactWhole(e, t, depth+1)
+		}
+	case pcommon.ValueTypeMap:
+		if depth >= maxNesting {
+			v.SetStr("[REDACTED:too_deep]")
+			return
+		}
+		for _, e := range v.Map().All() {
+			redactWhole(e, t, depth+1)
+		}
+	}
 }

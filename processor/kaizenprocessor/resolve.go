@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
 // resolve turns dialect-specific facts into canonical values.
@@ -15,8 +16,8 @@ func (c *call) resolve() {
 		switch {
 		case len(c.inMsgs) > 0:
 			c.input = encode(c.inMsgs.messages())
-		case c.vercelPromptKey == "ai.prompt":
-			c.vercelPrompt(c.rawInput)
+		case c.vercelPrompt:
+			c.readVercelPrompt(c.rawInput)
 		case c.rawInput != "":
 			c.input = convertMessages(c.rawInput, "user")
 		case c.oiInputValue != "" && isInference(c.operation):
@@ -36,7 +37,7 @@ func (c *call) resolve() {
 			c.output = convertMessages(c.oiOutputValue, "assistant")
 		}
 	}
-	if c.operation == "execute_tool" && c.is(dialectOpenInference) {
+	if c.operation == "execute_tool" && c.is(dialect.OpenInference) {
 		setIfEmpty(&c.toolArgs, c.oiInputValue)
 		setIfEmpty(&c.toolResult, c.oiOutputValue)
 	}
@@ -87,7 +88,7 @@ func (c *call) resolveOperation() {
 			setIfEmpty(&c.tool, c.entityName)
 		}
 	}
-	if a, ok := operationAliases[strings.ToLower(c.operation)]; ok {
+	if a, ok := dialect.CanonicalOperation(c.operation); ok {
 		c.operation = a
 	}
 	if c.operation == "" && !c.notInference && c.traceloopKind == "" && (c.reqModel != "" || c.respModel != "") {
@@ -107,8 +108,8 @@ func setIfEmpty(dst *string, v string) {
 	}
 }
 
-// vercelPrompt reads ai.prompt: {"system": …, "prompt": …, "messages": […]}.
-func (c *call) vercelPrompt(raw string) {
+// readVercelPrompt reads ai.prompt: {"system": …, "prompt": …, "messages": […]}.
+func (c *call) readVercelPrompt(raw string) {
 	var p struct {
 		System   string          `json:"system"`
 		Prompt   json.RawMessage `json:"prompt"`
@@ -135,7 +136,7 @@ func (c *call) vercelPrompt(raw string) {
 // assistantOutput builds gen_ai.output.messages from response text and tool calls.
 func (c *call) assistantOutput() string {
 	t := strings.TrimSpace(c.rawOutput)
-	if strings.HasPrefix(t, "[") && c.vercelToolCalls == "" && !c.is(dialectVercel) {
+	if strings.HasPrefix(t, "[") && c.vercelToolCalls == "" && !c.is(dialect.Vercel) {
 		return convertMessages(c.rawOutput, "assistant")
 	}
 	m := message{Role: "assistant", Parts: []part{}}

@@ -4,6 +4,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
 // Attributes of wrapper inference spans.
@@ -24,8 +25,8 @@ type pendingCall struct {
 	attrs               pcommon.Map
 	operation, provider string
 	reqModel, respModel string
-	tokens              [numTok]int64
-	hasTok              [numTok]bool
+	tokens              tokenCounts
+	hasTok              [dialect.NumTokenFields]bool
 	badTok, batch       bool
 	wrapper             bool
 	inner               int32 // index in the batch index of the chosen inner span

@@ -1,0 +1,52 @@
+package kaizenprocessor
+
+import (
+	"strings"
+
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
+)
+
+// price computes and writes the cost of an inference span.
+func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
+	attrs := c.attrs
+	u := pricing.Usage{
+		InputTokens: c.tokens[dialect.InputTokens], OutputTokens: c.tokens[dialect.OutputTokens],
+		CacheReadTokens: c.tokens[dialect.CacheReadTokens], CacheWriteTokens: c.tokens[dialect.CacheWriteTokens],
+		CacheWrite1hTokens: c.tokens[dialect.CacheWrite1hTokens], ReasoningTokens: c.tokens[dialect.ReasoningTokens],
+		Batch: c.batch,
+	}
+	var cost pricing.Cost
+	switch {
+	case !c.hasUsage():
+		cost = pricing.Cost{Status: pricing.StatusUnpriced, Version: p.table.Version(), Reason: pricing.ReasonNoUsage}
+	default:
+		cost = p.table.Price(c.provider, c.respModel, u)
+		if cost.Model == nil && c.reqModel != "" {
+			cost = p.table.Price(c.provider, c.reqModel, u)
+		}
+	}
+	if c.badTok && cost.Status == pricing.StatusPriced {
+		cost.Status = pricing.StatusPartial
+		cost.Reason = strings.TrimPrefix(cost.Reason+"; unreadable token count", "; ")
+	}
+	attrs.PutStr(AttrPriceVersion, cost.Version)
+	attrs.PutStr(AttrPriceStatus, string(cost.Status))
+	if cost.Reason != "" {
+		attrs.PutStr(AttrPriceReason, cost.Reason)
+	}
+	if cost.Model != nil {
+		attrs.PutStr(AttrPriceModel, cost.Model.ID())
+	}
+	if cost.Status == pricing.StatusUnpriced {
+		st.unpriced++
+		return
+	}
+	attrs.PutDouble(AttrCostUSD, cost.Total.Float64())
+	attrs.PutDouble(AttrCostInputUSD, cost.Input.Float64())
+	attrs.PutDouble(AttrCostOutputUSD, cost.Output.Float64())
+	if st.priced == nil {
+		st.priced = map[pricing.Status]int64{}
+	}
+	st.priced[cost.Status]++
+}
