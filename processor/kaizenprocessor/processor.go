@@ -17,7 +17,7 @@ import (
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/metadata"
 )
 
-// Attributes written by the processor (see ARCHITECTURE.md).
+// Attributes written by the processor (see docs/ARCHITECTURE.md).
 const (
 	AttrCostUSD       = "kaizen.cost.usd"
 	AttrCostInputUSD  = "kaizen.cost.input_usd"
