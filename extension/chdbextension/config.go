@@ -19,10 +19,6 @@ type Config struct {
 	// Endpoint is the host:port of the ClickHouse HTTP interface
 	// (default 127.0.0.1:8123: loopback only).
 	Endpoint string `mapstructure:"endpoint"`
-	// TCPEndpoint is the host:port of ClickHouse's native protocol
-	// (clickhouse-go's tcp:// and clickhouse:// DSNs, port 9000 in
-	// ClickHouse); empty (the default) serves HTTP only.
-	TCPEndpoint string `mapstructure:"tcp_endpoint"`
 	// Path is the data directory the extension owns.
 	Path string `mapstructure:"path"`
 	// Username and Password, when set, are required from every client.
@@ -34,8 +30,8 @@ type Config struct {
 	// QueryTimeout bounds each statement (ClickHouse's max_execution_time;
 	// default 5m).
 	QueryTimeout time.Duration `mapstructure:"query_timeout"`
-	// MaxConnections bounds concurrent native-protocol connections
-	// (default 256); one over it gets exception 202 and is closed.
+	// MaxConnections bounds concurrent HTTP connections (default 256);
+	// further clients wait in the listen backlog.
 	MaxConnections int `mapstructure:"max_connections"`
 }
 
@@ -54,7 +50,6 @@ func (c *Config) Validate() error {
 func (c *Config) serverConfig() chserver.Config {
 	return chserver.Config{
 		Endpoint:        c.Endpoint,
-		TCPEndpoint:     c.TCPEndpoint,
 		Path:            c.Path,
 		Username:        c.Username,
 		Password:        string(c.Password),

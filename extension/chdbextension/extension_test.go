@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/confmap"
@@ -32,11 +31,10 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{id: component.NewID(metadata.Type), want: createDefaultConfig().(*Config)},
 		{id: component.NewIDWithName(metadata.Type, "custom"), want: &Config{
-			Endpoint: "127.0.0.1:18123", TCPEndpoint: "127.0.0.1:19000", Path: "/var/lib/kaizen/chdb", Username: "kaizen", Password: "not-a-real-secret",
+			Endpoint: "127.0.0.1:18123", Path: "/var/lib/kaizen/chdb", Username: "kaizen", Password: "not-a-real-secret",
 			MaxRequestBytes: 64 << 20, QueryTimeout: 90 * time.Second, MaxConnections: 32,
 		}},
 		{id: component.NewIDWithName(metadata.Type, "open"), wantErr: "empty host would listen on every interface"},
-		{id: component.NewIDWithName(metadata.Type, "opentcp"), wantErr: `tcp_endpoint ":9000": empty host`},
 		{id: component.NewIDWithName(metadata.Type, "nopath"), wantErr: "path: the data directory"},
 		{id: component.NewIDWithName(metadata.Type, "negconns"), wantErr: "max_connections -1: must not be negative"},
 	}
@@ -79,9 +77,6 @@ func TestFactory(t *testing.T) {
 	if cfg.Endpoint != "127.0.0.1:8123" {
 		t.Errorf("default endpoint %q is not loopback 127.0.0.1:8123", cfg.Endpoint)
 	}
-	if cfg.TCPEndpoint != "" {
-		t.Errorf("default tcp_endpoint %q: want the native protocol off unless configured", cfg.TCPEndpoint)
-	}
 }
 
 // post runs a statement over the extension's HTTP interface.
@@ -105,7 +100,7 @@ func post(t *testing.T, e *chdbExtension, query, body string) string {
 func TestLifecycle(t *testing.T) {
 	f := NewFactory()
 	cfg := f.CreateDefaultConfig().(*Config)
-	cfg.Endpoint, cfg.TCPEndpoint, cfg.Path = "127.0.0.1:0", "127.0.0.1:0", t.TempDir()
+	cfg.Endpoint, cfg.Path = "127.0.0.1:0", t.TempDir()
 	ctx := context.Background()
 	start := func() *chdbExtension {
 		ext, err := f.Create(ctx, extensiontest.NewNopSettings(metadata.Type), cfg)
@@ -131,16 +126,6 @@ func TestLifecycle(t *testing.T) {
 	if got := post(t, e, "SELECT count(), sum(n) FROM kaizen.t", ""); got != "3\t6\n" {
 		t.Errorf("after restart: %q, want 3 rows", got)
 	}
-	// The native protocol serves the same store.
-	native, err := clickhouse.Open(&clickhouse.Options{Addr: []string{e.server.TCPAddr()}, Auth: clickhouse.Auth{Database: "kaizen"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n uint64
-	if err := native.QueryRow(ctx, "SELECT sum(n) FROM t").Scan(&n); err != nil || n != 6 {
-		t.Errorf("sum over the native protocol = %d, %v; want 6", n, err)
-	}
-	_ = native.Close()
 	// A second extension on the same process cannot open another store.
 	other, _ := f.Create(ctx, extensiontest.NewNopSettings(metadata.Type), &Config{Endpoint: "127.0.0.1:0", Path: t.TempDir()})
 	if err := other.Start(ctx, componenttest.NewNopHost()); err == nil || !strings.Contains(err.Error(), "already open") {

@@ -21,11 +21,9 @@ const outage = 30 * time.Second
 const retryOverride = "yaml:exporters::kaizenclickhouse::retry_on_failure::max_interval: 2s"
 
 // failureRig is the built collector running collector/config.clickhouse.yaml
-// against a store hosted by the test process, over proto ("http": the
-// store's HTTP interface, uncompressed; "tcp": its native protocol, LZ4).
+// against a store hosted by the test process, over its HTTP interface.
 type failureRig struct {
 	t     *testing.T
-	proto string
 	bin   string
 	dir   string
 	ports e2e.Ports
@@ -33,17 +31,8 @@ type failureRig struct {
 	proc  *e2e.Process
 }
 
-// overProtocols runs a failure test once per exporter protocol: the
-// native protocol is what config.clickhouse.yaml's users run
-// (tcp://clickhouse:9000).
-func overProtocols(t *testing.T, test func(*testing.T, *failureRig)) {
-	for _, protocol := range []string{"http", "tcp"} {
-		t.Run(protocol, func(t *testing.T) { test(t, newFailureRig(t, protocol)) })
-	}
-}
-
-func newFailureRig(t *testing.T, protocol string) *failureRig {
-	r := &failureRig{t: t, proto: protocol, bin: collectorBinary(t), dir: t.TempDir(), ports: e2e.MustPorts(t)}
+func newFailureRig(t *testing.T) *failureRig {
+	r := &failureRig{t: t, bin: collectorBinary(t), dir: t.TempDir(), ports: e2e.MustPorts(t)}
 	store, err := e2e.StartStore(r.dir+"/chdb", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -68,9 +57,6 @@ func newFailureRig(t *testing.T, protocol string) *failureRig {
 func (r *failureRig) startCollector() {
 	r.t.Helper()
 	endpoint, compression := r.store.URL(), "none" // lz4 over HTTP to the embedded server: see the exporter README
-	if r.proto == "tcp" {
-		endpoint, compression = "tcp://"+r.store.TCPAddr(), "lz4"
-	}
 	env := append(r.ports.Env(r.dir),
 		"KAIZEN_CLICKHOUSE_ENDPOINT="+endpoint,
 		"KAIZEN_CLICKHOUSE_COMPRESSION="+compression,
@@ -152,7 +138,7 @@ func duplicates(rows map[e2e.SpanKey]uint64) (dups, total uint64) {
 // TestClickHouseOutage: ClickHouse goes down for 30 s under steady load and
 // comes back; every span the collector acknowledged is stored exactly once
 // (counted per SpanId over the whole table, in both tables).
-func TestClickHouseOutage(t *testing.T) { overProtocols(t, clickHouseOutage) }
+func TestClickHouseOutage(t *testing.T) { clickHouseOutage(t, newFailureRig(t)) }
 
 func clickHouseOutage(t *testing.T, r *failureRig) {
 	acked, stop := r.load(1)
@@ -185,7 +171,7 @@ func clickHouseOutage(t *testing.T, r *failureRig) {
 // merged into other batches than before the kill, whose dedup tokens
 // ClickHouse cannot match, and the exporter's insert journal drops the rows
 // already stored.
-func TestKillAndRestart(t *testing.T) { overProtocols(t, killAndRestart) }
+func TestKillAndRestart(t *testing.T) { killAndRestart(t, newFailureRig(t)) }
 
 func killAndRestart(t *testing.T, r *failureRig) {
 	acked, stop := r.load(2)

@@ -103,41 +103,6 @@ func BenchmarkInsert100k(b *testing.B) {
 	}
 }
 
-// BenchmarkInsertTCPvsHTTP inserts the same 100k llm_calls-shaped rows
-// with clickhouse-go over HTTP and over the native protocol in every
-// iteration, alternating which goes first, and reports each protocol's
-// rows/s and the ratio tcp/http: interleaving cancels the load drift of a
-// shared machine, which sequential sub-benchmarks do not.
-func BenchmarkInsertTCPvsHTTP(b *testing.B) {
-	rows := llmRows()
-	db := chtest.NewDatabase(b)
-	chtest.Exec(b, fmt.Sprintf(llmCallsDDL, db+".llm_http"), fmt.Sprintf(llmCallsDDL, db+".llm_tcp"))
-	httpConn := openHTTP(b, db)
-	tcpConn := openTCP(b, "tcp://"+startTCP(b, chserver.Config{})+"/"+db)
-	var httpTime, tcpTime time.Duration
-	timed := func(conn driver.Conn, table string, total *time.Duration) {
-		start := time.Now()
-		insertBatch(b, conn, table, rows)
-		*total += time.Since(start)
-	}
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			timed(httpConn, "llm_http", &httpTime)
-			timed(tcpConn, "llm_tcp", &tcpTime)
-		} else {
-			timed(tcpConn, "llm_tcp", &tcpTime)
-			timed(httpConn, "llm_http", &httpTime)
-		}
-	}
-	httpRate := float64(b.N*len(rows)) / httpTime.Seconds()
-	tcpRate := float64(b.N*len(rows)) / tcpTime.Seconds()
-	b.ReportMetric(httpRate, "http-rows/s")
-	b.ReportMetric(tcpRate, "tcp-rows/s")
-	b.ReportMetric(tcpRate/httpRate, "tcp/http")
-	b.Logf("http %.0f rows/s, tcp %.0f rows/s, tcp/http %.2f", httpRate, tcpRate, tcpRate/httpRate)
-}
-
 // llmRows returns benchRows rows of llmRow.
 func llmRows() [][]any {
 	rows := make([][]any, benchRows)

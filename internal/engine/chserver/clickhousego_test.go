@@ -3,7 +3,6 @@ package chserver_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/big"
 	"strconv"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
-	"github.com/kaizenhq/kaizen/internal/engine/chserver"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -233,17 +231,8 @@ func TestClickHouseGoHTTP(t *testing.T) {
 }
 
 func TestDatabaseSQL(t *testing.T) {
-	tcp := startTCP(t, chserver.Config{})
-	for _, tt := range []struct{ name, dsn string }{
-		{"http", "%s"},
-		{"tcp", "tcp://" + tcp + "/%[2]s"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			db := chtest.NewDatabase(t)
-			dsn := fmt.Sprintf(tt.dsn, chtest.DSN(db), db)
-			testDatabaseSQL(t, dsn)
-		})
-	}
+	db := chtest.NewDatabase(t)
+	testDatabaseSQL(t, chtest.DSN(db))
 }
 
 // testDatabaseSQL runs DDL, a prepared-statement insert in a transaction

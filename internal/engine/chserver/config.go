@@ -12,9 +12,6 @@ const (
 	// DefaultEndpoint is the loopback address ClickHouse's HTTP interface
 	// uses by default.
 	DefaultEndpoint = "127.0.0.1:8123"
-	// DefaultTCPEndpoint is the loopback address ClickHouse's native
-	// protocol uses by default (ListenTCP with an empty TCPEndpoint).
-	DefaultTCPEndpoint = "127.0.0.1:9000"
 	// DefaultMaxRequestBytes bounds a request body (after decompression).
 	DefaultMaxRequestBytes int64 = 256 << 20
 	// DefaultQueryTimeout bounds a statement's execution time
@@ -22,19 +19,15 @@ const (
 	DefaultQueryTimeout = 5 * time.Minute
 	// DefaultDisplayName is sent as X-ClickHouse-Server-Display-Name.
 	DefaultDisplayName = "kaizen-chdb"
-	// DefaultMaxConnections bounds concurrent native-protocol connections.
+	// DefaultMaxConnections bounds concurrent HTTP connections.
 	DefaultMaxConnections = 256
 )
 
-// Config configures the HTTP interface and the native protocol.
+// Config configures the HTTP interface.
 type Config struct {
 	// Endpoint is the host:port to listen on; DefaultEndpoint when empty.
 	// Port 0 picks a free port (see Server.Addr).
 	Endpoint string
-	// TCPEndpoint is the host:port of the native protocol (clickhouse-go's
-	// tcp:// and clickhouse:// DSNs); empty serves HTTP only. Port 0 picks
-	// a free port (see Server.TCPAddr).
-	TCPEndpoint string
 	// Path is the data directory of the store Start opens; empty opens a
 	// temporary in-memory store.
 	Path string
@@ -55,18 +48,15 @@ type Config struct {
 	// MaxConcurrency bounds how many statements run in the engine at once
 	// (chdb.WithMaxConcurrency); chdb.DefaultMaxConcurrency when 0.
 	MaxConcurrency int
-	// MaxConnections bounds concurrent native-protocol connections; a
-	// connection over it gets exception 202 (TOO_MANY_SIMULTANEOUS_QUERIES)
-	// and is closed. DefaultMaxConnections when 0.
+	// MaxConnections bounds concurrent HTTP connections so queued requests
+	// cannot pile up without bound; further clients wait in the listen
+	// backlog. DefaultMaxConnections when 0.
 	MaxConnections int
 }
 
 // Validate reports the first problem with the configuration.
 func (c Config) Validate() error {
 	if err := validateEndpoint("endpoint", c.Endpoint); err != nil {
-		return err
-	}
-	if err := validateEndpoint("tcp_endpoint", c.TCPEndpoint); err != nil {
 		return err
 	}
 	if c.Password != "" && c.Username == "" {

@@ -42,14 +42,6 @@
 //     user/password parameters), compared in constant time; failures are
 //     code 516 with HTTP 401.
 //
-// ListenTCP (and Start with Config.TCPEndpoint) serves ClickHouse's native
-// TCP protocol over the same store, for clickhouse-go's tcp:// and
-// clickhouse:// DSNs: handshake at revision 54460, the same credentials,
-// Ping, queries with settings and parameters answered as Data blocks,
-// INSERTs whose Data blocks are copied to revision-0 Native by a bounded,
-// type-aware converter (tcpconvert.go) and inserted through the staging
-// file, LZ4/ZSTD compression, ClickHouse exceptions as Exception packets.
-// Packets are encoded and decoded with github.com/ClickHouse/ch-go/proto;
-// everything read before authentication, and every size a client declares,
-// is bounded before memory is allocated for it.
+// There is no native-protocol (TCP) listener: every shipped client speaks
+// HTTP, and one front is one surface to harden.
 package chserver

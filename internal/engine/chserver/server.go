@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/net/netutil"
 
 	"github.com/kaizenhq/kaizen/internal/engine/chdb"
 )
@@ -19,7 +20,6 @@ type Server struct {
 	conn     *chdb.Conn
 	http     *http.Server
 	listener net.Listener
-	tcp      *TCPServer // nil when Config.TCPEndpoint is empty
 	logger   *zap.Logger
 	served   chan error
 
@@ -28,8 +28,7 @@ type Server struct {
 }
 
 // Start validates cfg, opens the store at cfg.Path and serves the ClickHouse
-// HTTP interface on cfg.Endpoint, and the native protocol on
-// cfg.TCPEndpoint when it is set, until Shutdown. libchdb allows one open
+// HTTP interface on cfg.Endpoint until Shutdown. libchdb allows one open
 // store per process, so a second Start fails until the first is shut down.
 func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
@@ -52,6 +51,7 @@ func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 		_ = conn.Close()
 		return nil, fmt.Errorf("start ClickHouse HTTP interface: listen on %s: %w", cfg.Endpoint, err)
 	}
+	ln = netutil.LimitListener(ln, cfg.MaxConnections)
 	s := &Server{
 		conn:     conn,
 		listener: ln,
@@ -64,13 +64,6 @@ func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 			MaxHeaderBytes:    4 << 20, // long GET ?query= URLs
 			ErrorLog:          zap.NewStdLog(logger.Named("http")),
 		},
-	}
-	if cfg.TCPEndpoint != "" {
-		if s.tcp, err = ListenTCP(conn, cfg, logger); err != nil {
-			_ = ln.Close()
-			_ = conn.Close()
-			return nil, err
-		}
 	}
 	go func() { s.served <- s.http.Serve(ln) }()
 	logger.Info("embedded ClickHouse HTTP interface listening", zap.String("endpoint", s.Addr()),
@@ -85,30 +78,16 @@ func (s *Server) Addr() string { return s.listener.Addr().String() }
 // URL returns the server's base URL, "http://host:port".
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
-// TCPAddr returns the host:port of the native protocol, or "" when
-// Config.TCPEndpoint was empty.
-func (s *Server) TCPAddr() string {
-	if s.tcp == nil {
-		return ""
-	}
-	return s.tcp.Addr()
-}
-
 // Conn returns the store the server owns, for in-process use (schema
 // migrations, tests). It is closed by Shutdown.
 func (s *Server) Conn() *chdb.Conn { return s.conn }
 
-// Shutdown stops accepting connections (HTTP and native), waits for
+// Shutdown stops accepting connections , waits for
 // in-flight requests (until ctx ends), then closes the store so its data is
 // flushed and its data path released. It is safe to call more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		var errs []error
-		if s.tcp != nil {
-			if err := s.tcp.Shutdown(ctx); err != nil {
-				errs = append(errs, err)
-			}
-		}
 		if err := s.http.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop HTTP server: %w", err))
 			_ = s.http.Close()

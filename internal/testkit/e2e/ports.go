@@ -10,8 +10,6 @@ import (
 type Ports struct {
 	// CHDB is the embedded ClickHouse HTTP interface (collector/config.yaml).
 	CHDB string
-	// CHDBTCP is its native protocol (collector/config.yaml's tcp_endpoint).
-	CHDBTCP string
 	// GRPC and HTTP are the OTLP receiver's endpoints.
 	GRPC, HTTP string
 	// Health is the health_check extension's endpoint.
@@ -33,7 +31,7 @@ func FreeAddr() (string, error) {
 // NewPorts picks free ports for every listener of a collector.
 func NewPorts() (Ports, error) {
 	var p Ports
-	for _, a := range []*string{&p.CHDB, &p.CHDBTCP, &p.GRPC, &p.HTTP, &p.Health} {
+	for _, a := range []*string{&p.CHDB, &p.GRPC, &p.HTTP, &p.Health} {
 		addr, err := FreeAddr()
 		if err != nil {
 			return p, err
@@ -65,7 +63,6 @@ func (p Ports) Env(dataDir string) []string {
 	return []string{
 		"KAIZEN_DATA_DIR=" + dataDir,
 		"KAIZEN_CHDB_ENDPOINT=" + p.CHDB,
-		"KAIZEN_CHDB_TCP_ENDPOINT=" + p.CHDBTCP,
 		"KAIZEN_OTLP_GRPC_ENDPOINT=" + p.GRPC,
 		"KAIZEN_OTLP_HTTP_ENDPOINT=" + p.HTTP,
 		"KAIZEN_HEALTH_ENDPOINT=" + p.Health,

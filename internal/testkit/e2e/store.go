@@ -13,15 +13,14 @@ import (
 // process: libchdb's limit) that can be taken down and brought back on the
 // same address and data path, as a ClickHouse outage would.
 type Store struct {
-	addr, tcpAddr, path string
-	srv                 *chserver.Server
+	addr, path string
+	srv        *chserver.Server
 }
 
 // StartStore opens the store at path and serves its HTTP interface on addr
-// (127.0.0.1:0 picks a free port, kept across Stop/Start) and the native
-// protocol on a free loopback port (TCPAddr), also kept across Stop/Start.
+// (127.0.0.1:0 picks a free port, kept across Stop/Start).
 func StartStore(path, addr string) (*Store, error) {
-	s := &Store{addr: addr, tcpAddr: "127.0.0.1:0", path: path}
+	s := &Store{addr: addr, path: path}
 	if err := s.Start(); err != nil {
 		return nil, err
 	}
@@ -30,15 +29,15 @@ func StartStore(path, addr string) (*Store, error) {
 
 // Start (re)opens the store on its address and data path.
 func (s *Store) Start() error {
-	srv, err := chserver.Start(chserver.Config{Endpoint: s.addr, TCPEndpoint: s.tcpAddr, Path: s.path}, zap.NewNop())
+	srv, err := chserver.Start(chserver.Config{Endpoint: s.addr, Path: s.path}, zap.NewNop())
 	if err != nil {
-		return fmt.Errorf("start embedded ClickHouse on %s (native %s): %w", s.addr, s.tcpAddr, err)
+		return fmt.Errorf("start embedded ClickHouse on %s: %w", s.addr, err)
 	}
-	s.srv, s.addr, s.tcpAddr = srv, srv.Addr(), srv.TCPAddr()
+	s.srv, s.addr = srv, srv.Addr()
 	return nil
 }
 
-// Stop closes the HTTP interface, the native protocol and the store.
+// Stop closes the HTTP interface and the store.
 func (s *Store) Stop(ctx context.Context) error {
 	if s.srv == nil {
 		return nil
@@ -53,9 +52,6 @@ func (s *Store) Stop(ctx context.Context) error {
 
 // Addr is the store's host:port.
 func (s *Store) Addr() string { return s.addr }
-
-// TCPAddr is the host:port of the store's native protocol.
-func (s *Store) TCPAddr() string { return s.tcpAddr }
 
 // URL is the store's HTTP interface URL.
 func (s *Store) URL() string { return "http://" + s.addr }
