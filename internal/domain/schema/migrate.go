@@ -29,6 +29,9 @@ type Result struct {
 	From, To int
 	// Applied lists the versions applied by this call.
 	Applied []int
+	// Repaired lists the tables and views this call recreated because the
+	// database had lost them (see Repair).
+	Repaired []string
 }
 
 // Version returns the schema version recorded in the database, 0 when the
@@ -52,8 +55,9 @@ func Version(ctx context.Context, db DB, o Options) (int, error) {
 }
 
 // Migrate brings the database to the latest schema version, applying each
-// missing migration in order and recording it in schema_migrations. It is
-// safe to run on every start.
+// missing migration in order and recording it in schema_migrations, then
+// checks the result with Repair: lost tables are recreated, mismatched
+// columns are a *MismatchError. It is safe to run on every start.
 func Migrate(ctx context.Context, db DB, o Options) (Result, error) {
 	return MigrateTo(ctx, db, o, Latest())
 }
@@ -108,6 +112,11 @@ func MigrateTo(ctx context.Context, db DB, o Options, target int) (Result, error
 		}
 		res.Applied = append(res.Applied, m.Version)
 		res.To = m.Version
+	}
+	// The recorded version says what should exist, not what does: a table
+	// dropped by hand must not keep the writer from starting.
+	if res.Repaired, err = Repair(ctx, db, o, res.To); err != nil {
+		return res, fmt.Errorf("check schema of %s: %w", o.Database, err)
 	}
 	return res, nil
 }

@@ -8,8 +8,39 @@ type Migration struct {
 	Version int
 	// Name says what the migration does.
 	Name string
-	// statements renders the migration's DDL for a set of options.
-	statements func(o Options) ([]string, error)
+	// steps renders the migration's DDL for a set of options, each
+	// statement tagged with the object it builds so a lost table can be
+	// rebuilt alone (see Repair).
+	steps func(o Options) ([]step, error)
+	// creates lists the tables and views the migration adds and columns the
+	// columns it adds to existing tables: with the sql/ files they are the
+	// single definition the database is checked against.
+	creates []string
+	columns []addedColumn
+}
+
+// step is one DDL statement and the table or view it creates or alters.
+type step struct {
+	object string
+	sql    string
+}
+
+// addedColumn is a column a migration adds to an existing table.
+type addedColumn struct {
+	table, definition, after string
+}
+
+// statements renders the migration's DDL as plain statements.
+func (m Migration) statements(o Options) ([]string, error) {
+	steps, err := m.steps(o)
+	if err != nil {
+		return nil, err
+	}
+	stmts := make([]string, len(steps))
+	for i, s := range steps {
+		stmts[i] = s.sql
+	}
+	return stmts, nil
 }
 
 // Statements renders the migration's DDL for o (defaults filled in).
@@ -24,33 +55,53 @@ func (m Migration) Statements(o Options) ([]string, error) {
 // Migrations lists every migration in version order. Append only: a
 // released migration never changes, so databases at any version upgrade.
 var Migrations = []Migration{
-	{Version: 1, Name: "create otel_traces, llm_calls, analyses and findings", statements: v1},
-	{Version: 2, Name: "prompt-hash index on llm_calls, dropped-findings count on analyses", statements: v2},
-	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", statements: v3},
+	{Version: 1, Name: "create otel_traces, llm_calls, analyses and findings", steps: v1, creates: v1Objects},
+	{Version: 2, Name: "prompt-hash index on llm_calls, dropped-findings count on analyses", steps: v2, columns: v2Columns},
+	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", steps: v3},
 }
 
 // Latest is the schema version this binary writes.
 func Latest() int { return Migrations[len(Migrations)-1].Version }
 
-func v1(o Options) ([]string, error) {
-	var stmts []string
-	for _, name := range []string{TableTraces, TableTraceIDTS, TableLLMCalls, TableAnalyses, TableFindings} {
+// v1Objects are the tables and the view migration 1 creates, in order.
+var v1Objects = []string{TableTraces, TableTraceIDTS, viewTraceIDTS, TableLLMCalls, TableAnalyses, TableFindings}
+
+func v1(o Options) ([]step, error) {
+	var steps []step
+	for _, name := range v1Objects {
+		if name == viewTraceIDTS {
+			steps = append(steps, step{name, o.traceIDView()})
+			continue
+		}
 		s, err := o.createTable(tables[name])
 		if err != nil {
 			return nil, err
 		}
-		stmts = append(stmts, s...)
-		if name == TableTraceIDTS {
-			stmts = append(stmts, o.traceIDView())
-		}
+		steps = append(steps, tagged(name, s)...)
 	}
-	return stmts, nil
+	return steps, nil
 }
 
-func v2(o Options) ([]string, error) {
-	stmts := o.alter(TableLLMCalls, "ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1", false)
-	stmts = append(stmts, o.alter(TableAnalyses, "ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings", true)...)
-	return stmts, nil
+// v2Columns are the columns migration 2 adds.
+var v2Columns = []addedColumn{
+	{table: TableAnalyses, definition: "DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3))", after: "Findings"},
+}
+
+func v2(o Options) ([]step, error) {
+	steps := tagged(TableLLMCalls, o.alter(TableLLMCalls, "ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1", false))
+	for _, c := range v2Columns {
+		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
+	}
+	return steps, nil
+}
+
+// tagged marks statements as building object.
+func tagged(object string, stmts []string) []step {
+	steps := make([]step, len(stmts))
+	for i, s := range stmts {
+		steps[i] = step{object, s}
+	}
+	return steps
 }
 
 // DeduplicationWindow is how many recent insert blocks a non-replicated
@@ -59,15 +110,15 @@ func v2(o Options) ([]string, error) {
 // (replicated engines deduplicate by default).
 const DeduplicationWindow = 10000
 
-func v3(o Options) ([]string, error) {
+func v3(o Options) ([]step, error) {
 	if o.Engine != EngineMergeTree {
 		return nil, nil
 	}
-	var stmts []string
+	var steps []step
 	for _, name := range []string{TableTraces, TableLLMCalls} {
-		stmts = append(stmts, o.alter(name, fmt.Sprintf("MODIFY SETTING non_replicated_deduplication_window = %d", DeduplicationWindow), false)...)
+		steps = append(steps, tagged(name, o.alter(name, fmt.Sprintf("MODIFY SETTING non_replicated_deduplication_window = %d", DeduplicationWindow), false))...)
 	}
-	return stmts, nil
+	return steps, nil
 }
 
 // bootstrap renders the statements that must exist before migrations are

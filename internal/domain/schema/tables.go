@@ -16,6 +16,10 @@ const (
 	TableMigrations = "schema_migrations"
 )
 
+// viewTraceIDTS names, in migrations, the materialized view that fills
+// TableTraceIDTS; its name in the database is Options.viewName.
+const viewTraceIDTS = TableTraces + "_trace_id_ts_mv"
+
 //go:embed sql/*.sql
 var columnFiles embed.FS
 
@@ -123,9 +127,13 @@ AS SELECT
     max(Timestamp) AS End
 FROM %s
 WHERE TraceId != ''
-GROUP BY TraceId`, o.qualified(o.localName(TableTraces)+"_trace_id_ts_mv"), o.onCluster(),
+GROUP BY TraceId`, o.qualified(o.viewName()), o.onCluster(),
 		o.qualified(o.localName(TableTraceIDTS)), o.qualified(o.localName(TableTraces)))
 }
+
+// viewName is the database name of the trace id view: it sits on the
+// storing table, so in cluster mode it is otel_traces_local_trace_id_ts_mv.
+func (o Options) viewName() string { return o.localName(TableTraces) + "_trace_id_ts_mv" }
 
 // alter renders an ALTER TABLE on the storing table and, when
 // alsoDistributed, on the Distributed table too (needed for columns).
