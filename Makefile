@@ -65,3 +65,8 @@ demo: deps
 
 clean:
 	rm -rf $(BIN)
+
+## prices: regenerate internal/domain/pricing/genaiprices.json from the pinned genai-prices npm package.
+.PHONY: prices
+prices:
+	./scripts/gen-prices.sh
