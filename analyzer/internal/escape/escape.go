@@ -107,19 +107,33 @@ func pad(s string, n int) string {
 // markdownSpecial are the characters escaped with a backslash in Markdown
 // text: the backslash itself (so stored text cannot escape our own
 // delimiters), | (table cells), ` (code spans), emphasis, link and HTML
-// delimiters.
-var markdownSpecial = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`, "~", `\~`,
-	"[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
-)
+// delimiters. An underscore between two letters or digits is left alone:
+// CommonMark never reads it as emphasis, and names like redundant_call stay
+// readable.
+const markdownSpecial = "\\|`*_~[]<>"
 
 // Markdown returns s as Markdown text that renders as Text(s) would print:
 // control characters escaped visibly, then every Markdown-breaking
 // character backslash-escaped, so a value stays inside its table cell,
 // list item or heading and cannot open code spans, links or HTML.
 func Markdown(s string) string {
-	return markdownSpecial.Replace(Text(s))
+	t := Text(s)
+	if !strings.ContainsAny(t, markdownSpecial) {
+		return t
+	}
+	var b strings.Builder
+	b.Grow(len(t) + 8)
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if strings.IndexByte(markdownSpecial, c) >= 0 && !(c == '_' && i > 0 && i+1 < len(t) && alnum(t[i-1]) && alnum(t[i+1])) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // MarkdownCode returns s as an inline code span when it is a plain token
 // (letters, digits and . _ : / - only, as trace ids and model names are),

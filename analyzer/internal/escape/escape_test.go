@@ -48,6 +48,7 @@ func TestMarkdown(t *testing.T) {
 		{"backtick", "`rm -rf`", "\\`rm -rf\\`"},
 		{"html and links", "<img src=x>[c](http://e)", `\<img src=x\>\[c\](http://e)`},
 		{"emphasis", "*a* _b_ ~c~", `\*a\* \_b\_ \~c\~`},
+		{"intraword underscore kept", "redundant_call _x", `redundant_call \_x`},
 		{"backslash cannot escape our pipe", `x\`, `x\\`},
 		{"controls escaped first", "a\x1b[2J|\nb", `a\\x1b\[2J\|\\nb`},
 	}
@@ -111,6 +112,9 @@ func FuzzText(f *testing.F) {
 		// Every Markdown-special character is preceded by an odd number of backslashes.
 		for i := 0; i < len(md); i++ {
 			if !strings.ContainsRune("|`*_~[]<>", rune(md[i])) {
+				continue
+			}
+			if md[i] == '_' && i > 0 && i+1 < len(md) && alnum(md[i-1]) && alnum(md[i+1]) {
 				continue
 			}
 			n := 0

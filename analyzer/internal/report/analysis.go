@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/escape"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -54,14 +55,17 @@ type Gate struct {
 // WriteAnalysis renders an analysis.
 func WriteAnalysis(out io.Writer, f Format, a *Analysis) error { return render(out, f, a) }
 
+// The helpers below return text with every stored or remote string already
+// passed through escape.Text; markdown callers add escape.Markdown.
+
 func (a *Analysis) modeLine() string {
 	if a.Mode == "gemini" {
-		return fmt.Sprintf("gemini (%s)", a.Gemini.Model)
+		return fmt.Sprintf("gemini (%s)", escape.Text(a.Gemini.Model))
 	}
 	if a.Gemini.Status == "failed" {
-		return "offline — Gemini failed: " + a.Gemini.Reason
+		return "offline — Gemini failed: " + escape.Text(a.Gemini.Reason)
 	}
-	return "offline — Gemini skipped: " + a.Gemini.Reason
+	return "offline — Gemini skipped: " + escape.Text(a.Gemini.Reason)
 }
 
 func callList(f run.Finding) string {
@@ -69,7 +73,7 @@ func callList(f run.Finding) string {
 	for i, n := range f.Calls {
 		parts[i] = fmt.Sprintf("#%d", n)
 		if i < len(f.SpanIDs) && f.SpanIDs[i] != "" {
-			parts[i] += " (span " + f.SpanIDs[i] + ")"
+			parts[i] += " (span " + escape.Text(f.SpanIDs[i]) + ")"
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -79,43 +83,45 @@ func (a *Analysis) analysisCost() string {
 	if a.Gemini.InputTokens == 0 && a.Gemini.OutputTokens == 0 {
 		return "$0 (no Gemini tokens spent)"
 	}
-	return fmt.Sprintf("%s (%d input + %d output Gemini tokens, %s)", usd(a.Gemini.Cost), a.Gemini.InputTokens, a.Gemini.OutputTokens, a.Gemini.Model)
+	return fmt.Sprintf("%s (%d input + %d output Gemini tokens, %s)", usd(a.Gemini.Cost), a.Gemini.InputTokens, a.Gemini.OutputTokens, escape.Text(a.Gemini.Model))
 }
 
+func (a *Analysis) gateReason() string { return escape.Text(a.Gate.Reason) }
+
 func (a *Analysis) text(w *writer) {
-	w.f("Kaizen analysis of trace %s (workflow %q, %d calls)\n", a.TraceID, a.Workflow, a.Calls)
+	w.f("Kaizen analysis of trace %s (workflow \"%s\", %d calls)\n", escape.Text(a.TraceID), escape.Text(a.Workflow), a.Calls)
 	w.f("Mode: %s\n", a.modeLine())
 	if a.AnalysisID != "" {
-		w.f("Analysis id: %s\n", a.AnalysisID)
+		w.f("Analysis id: %s\n", escape.Text(a.AnalysisID))
 	}
 	w.f("\nFindings (%d):\n", len(a.Findings))
 	if len(a.Findings) == 0 {
 		w.f("  none\n")
 	}
 	for i, f := range a.Findings {
-		w.f("\n%2d. [%s] %s: %s\n", i+1, f.Severity, f.Type, f.Title)
-		w.f("    save %s per run · confidence %.2f · source %s\n", usd(f.Savings), f.Confidence, f.Source)
+		w.f("\n%2d. [%s] %s: %s\n", i+1, escape.Text(string(f.Severity)), escape.Text(string(f.Type)), escape.Text(f.Title))
+		w.f("    save %s per run · confidence %.2f · source %s\n", usd(f.Savings), f.Confidence, escape.Text(string(f.Source)))
 		w.f("    calls: %s\n", callList(f))
 		if f.SuggestedModel != "" {
-			w.f("    suggested model: %s\n", f.SuggestedModel)
+			w.f("    suggested model: %s\n", escape.Text(f.SuggestedModel))
 		}
-		w.f("    why: %s\n    fix: %s\n", f.Explanation, f.Recommendation)
+		w.f("    why: %s\n    fix: %s\n", escape.Text(f.Explanation), escape.Text(f.Recommendation))
 	}
-	w.f("\nVerification: %s\n", a.Stats)
+	w.f("\nVerification: %s\n", escape.Text(a.Stats.String()))
 	w.f("\nOriginal cost:  %s\n", usd(a.Summary.Original))
 	w.f("Optimized cost: %s\n", usd(a.Summary.Optimized))
 	w.f("Savings:        %s (%.1f%%)\n", usd(a.Summary.Savings), a.Summary.Pct)
 	w.f("Analysis cost:  %s\n", a.analysisCost())
 	if a.Gate != nil {
-		w.f("CI gate:        %s\n", a.Gate.Reason)
+		w.f("CI gate:        %s\n", a.gateReason())
 	}
 }
 
 func (a *Analysis) markdown(w *writer) {
-	w.f("# Kaizen analysis of trace `%s`\n\n", a.TraceID)
-	w.f("- Workflow: %s\n- Calls: %d\n- Mode: %s\n", a.Workflow, a.Calls, a.modeLine())
+	w.f("# Kaizen analysis of trace %s\n\n", escape.MarkdownCode(a.TraceID))
+	w.f("- Workflow: %s\n- Calls: %d\n- Mode: %s\n", escape.Markdown(a.Workflow), a.Calls, escape.Markdown(a.modeLine()))
 	if a.AnalysisID != "" {
-		w.f("- Analysis id: `%s`\n", a.AnalysisID)
+		w.f("- Analysis id: %s\n", escape.MarkdownCode(a.AnalysisID))
 	}
 	w.f("\n## Findings (%d)\n\n", len(a.Findings))
 	if len(a.Findings) > 0 {
@@ -125,30 +131,26 @@ func (a *Analysis) markdown(w *writer) {
 			for j, n := range f.Calls {
 				calls[j] = fmt.Sprintf("#%d", n)
 			}
-			w.f("| %d | %s | %s | %s | %s | %.2f | %s | %s |\n", i+1, f.Severity, f.Type, strings.Join(calls, " "),
-				usd(f.Savings), f.Confidence, f.Source, mdEscape(f.Title))
+			w.f("| %d | %s | %s | %s | %s | %.2f | %s | %s |\n", i+1, escape.Markdown(string(f.Severity)), escape.Markdown(string(f.Type)),
+				strings.Join(calls, " "), usd(f.Savings), f.Confidence, escape.Markdown(string(f.Source)), escape.Markdown(f.Title))
 		}
 		for i, f := range a.Findings {
-			w.f("\n### %d. %s\n\n- Calls: %s\n", i+1, mdEscape(f.Title), callList(f))
+			w.f("\n### %d. %s\n\n- Calls: %s\n", i+1, escape.Markdown(f.Title), escape.Markdown(callList(f)))
 			if f.SuggestedModel != "" {
-				w.f("- Suggested model: `%s`\n", f.SuggestedModel)
+				w.f("- Suggested model: %s\n", escape.MarkdownCode(f.SuggestedModel))
 			}
-			w.f("- Why: %s\n- Fix: %s\n", mdEscape(f.Explanation), mdEscape(f.Recommendation))
+			w.f("- Why: %s\n- Fix: %s\n", escape.Markdown(f.Explanation), escape.Markdown(f.Recommendation))
 		}
 	} else {
 		w.f("None.\n")
 	}
 	w.f("\n## Summary\n\n| | |\n|---|---|\n")
 	w.f("| Original cost | %s |\n| Optimized cost | %s |\n| Savings | %s (%.1f%%) |\n| Analysis cost | %s |\n",
-		usd(a.Summary.Original), usd(a.Summary.Optimized), usd(a.Summary.Savings), a.Summary.Pct, a.analysisCost())
-	w.f("| Verification | %s |\n", a.Stats)
+		usd(a.Summary.Original), usd(a.Summary.Optimized), usd(a.Summary.Savings), a.Summary.Pct, escape.Markdown(a.analysisCost()))
+	w.f("| Verification | %s |\n", escape.Markdown(a.Stats.String()))
 	if a.Gate != nil {
-		w.f("| CI gate | %s |\n", a.Gate.Reason)
+		w.f("| CI gate | %s |\n", escape.Markdown(a.gateReason()))
 	}
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
 // JSON shapes (documented in analyzer/README.md).

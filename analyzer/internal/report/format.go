@@ -82,6 +82,15 @@ func usd(u pricing.USD) string {
 	return "$" + u.String()
 }
 
+// tokens renders a token total with, when some counts were out of range,
+// how many were counted as 0, so a total is never silently short.
+func tokens(n int64, bad int) string {
+	if bad == 0 {
+		return fmt.Sprintf("%d", n)
+	}
+	return fmt.Sprintf("%d (%d unreadable token count(s) counted as 0)", n, bad)
+}
+
 // header is the common head of every JSON document.
 type header struct {
 	SchemaVersion int    `json:"schema_version"`

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/escape"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
 
@@ -20,29 +21,44 @@ func WriteShow(out io.Writer, f Format, r *run.Run, roots []*run.Span) error {
 	return render(out, f, &Show{Run: r, Roots: roots})
 }
 
-func (s *Show) totals() (tokens int64) {
+// totals sums the run's input and output tokens; bad counts the counts
+// the store held out of range and any that would overflow the sum, each
+// counted as 0.
+func (s *Show) totals() (total int64, bad int) {
+	bad = s.Run.BadTokenCounts()
 	for _, c := range s.Run.Calls {
-		tokens += c.Usage.InputTokens + c.Usage.OutputTokens
+		for _, n := range []int64{c.Usage.InputTokens, c.Usage.OutputTokens} {
+			var ok bool
+			if total, ok = run.AddTokens(total, n); !ok {
+				bad++
+			}
+		}
 	}
-	return tokens
+	return total, bad
 }
 
+// spanLine renders one span of the tree as text, every stored string
+// escaped (escape.Text).
 func spanLine(sp *run.Span) string {
 	if c := sp.Call; c != nil {
-		line := fmt.Sprintf("#%d %s %s/%s · in %d out %d", c.Number, c.Operation, c.Provider, c.Model(), c.Usage.InputTokens, c.Usage.OutputTokens)
+		line := fmt.Sprintf("#%d %s %s/%s · in %d out %d", c.Number, escape.Text(c.Operation), escape.Text(c.Provider),
+			escape.Text(c.Model()), c.Usage.InputTokens, c.Usage.OutputTokens)
 		if c.Usage.CacheReadTokens > 0 {
 			line += fmt.Sprintf(" (cache read %d)", c.Usage.CacheReadTokens)
 		}
+		if len(c.BadTokenCounts) > 0 {
+			line += " · unreadable " + strings.Join(c.BadTokenCounts, ", ") + " counted as 0"
+		}
 		line += fmt.Sprintf(" · %s · %s", usd(c.Cost), c.Duration.Round(time.Millisecond))
 		if c.PriceStatus != "" && c.PriceStatus != "priced" {
-			line += " · " + string(c.PriceStatus)
+			line += " · " + escape.Text(string(c.PriceStatus))
 		}
 		if c.Failed() {
-			line += " · ERROR " + c.ErrorType
+			line += " · ERROR " + escape.Text(c.ErrorType)
 		}
 		return line
 	}
-	line := sp.Name
+	line := escape.Text(sp.Name)
 	if line == "" {
 		line = "(unnamed span)"
 	}
@@ -68,15 +84,18 @@ func (s *Show) walk(visit func(sp *run.Span, depth int)) {
 
 func (s *Show) text(w *writer) {
 	r := s.Run
-	w.f("Trace %s · workflow %q · %d calls · %d tokens · %s · %s\n\n", r.TraceID, r.Workflow, len(r.Calls), s.totals(),
-		usd(r.TotalCost()), r.End.Sub(r.Start).Round(time.Millisecond))
+	w.f("Trace %s · workflow \"%s\" · %d calls · %s tokens · %s · %s\n\n", escape.Text(r.TraceID), escape.Text(r.Workflow), len(r.Calls),
+		tokens(s.totals()), usd(r.TotalCost()), r.End.Sub(r.Start).Round(time.Millisecond))
 	s.walk(func(sp *run.Span, depth int) { w.f("%s%s\n", strings.Repeat("  ", depth), spanLine(sp)) })
 }
 
 func (s *Show) markdown(w *writer) {
 	r := s.Run
-	w.f("# Trace `%s`\n\n- Workflow: %s\n- Calls: %d\n- Tokens: %d\n- Cost: %s\n\n", r.TraceID, r.Workflow, len(r.Calls), s.totals(), usd(r.TotalCost()))
-	s.walk(func(sp *run.Span, depth int) { w.f("%s- %s\n", strings.Repeat("  ", depth), mdEscape(spanLine(sp))) })
+	w.f("# Trace %s\n\n- Workflow: %s\n- Calls: %d\n- Tokens: %s\n- Cost: %s\n\n", escape.MarkdownCode(r.TraceID), escape.Markdown(r.Workflow),
+		len(r.Calls), escape.Markdown(tokens(s.totals())), usd(r.TotalCost()))
+	s.walk(func(sp *run.Span, depth int) {
+		w.f("%s- %s\n", strings.Repeat("  ", depth), escape.Markdown(spanLine(sp)))
+	})
 }
 
 type jsonSpan struct {
@@ -103,6 +122,7 @@ type jsonCall struct {
 	PriceStatus     string   `json:"price_status"`
 	FinishReasons   []string `json:"finish_reasons"`
 	ErrorType       string   `json:"error_type,omitempty"`
+	BadTokenCounts  []string `json:"bad_token_counts,omitempty"`
 }
 
 func toJSONSpan(sp *run.Span) *jsonSpan {
@@ -115,7 +135,7 @@ func toJSONSpan(sp *run.Span) *jsonSpan {
 		}
 		j.Call = &jsonCall{Number: c.Number, Provider: c.Provider, Model: c.Model(), InputTokens: c.Usage.InputTokens,
 			OutputTokens: c.Usage.OutputTokens, CacheReadTokens: c.Usage.CacheReadTokens, CostUSD: c.Cost.String(),
-			PriceStatus: string(c.PriceStatus), FinishReasons: fr, ErrorType: c.ErrorType}
+			PriceStatus: string(c.PriceStatus), FinishReasons: fr, ErrorType: c.ErrorType, BadTokenCounts: c.BadTokenCounts}
 	}
 	for _, ch := range sp.Children {
 		j.Children = append(j.Children, toJSONSpan(ch))
@@ -131,10 +151,12 @@ func (s *Show) json() any {
 		Workflow string      `json:"workflow"`
 		Calls    int         `json:"calls"`
 		Tokens   int64       `json:"tokens"`
+		Bad      int         `json:"bad_token_counts,omitempty"`
 		CostUSD  string      `json:"cost_usd"`
 		Spans    []*jsonSpan `json:"spans"`
-	}{header: head("run"), TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls), Tokens: s.totals(),
+	}{header: head("run"), TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls),
 		CostUSD: r.TotalCost().String(), Spans: []*jsonSpan{}}
+	out.Tokens, out.Bad = s.totals()
 	for _, root := range s.Roots {
 		out.Spans = append(out.Spans, toJSONSpan(root))
 	}

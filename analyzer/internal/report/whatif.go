@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/escape"
 	"github.com/kaizenhq/kaizen/analyzer/internal/whatif"
 )
 
@@ -20,11 +21,11 @@ func WriteWhatIf(out io.Writer, f Format, traceID string, res *whatif.Result) er
 
 func (wi *WhatIf) lineAfter(l whatif.Line) string {
 	if l.Note != "" {
-		return "unchanged: " + l.Note
+		return "unchanged: " + escape.Text(l.Note)
 	}
 	s := usd(l.After)
 	if l.NewModel != "" && l.NewModel != l.Model {
-		s += " on " + l.NewModel
+		s += " on " + escape.Text(l.NewModel)
 	}
 	if l.CachedTokens > 0 {
 		s += fmt.Sprintf(" (%d tokens from cache)", l.CachedTokens)
@@ -34,18 +35,18 @@ func (wi *WhatIf) lineAfter(l whatif.Line) string {
 
 func (wi *WhatIf) text(w *writer) {
 	r := wi.Result
-	w.f("What if: %s — trace %s\n\n%5s  %-28s  %-16s  %s\n", r.Scenario, wi.TraceID, "CALL", "MODEL", "BEFORE", "AFTER")
+	w.f("What if: %s — trace %s\n\n%5s  %-28s  %-16s  %s\n", escape.Text(r.Scenario), escape.Text(wi.TraceID), "CALL", "MODEL", "BEFORE", "AFTER")
 	for _, l := range r.Lines {
-		w.f("%5s  %-28s  %-16s  %s\n", fmt.Sprintf("#%d", l.Call), l.Model, usd(l.Before), wi.lineAfter(l))
+		w.f("%5s  %-28s  %-16s  %s\n", fmt.Sprintf("#%d", l.Call), escape.Text(l.Model), usd(l.Before), wi.lineAfter(l))
 	}
 	w.f("\nTotal before: %s\nTotal after:  %s\nChange:       %s (%+.1f%%)\n", usd(r.Before), usd(r.After), usd(r.Delta()), r.Pct())
 }
 
 func (wi *WhatIf) markdown(w *writer) {
 	r := wi.Result
-	w.f("# What if: %s\n\nTrace `%s`\n\n| Call | Model | Before | After |\n|---|---|---|---|\n", r.Scenario, wi.TraceID)
+	w.f("# What if: %s\n\nTrace %s\n\n| Call | Model | Before | After |\n|---|---|---|---|\n", escape.Markdown(r.Scenario), escape.MarkdownCode(wi.TraceID))
 	for _, l := range r.Lines {
-		w.f("| #%d | %s | %s | %s |\n", l.Call, l.Model, usd(l.Before), mdEscape(wi.lineAfter(l)))
+		w.f("| #%d | %s | %s | %s |\n", l.Call, escape.Markdown(l.Model), usd(l.Before), escape.Markdown(wi.lineAfter(l)))
 	}
 	w.f("\n| Total before | Total after | Change |\n|---|---|---|\n| %s | %s | %s (%+.1f%%) |\n", usd(r.Before), usd(r.After), usd(r.Delta()), r.Pct())
 }

@@ -61,6 +61,10 @@ type Call struct {
 	// Usage follows the semconv convention: InputTokens includes cache
 	// tokens, OutputTokens includes reasoning tokens.
 	Usage pricing.Usage
+	// BadTokenCounts names the Usage fields (e.g. "InputTokens") the store
+	// held out of range (above MaxTokens): each is 0 in Usage, and reports
+	// show the flag.
+	BadTokenCounts []string
 	// Cost is what the call cost as stored (exact pico-dollars).
 	Cost, InputCost, OutputCost pricing.USD
 	PriceStatus                 pricing.Status

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
@@ -22,7 +25,10 @@ type RunSummary struct {
 	Start    time.Time
 	Calls    int
 	Tokens   int64
-	Cost     pricing.USD
+	// BadTokenCounts is how many token counts of the run were out of range
+	// (above run.MaxTokens) and counted as 0 in Tokens.
+	BadTokenCounts int
+	Cost           pricing.USD
 	// LastAnalysis is the newest analysis of the run (nil when never analyzed).
 	LastAnalysis *AnalysisStatus
 }
@@ -45,8 +51,11 @@ type Filter struct {
 	Limit int
 }
 
+// Token counts above {max:UInt64} (run.MaxTokens) are counted as 0 and
+// counted apart; the rest are summed as UInt128, which cannot wrap.
 const listRuns = `SELECT TraceId, anyIf(Workflow, Workflow != ''), any(ServiceName), min(Timestamp), count(),
- sum(InputTokens + OutputTokens), sum(CostUSD)
+ sum(toUInt128(if(InputTokens <= {max:UInt64}, InputTokens, 0)) + toUInt128(if(OutputTokens <= {max:UInt64}, OutputTokens, 0))),
+ countIf(InputTokens > {max:UInt64}) + countIf(OutputTokens > {max:UInt64}), sum(CostUSD)
 FROM ` + schema.TableLLMCalls + `
 WHERE Timestamp >= {since:DateTime64(9)} AND ({workflow:String} = '' OR Workflow = {workflow:String})
 GROUP BY TraceId ORDER BY min(Timestamp) DESC, TraceId LIMIT {limit:UInt32}`
@@ -70,6 +79,7 @@ func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
 		"since":    since.UTC().Format("2006-01-02 15:04:05.000000000"),
 		"workflow": f.Workflow,
 		"limit":    strconv.Itoa(f.Limit),
+		"max":      strconv.FormatUint(run.MaxTokens, 10),
 	})
 	rows, err := s.conn.Query(qctx, listRuns)
 	if err != nil {
@@ -80,12 +90,19 @@ func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
 	index := map[string]int{}
 	for rows.Next() {
 		var rs RunSummary
-		var calls, tokens uint64
+		var calls, bad uint64
+		var tokens big.Int
 		var cost decimal.Decimal
-		if err := rows.Scan(&rs.TraceID, &rs.Workflow, &rs.Service, &rs.Start, &calls, &tokens, &cost); err != nil {
+		if err := rows.Scan(&rs.TraceID, &rs.Workflow, &rs.Service, &rs.Start, &calls, &tokens, &bad, &cost); err != nil {
 			return nil, s.wrap("scan run summary", err)
 		}
-		rs.Calls, rs.Tokens = int(calls), int64(tokens)
+		rs.Calls, rs.BadTokenCounts = int(min(calls, math.MaxInt32)), int(min(bad, math.MaxInt32))
+		if tokens.IsInt64() {
+			rs.Tokens = tokens.Int64()
+		} else {
+			// Only reachable with ~1e7 calls at MaxTokens each: flag the whole sum.
+			rs.BadTokenCounts++
+		}
 		if rs.Cost, err = toUSD(cost, "sum(CostUSD)"); err != nil {
 			return nil, fmt.Errorf("run %s: %w", rs.TraceID, err)
 		}

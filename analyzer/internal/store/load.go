@@ -83,8 +83,18 @@ func (s *Store) loadCalls(ctx context.Context) ([]*run.Call, error) {
 			&c.ContentPolicy, &c.PromptHash, &simhash, &c.SystemHash, &c.PrefixHash); err != nil {
 			return nil, s.wrap("scan llm_calls row", err)
 		}
-		c.Usage = pricing.Usage{InputTokens: int64(in), OutputTokens: int64(out), CacheReadTokens: int64(cr),
-			CacheWriteTokens: int64(cw), ReasoningTokens: int64(reason)}
+		for _, t := range []struct {
+			dst  *int64
+			src  uint64
+			name string
+		}{{&c.Usage.InputTokens, in, "InputTokens"}, {&c.Usage.OutputTokens, out, "OutputTokens"},
+			{&c.Usage.CacheReadTokens, cr, "CacheReadTokens"}, {&c.Usage.CacheWriteTokens, cw, "CacheWriteTokens"},
+			{&c.Usage.ReasoningTokens, reason, "ReasoningTokens"}} {
+			var ok bool
+			if *t.dst, ok = run.TokenCount(t.src); !ok {
+				c.BadTokenCounts = append(c.BadTokenCounts, t.name)
+			}
+		}
 		c.PromptSimHash = simhash
 		c.PriceStatus = pricing.Status(status)
 		c.Duration, c.TimeToFirstChunk = time.Duration(dur), time.Duration(ttfc)
