@@ -1,6 +1,7 @@
 package kaizenclickhouseexporter
 
 import (
+	"encoding/hex"
 	"fmt"
 
 	"github.com/cespare/xxhash/v2"
@@ -25,6 +26,16 @@ func (h *idHash) add(t pcommon.TraceID, s pcommon.SpanID) {
 	copy(buf[16:], s[:])
 	_, _ = h.d.Write(buf[:])
 	h.n++
+}
+
+// addHex adds a row's ids in pcommon's hex form, as the columns hold them.
+func (h *idHash) addHex(traceID, spanID string) {
+	var t pcommon.TraceID
+	var s pcommon.SpanID
+	// The columns are pcommon's own String() output, so always valid hex.
+	_, _ = hex.Decode(t[:], []byte(traceID))
+	_, _ = hex.Decode(s[:], []byte(spanID))
+	h.add(t, s)
 }
 
 // token returns the insert_deduplication_token of the rows for table.

@@ -10,7 +10,8 @@ import (
 
 // TestRetryDoesNotDuplicate pushes the same batch three times, as the
 // retry sender and a persistent queue replay do after an unacknowledged
-// success: each table keeps one copy of each row.
+// success: each table keeps one copy of each row. The spans are fresh, so
+// the token alone is tested (the replay filter checks only older spans).
 func TestRetryDoesNotDuplicate(t *testing.T) {
 	for _, async := range []bool{false, true} {
 		t.Run(fmt.Sprintf("async_insert=%t", async), func(t *testing.T) {
@@ -18,7 +19,7 @@ func TestRetryDoesNotDuplicate(t *testing.T) {
 			cfg := testConfig(db)
 			cfg.AsyncInsert = async
 			exp := startExporter(t, cfg, nopSettings())
-			td := workflowTraces()
+			td := freshen(workflowTraces())
 			for i := range 3 {
 				if err := exp.ConsumeTraces(context.Background(), td); err != nil {
 					t.Fatalf("push %d: %v", i, err)
@@ -28,7 +29,7 @@ func TestRetryDoesNotDuplicate(t *testing.T) {
 			assertCount(t, db, "llm_calls", 4)
 
 			// A different batch is not mistaken for a repeat.
-			other := workflowTraces()
+			other := freshen(workflowTraces())
 			other.ResourceSpans().At(1).ScopeSpans().At(0).Spans().At(0).SetSpanID(spanID(99))
 			if err := exp.ConsumeTraces(context.Background(), other); err != nil {
 				t.Fatalf("push other: %v", err)

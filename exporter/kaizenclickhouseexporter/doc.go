@@ -5,7 +5,7 @@
 // tokens, exact costs, content, fingerprints), with clickhouse-go/v2 over
 // the native protocol or HTTP. Each push is one batch per table, carrying
 // an insert deduplication token derived from its span ids, so retries never
-// store a row twice; with a persistent queue an insert journal in the
-// queue's storage extension makes replays after a crash, merged into other
-// batches, store each row once too. See README.md.
+// store a row twice; rows of spans that ended before the exporter started
+// are checked against the tables first, so replays after a crash, merged
+// into other batches, store each row once too. See README.md.
 package kaizenclickhouseexporter

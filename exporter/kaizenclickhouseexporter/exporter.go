@@ -32,7 +32,7 @@ type chExporter struct {
 	conn    driver.Conn
 	traces  *tableWriter
 	calls   *tableWriter
-	journal *insertJournal // nil without a persistent queue
+	replays *replayFilter
 }
 
 func newExporter(cfg *Config, set exporter.Settings) (*chExporter, error) {
@@ -46,7 +46,8 @@ func newExporter(cfg *Config, set exporter.Settings) (*chExporter, error) {
 // start connects, checks the server and credentials with a ping, applies
 // the schema migrations when create_schema is on, and reads the tables'
 // columns. Every failure names the endpoint (never the password).
-func (e *chExporter) start(ctx context.Context, host component.Host) error {
+func (e *chExporter) start(ctx context.Context, _ component.Host) error {
+	started := time.Now()
 	shown := redactDSN(e.cfg.Endpoint)
 	opt, err := e.cfg.clickhouseOptions()
 	if err != nil {
@@ -111,54 +112,67 @@ func (e *chExporter) start(ctx context.Context, host component.Host) error {
 	if e.calls, err = newTableWriter(ctx, conn, so.Database, schema.TableLLMCalls, llmColumns, settings); err != nil {
 		return fail("prepare inserts on", err)
 	}
-	lookup := &chStoredRows{conn: conn, database: so.Database, async: e.cfg.AsyncInsert, logger: e.logger}
-	if e.journal, err = openJournal(ctx, host, e.id, e.cfg, e.logger, e.tel, lookup); err != nil {
-		return fmt.Errorf("kaizenclickhouse: %w", err)
-	}
+	e.replays = newReplayFilter(conn, so.Database, started)
 	return nil
 }
 
-func (e *chExporter) shutdown(ctx context.Context) error {
-	jErr := e.journal.close(ctx)
+func (e *chExporter) shutdown(context.Context) error {
 	if e.conn == nil {
-		return jErr
+		return nil
 	}
 	if err := e.conn.Close(); err != nil {
-		return errors.Join(jErr, fmt.Errorf("close ClickHouse connection: %w", err))
+		return fmt.Errorf("close ClickHouse connection: %w", err)
 	}
-	return jErr
+	return nil
 }
 
 // pushTraces writes one batch: one insert into otel_traces and one into
 // llm_calls. Both carry a deduplication token derived from their rows, so
 // when a push is retried after a partial or unacknowledged success,
-// ClickHouse drops the repeat instead of storing rows twice. With a
-// persistent queue the insert journal first records the rows and drops
-// those a replay after a crash would store twice.
+// ClickHouse drops the repeat instead of storing rows twice. Rows of spans
+// that ended before the exporter started may be replays of an earlier
+// run's pushes in other batches: those already stored are dropped first.
 func (e *chExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 	r := buildRows(td, e.cfg.maxValueBytes(), e.cfg.TracesContent == TracesContentReference)
 	e.tel.recordBuild(ctx, r)
 	e.logBuild(r)
-	p, err := e.journal.begin(ctx, r)
+	batches := r.batches()
+	release, dropped, err := e.replays.filter(ctx, batches)
 	if err != nil {
-		return err
+		return fmt.Errorf("replay check: %w", err)
 	}
+	defer release()
+	e.logDropped(ctx, batches, dropped)
+	traces, calls := batches[0], batches[1]
 	// The two inserts go out concurrently: the server (and the embedded
 	// engine) runs them in parallel, so a push costs the slower insert, not
 	// the sum. Each is independent and idempotent (its own token).
 	var callsErr error
 	var wg sync.WaitGroup
-	if calls := p.tables[tabCalls]; calls.n > 0 {
+	if calls.n > 0 {
 		wg.Go(func() { callsErr = e.write(ctx, e.calls, calls) })
 	}
 	var tracesErr error
-	if traces := p.tables[tabTraces]; traces.n > 0 {
+	if traces.n > 0 {
 		tracesErr = e.write(ctx, e.traces, traces)
 	}
 	wg.Wait()
-	err = errors.Join(tracesErr, callsErr)
-	e.journal.end(ctx, &p, err)
-	return err
+	return errors.Join(tracesErr, callsErr)
+}
+
+// logDropped counts and logs, once per push, the rows the replay filter
+// found already stored.
+func (e *chExporter) logDropped(ctx context.Context, batches []tableBatch, dropped []int) {
+	fields := make([]zap.Field, 0, len(batches))
+	for t, n := range dropped {
+		if n > 0 {
+			e.tel.recordDeduplicated(ctx, batches[t].table, n)
+			fields = append(fields, zap.Int(batches[t].table, n))
+		}
+	}
+	if len(fields) > 0 {
+		e.logger.Info("rows already stored dropped from a batch (replayed spans)", fields...)
+	}
 }
 
 func (e *chExporter) write(ctx context.Context, w *tableWriter, b tableBatch) error {

@@ -2,24 +2,21 @@ package kaizenclickhouseexporter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
-	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/kaizenhq/kaizen/exporter/kaizenclickhouseexporter/internal/metadata"
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -27,21 +24,41 @@ import (
 // seed: one request of the persistent queue.
 func request(seed byte) ptrace.Traces {
 	td := workflowTraces()
-	for _, rs := range td.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				tid, sid, pid := span.TraceID(), span.SpanID(), span.ParentSpanID()
-				tid[1], sid[1] = seed, seed
-				span.SetTraceID(tid)
-				span.SetSpanID(sid)
-				if !pid.IsEmpty() {
-					pid[1] = seed
-					span.SetParentSpanID(pid)
-				}
-			}
+	for _, span := range allSpans(td) {
+		tid, sid, pid := span.TraceID(), span.SpanID(), span.ParentSpanID()
+		tid[1], sid[1] = seed, seed
+		span.SetTraceID(tid)
+		span.SetSpanID(sid)
+		if !pid.IsEmpty() {
+			pid[1] = seed
+			span.SetParentSpanID(pid)
 		}
 	}
 	return td
+}
+
+// freshen moves td's spans past the start's clock skew allowance: spans
+// that end after the exporter started cannot be replays, so they are not
+// checked.
+func freshen(td ptrace.Traces) ptrace.Traces {
+	shift := time.Since(base) + 2*clockSkew
+	for _, span := range allSpans(td) {
+		span.SetStartTimestamp(pcommon.NewTimestampFromTime(span.StartTimestamp().AsTime().Add(shift)))
+		span.SetEndTimestamp(pcommon.NewTimestampFromTime(span.EndTimestamp().AsTime().Add(shift)))
+	}
+	return td
+}
+
+func allSpans(td ptrace.Traces) []ptrace.Span {
+	var out []ptrace.Span
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				out = append(out, span)
+			}
+		}
+	}
+	return out
 }
 
 // merged is the batch the queue's batcher makes of requests.
@@ -55,42 +72,20 @@ func merged(reqs ...ptrace.Traces) ptrace.Traces {
 	return td
 }
 
-// journalExporter starts an exporter on db with a persistent queue in the
-// host's storage extension, so with an insert journal. Tests call
-// pushTraces directly, as the queue's consumers do, to choose each batch.
-func journalExporter(t testing.TB, db string, host component.Host, es exporter.Settings) *chExporter {
+// runExporter starts one collector run's exporter on db. Tests call
+// pushTraces directly, as the queue's consumers do, to choose each batch;
+// a run that is not shut down is abandoned as a SIGKILL would.
+func runExporter(t testing.TB, db string, es exporter.Settings) *chExporter {
 	t.Helper()
-	cfg := testConfig(db)
-	q := exporterhelper.NewDefaultQueueConfig()
-	q.StorageID = &testStorageID
-	cfg.QueueConfig = configoptional.Some(q)
-	cfg.BackOffConfig.Enabled = true // a failed push is retried, as by default
-	e, err := newExporter(cfg, es)
+	e, err := newExporter(testConfig(db), es)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.start(context.Background(), host); err != nil {
+	if err := e.start(context.Background(), componenttest.NewNopHost()); err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = e.conn.Close() })
 	return e
-}
-
-// crash abandons e as a SIGKILL would: no shutdown, the journal left as it
-// is; only its storage client is closed, as the dying process's file locks
-// are released.
-func crash(t testing.TB, e *chExporter) {
-	t.Helper()
-	if err := e.journal.client.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// journalSettings are the settings of the same exporter across restarts.
-func journalSettings() exporter.Settings {
-	es := nopSettings()
-	es.ID = component.NewID(metadata.Type)
-	return es
 }
 
 func push(t testing.TB, e *chExporter, td ptrace.Traces) {
@@ -100,7 +95,7 @@ func push(t testing.TB, e *chExporter, td ptrace.Traces) {
 	}
 }
 
-// crashedRun is a collector run that pushes one batch and is killed, after
+// crashedRun is a collector run that pushes one batch and is killed after
 // the inserts into every table but uncommitted committed.
 type crashedRun struct {
 	batch       ptrace.Traces
@@ -112,9 +107,9 @@ func breakInserts(w *tableWriter) {
 	w.insert = strings.Replace(w.insert, "`"+w.table+"`", "`"+w.table+"_gone`", 1)
 }
 
-func (cr crashedRun) run(t *testing.T, db string, host component.Host) {
+func (cr crashedRun) run(t *testing.T, db string) {
 	t.Helper()
-	e := journalExporter(t, db, host, journalSettings())
+	e := runExporter(t, db, nopSettings())
 	for _, w := range []*tableWriter{e.traces, e.calls} {
 		if slices.Contains(cr.uncommitted, w.table) { // as if killed before that insert committed
 			breakInserts(w)
@@ -123,7 +118,6 @@ func (cr crashedRun) run(t *testing.T, db string, host component.Host) {
 	if err := e.pushTraces(context.Background(), cr.batch); (err != nil) != (len(cr.uncommitted) > 0) {
 		t.Fatalf("push before the crash: %v, want a failure in %v", err, cr.uncommitted)
 	}
-	crash(t, e)
 }
 
 // referenceDB stores each request once through an exporter without a
@@ -144,25 +138,45 @@ func dump(t *testing.T, db, table string) []string {
 	return query(t, fmt.Sprintf("SELECT * FROM %s.%s ORDER BY TraceId, SpanId", db, table))
 }
 
-// assertSameRows checks that db holds exactly ref's rows in both tables:
-// every span once, nothing lost, nothing stored twice.
+var replayTables = []string{schema.TableTraces, schema.TableLLMCalls}
+
+// rollupDB returns a new database with the schema and insert-time rollups
+// of both tables, as dashboards would add: a replayed row that reached a
+// table would be counted there again.
+func rollupDB(t *testing.T) string {
+	db := chtest.NewDatabase(t)
+	if err := runExporter(t, db, nopSettings()).shutdown(context.Background()); err != nil { // applies the migrations
+		t.Fatal(err)
+	}
+	for _, table := range replayTables {
+		chtest.Exec(t, fmt.Sprintf("CREATE MATERIALIZED VIEW %[1]s.%[2]s_rollup ENGINE = SummingMergeTree ORDER BY ServiceName "+
+			"AS SELECT ServiceName, count() AS Rows FROM %[1]s.%[2]s GROUP BY ServiceName", db, table))
+	}
+	return db
+}
+
+// assertSameRows checks that db holds exactly ref's rows in both tables,
+// and that its rollups count each once: nothing lost, nothing twice.
 func assertSameRows(t *testing.T, db, ref string) {
 	t.Helper()
-	for _, table := range journalTables {
-		dups := chtest.Scalar(t, fmt.Sprintf("SELECT count() - uniqExact(TraceId, SpanId) FROM %s.%s", db, table))
-		if dups != "0" {
-			t.Errorf("%s: %s rows stored twice", table, dups)
+	for _, table := range replayTables {
+		want := chtest.Scalar(t, fmt.Sprintf("SELECT count() FROM %s.%s", ref, table))
+		if got := chtest.Scalar(t, fmt.Sprintf("SELECT count() FROM %s.%s", db, table)); got != want {
+			t.Errorf("%s: count() = %s, want %s", table, got, want)
+		}
+		if got := chtest.Scalar(t, fmt.Sprintf("SELECT sum(Rows) FROM %s.%s_rollup", db, table)); got != want {
+			t.Errorf("%s_rollup: sum(Rows) = %s, want %s", table, got, want)
 		}
 		assertRows(t, table, dump(t, db, table), dump(t, ref, table))
 	}
 }
 
-// TestExactlyOnceAfterCrash: exporter #1 pushes requests A and B merged
-// into one batch and crashes before the queue removes them; exporter #2,
-// on the same storage and database, gets them replayed in other batches
-// (A with the new request C, then B alone), which ClickHouse's
-// deduplication tokens cannot match. Every span must be stored once in
-// otel_traces and every call once in llm_calls.
+// TestExactlyOnceAfterCrash: run #1 pushes requests A and B merged into one
+// batch and is killed before the queue removes them; run #2, on the same
+// database, gets them replayed in other batches (A with the new request C,
+// then B alone), which ClickHouse's deduplication tokens cannot match.
+// Every span must be stored once in otel_traces, every call once in
+// llm_calls, and counted once by the rollups.
 func TestExactlyOnceAfterCrash(t *testing.T) {
 	a, b, c := request(1), request(2), request(3)
 	ref := referenceDB(t, a, b, c)
@@ -173,19 +187,19 @@ func TestExactlyOnceAfterCrash(t *testing.T) {
 		// replay is what the last run pushes: the queue's replays in new
 		// batches.
 		replay []ptrace.Traces
-		// wantDropped is how many replayed otel_traces rows the journal
+		// wantDropped is how many replayed rows per table the filter
 		// dropped as already stored.
-		wantDropped int64
+		wantDropped map[string]int64
 	}{{
 		name:        "both tables stored",
 		crashed:     []crashedRun{{batch: merged(a, b)}},
 		replay:      []ptrace.Traces{merged(a, c), b},
-		wantDropped: 16,
+		wantDropped: map[string]int64{"otel_traces": 16, "llm_calls": 8},
 	}, {
 		name:        "only otel_traces stored",
 		crashed:     []crashedRun{{batch: merged(a, b), uncommitted: []string{"llm_calls"}}},
 		replay:      []ptrace.Traces{merged(a, c), b},
-		wantDropped: 16,
+		wantDropped: map[string]int64{"otel_traces": 16},
 	}, {
 		name:    "nothing stored",
 		crashed: []crashedRun{{batch: merged(a, b), uncommitted: []string{"llm_calls", "otel_traces"}}},
@@ -195,157 +209,109 @@ func TestExactlyOnceAfterCrash(t *testing.T) {
 		crashed: []crashedRun{{batch: merged(a, b)}, {batch: merged(a, c)}},
 		// The queue replays A and C again, and B that was still queued.
 		replay:      []ptrace.Traces{merged(c, b), a},
-		wantDropped: 24,
+		wantDropped: map[string]int64{"otel_traces": 24, "llm_calls": 12},
+	}, {
+		name:        "replays of one request merged into one batch",
+		crashed:     []crashedRun{{batch: a}},
+		replay:      []ptrace.Traces{merged(a, b, a, c, b)},
+		wantDropped: map[string]int64{"otel_traces": 24, "llm_calls": 12},
 	}}
-	for _, backend := range storageBackends {
-		for _, tt := range tests {
-			t.Run(backend.name+"/"+tt.name, func(t *testing.T) {
-				db, run := chtest.NewDatabase(t), backend.runs(t)
-				for _, cr := range tt.crashed {
-					cr.run(t, db, run())
-				}
-				tel := componenttest.NewTelemetry()
-				t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
-				es := journalSettings()
-				es.TelemetrySettings = tel.NewTelemetrySettings()
-				e := journalExporter(t, db, run(), es)
-				for _, td := range tt.replay {
-					push(t, e, td)
-				}
-				assertSameRows(t, db, ref)
-				// Every recovered row was seen again: the set is forgotten.
-				if e.journal.set.Load() != nil {
-					t.Error("recovered set not forgotten after the replay")
-				}
-				if v, err := e.journal.client.Get(context.Background(), recoveredKey); err != nil || v != nil {
-					t.Errorf("%s still stored after the replay (%v)", recoveredKey, err)
-				}
-				if tt.wantDropped > 0 {
-					assertSum(t, tel, metricRowsDedup, attribute.String("table", "otel_traces"), tt.wantDropped)
-				} else if _, err := tel.GetMetric(metricRowsDedup); err == nil {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := rollupDB(t)
+			for _, cr := range tt.crashed {
+				cr.run(t, db)
+			}
+			tel := componenttest.NewTelemetry()
+			t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+			es := nopSettings()
+			es.TelemetrySettings = tel.NewTelemetrySettings()
+			e := runExporter(t, db, es)
+			for _, td := range tt.replay {
+				push(t, e, td)
+			}
+			assertSameRows(t, db, ref)
+			if len(tt.wantDropped) == 0 {
+				if _, err := tel.GetMetric(metricRowsDedup); err == nil {
 					t.Errorf("%s recorded, nothing was stored before the crash", metricRowsDedup)
 				}
-				if err := e.shutdown(context.Background()); err != nil {
-					t.Error(err)
-				}
-			})
-		}
+			}
+			for table, want := range tt.wantDropped {
+				assertSum(t, tel, metricRowsDedup, attribute.String("table", table), want)
+			}
+			if err := e.shutdown(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 
-// TestCorruptJournalSlot: a damaged slot is reported and ignored: its rows
-// cannot be checked, so a replay of them may be stored twice, but nothing
-// is dropped and the exporter starts.
-func TestCorruptJournalSlot(t *testing.T) {
+// TestConcurrentReplays: the same replayed request in pushes running at once
+// (a queue replay and a client's retry of it) is stored once.
+func TestConcurrentReplays(t *testing.T) {
 	a, b, c := request(1), request(2), request(3)
-	db, store := chtest.NewDatabase(t), newMemStorage()
-	push(t, journalExporter(t, db, newStorageHost(store), journalSettings()), merged(a, b))
-	store.set(slotKey(0), []byte("KZIJ\x01 torn"))
+	db := rollupDB(t)
+	e := runExporter(t, db, nopSettings())
+	var wg sync.WaitGroup
+	for _, td := range []ptrace.Traces{merged(a, b), merged(a, c), merged(b, a), a} {
+		wg.Go(func() {
+			if err := e.pushTraces(context.Background(), td); err != nil {
+				t.Errorf("push: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	assertSameRows(t, db, referenceDB(t, a, b, c))
+}
 
-	core, logs := observer.New(zap.InfoLevel)
-	es := journalSettings()
-	es.Logger = zap.New(core)
-	e := journalExporter(t, db, newStorageHost(store), es)
-	if got := logs.FilterMessageSnippet("unreadable entry").FilterFieldKey("key").Len(); got != 1 {
-		t.Errorf("want one error naming the corrupt slot, got %d: %v", got, logs.All())
+// TestReplayCandidates: only rows of spans that ended before the start
+// (plus the clock skew allowance) are checked.
+func TestReplayCandidates(t *testing.T) {
+	started := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		start    time.Time
+		duration time.Duration
+		checked  bool
+	}{
+		{"ended an hour before the start", started.Add(-time.Hour), time.Second, true},
+		{"ended within the clock skew after the start", started.Add(30 * time.Second), time.Second, true},
+		{"ended after the clock skew", started.Add(2 * time.Minute), time.Second, false},
+		{"started before, ended after", started.Add(-time.Hour), 2 * time.Hour, false},
+		{"no timestamps", time.Unix(0, 0), 0, true},
 	}
-	if keys := store.keys("journal/"); len(keys) != 0 {
-		t.Errorf("the corrupt slot is not cleared: %v", keys)
+	b := tableBatch{}
+	for _, tt := range tests {
+		b.start = append(b.start, tt.start)
+		b.duration = append(b.duration, uint64(tt.duration))
 	}
-	push(t, e, merged(a, c))
-	push(t, e, b)
-	for _, table := range journalTables {
-		missing := chtest.Scalar(t, fmt.Sprintf("SELECT %d - uniqExact(TraceId, SpanId) FROM %s.%s",
-			map[string]int{"otel_traces": 24, "llm_calls": 12}[table], db, table))
-		if missing != "0" {
-			t.Errorf("%s: %s rows missing", table, missing)
+	got := b.candidates(newReplayFilter(nil, "", started).cutoff)
+	for i, tt := range tests {
+		if slices.Contains(got, i) != tt.checked {
+			t.Errorf("%s: checked = %v, want %v", tt.name, !tt.checked, tt.checked)
 		}
-	}
-	if keys := store.keys(recoveredKey); len(keys) != 0 {
-		t.Errorf("nothing was recovered, yet %v is stored", keys)
 	}
 }
 
-// TestJournalWriteFailure: a push whose journal cannot be written fails
-// (retryable) before inserting anything; the retry stores it.
-func TestJournalWriteFailure(t *testing.T) {
-	db, store := chtest.NewDatabase(t), newMemStorage()
-	e := journalExporter(t, db, newStorageHost(store), journalSettings())
-	store.setFailure(errors.New("disk full"))
-	err := e.pushTraces(context.Background(), workflowTraces())
-	if err == nil || !strings.Contains(err.Error(), "insert journal: write journal/0, nothing inserted") || !strings.Contains(err.Error(), "disk full") {
-		t.Fatalf("want a journal write error, got %v", err)
+// TestReplayCheckFails: a push whose rows cannot be checked fails
+// (retryable) before inserting anything; fresh spans need no check.
+func TestReplayCheckFails(t *testing.T) {
+	db := chtest.NewDatabase(t)
+	e := runExporter(t, db, nopSettings())
+	e.replays.database = db + "_gone"
+	err := e.pushTraces(context.Background(), request(1))
+	if err == nil || !strings.Contains(err.Error(), "replay check: check which of 8 rows otel_traces already holds, nothing inserted") {
+		t.Fatalf("want a replay check error, got %v", err)
 	}
 	if consumererror.IsPermanent(err) {
-		t.Error("a journal write failure must be retryable")
+		t.Error("a failed replay check must be retryable")
 	}
 	assertCount(t, db, "otel_traces", 0)
-	store.setFailure(nil)
-	push(t, e, workflowTraces())
+	assertCount(t, db, "llm_calls", 0)
+	push(t, e, freshen(request(2)))
 	assertCount(t, db, "otel_traces", 8)
-	assertCount(t, db, "llm_calls", 4)
-}
-
-// TestJournalAfterShutdown: a clean shutdown clears the slots of finished
-// pushes, so the next start has nothing to check and pushes drop nothing.
-func TestJournalAfterShutdown(t *testing.T) {
-	db, store := chtest.NewDatabase(t), newMemStorage()
-	e := journalExporter(t, db, newStorageHost(store), journalSettings())
+	e.replays.database = db
 	push(t, e, request(1))
-	if keys := store.keys("journal/"); len(keys) != 1 {
-		t.Fatalf("journal keys after one push: %v", keys)
-	}
-	if err := e.shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if keys := store.keys("journal/"); len(keys) != 0 {
-		t.Fatalf("journal keys after shutdown: %v", keys)
-	}
-	e = journalExporter(t, db, newStorageHost(store), journalSettings())
-	if e.journal.set.Load() != nil {
-		t.Error("a recovered set after a clean shutdown")
-	}
-	push(t, e, request(1)) // a client resending: ClickHouse's token dedup, not the journal
-	assertCount(t, db, "otel_traces", 8)
-
-	// While a push is still to be retried at shutdown (the queue keeps its
-	// requests for the next start) every slot stays: the batcher may have
-	// split a request across it and the pushes that succeeded
-	// (TestJournalShutdownSplitRequest).
-	push(t, e, request(2))
-	breakInserts(e.calls)
-	if err := e.pushTraces(context.Background(), request(3)); err == nil {
-		t.Fatal("the llm_calls insert should have failed")
-	}
-	if err := e.shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if keys := store.keys("journal/"); len(keys) != 3 {
-		t.Errorf("journal keys after shutdown with a push to retry: %v, want all 3 slots", keys)
-	}
-	e = journalExporter(t, db, newStorageHost(store), journalSettings())
-	push(t, e, request(3))
-	assertSameRows(t, db, referenceDB(t, request(1), request(2), request(3)))
-}
-
-// TestJournalShutdownSplitRequest: the queue's batcher splits a request
-// that overflows a batch across two pushes and removes it only when both
-// are done. If the first part succeeded and the second is still to be
-// retried at a clean shutdown, the next start replays the whole request:
-// the first part's slot must still be there so its rows are not stored
-// twice.
-func TestJournalShutdownSplitRequest(t *testing.T) {
-	db, store := chtest.NewDatabase(t), newMemStorage()
-	e := journalExporter(t, db, newStorageHost(store), journalSettings())
-	push(t, e, request(2)) // first part of the split request
-	breakInserts(e.calls)
-	if err := e.pushTraces(context.Background(), request(3)); err == nil { // second part: to be retried
-		t.Fatal("the llm_calls insert should have failed")
-	}
-	if err := e.shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	e = journalExporter(t, db, newStorageHost(store), journalSettings())
-	push(t, e, merged(request(2), request(3))) // the queue replays the whole request
-	assertSameRows(t, db, referenceDB(t, request(2), request(3)))
+	assertCount(t, db, "otel_traces", 16)
+	assertCount(t, db, "llm_calls", 8)
 }

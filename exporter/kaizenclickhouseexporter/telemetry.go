@@ -51,7 +51,7 @@ func newTelemetry(set component.TelemetrySettings) (*telemetry, error) {
 	t.insertFailures, errs[4] = m.Int64Counter(metricInsertFailures,
 		metric.WithDescription("Failed batch inserts, per table and kind (retryable or permanent)."), metric.WithUnit("{batch}"))
 	t.rowsDedup, errs[5] = m.Int64Counter(metricRowsDedup,
-		metric.WithDescription("Rows a persistent queue replayed after a crash that ClickHouse already held, not inserted again (insert journal), per table."), metric.WithUnit("{row}"))
+		metric.WithDescription("Rows of spans that ended before the exporter started (replays after a crash, late client retries) that ClickHouse already held, not inserted again, per table."), metric.WithUnit("{row}"))
 	for _, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("create exporter metrics: %w", err)
