@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/escape"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
@@ -48,10 +49,11 @@ func Main(ctx context.Context, args []string, cfg Config) int {
 	err := cmd.ExecuteContext(ctx)
 	if err != nil {
 		if _, isWaste := err.(wasteError); !isWaste {
-			fmt.Fprintf(cmd.ErrOrStderr(), "kaizen: %v\n", err)
+			// Errors can carry stored strings (span ids, ClickHouse messages): escaped.
+			fmt.Fprintf(cmd.ErrOrStderr(), "kaizen: %s\n", escape.Text(err.Error()))
 		}
 		if ExitCode(err) == ExitUsage {
-			fmt.Fprintf(cmd.ErrOrStderr(), "Run 'kaizen %s --help' for usage.\n", subcommand(cmd, args))
+			fmt.Fprintf(cmd.ErrOrStderr(), "Run 'kaizen %s --help' for usage.\n", escape.Text(subcommand(cmd, args)))
 		}
 	}
 	return ExitCode(err)
@@ -127,7 +129,7 @@ func (g *globals) progress(stage, format string, args ...any) {
 	if g.quiet {
 		return
 	}
-	fmt.Fprintf(g.cfg.Stderr, "kaizen: %-7s %s (%s)\n", stage+":", fmt.Sprintf(format, args...),
+	fmt.Fprintf(g.cfg.Stderr, "kaizen: %-7s %s (%s)\n", stage+":", escape.Text(fmt.Sprintf(format, args...)),
 		time.Since(g.started).Round(time.Millisecond))
 }
 
