@@ -56,7 +56,7 @@ func TestDialectFixtures(t *testing.T) {
 			"lookup":        {attrs: map[string]any{"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup", "gen_ai.tool.call.arguments": `{"id": 7}`}, costPico: -1},
 		}},
 		{"openlit.json", dialect.OpenLIT.String(), map[string]wantSpan{
-			"mistral.chat": {attrs: map[string]any{"gen_ai.provider.name": "mistral_ai", "kaizen.price.model": "mistral_ai/mistral-large-latest"},
+			"mistral.chat": {attrs: map[string]any{"gen_ai.provider.name": "mistral_ai", "kaizen.price.model": "mistral/mistral-large"},
 				costPico: 32_000_000_000, inPico: 20_000_000_000, status: "priced"},
 			"openai.embeddings": {attrs: map[string]any{"gen_ai.operation.name": "embeddings"},
 				costPico: 160_000_000, inPico: 160_000_000, status: "priced"},

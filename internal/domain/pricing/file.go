@@ -82,7 +82,8 @@ func (f *fileTable) build() (*Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("provider %s: batch_discount: %w", fp.Name, err)
 		}
-		p := t.provider(fp.Name)
+		p := t.layers[0].provider(fp.Name)
+		p.batchDiscount = defDisc
 		for _, a := range fp.Aliases {
 			t.aliases[normProvider(a)] = p.name
 		}
@@ -91,7 +92,7 @@ func (f *fileTable) build() (*Table, error) {
 			if err != nil {
 				return nil, fmt.Errorf("provider %s: models[%d] %q: %w", fp.Name, mi, fm.Name, err)
 			}
-			if err := p.add(m, false); err != nil {
+			if err := p.add(m); err != nil {
 				return nil, fmt.Errorf("provider %s: %w", fp.Name, err)
 			}
 		}

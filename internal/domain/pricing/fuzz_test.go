@@ -19,7 +19,7 @@ func FuzzParseUSD(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(embeddedPrices)
+	f.Add(embeddedOverlay)
 	f.Add([]byte("version: x\nproviders: [{name: a, models: [{name: m, effective: 2025-01-01, source: s, input: '1', output: '2', tiers: [{above_input_tokens: 5, input: '3'}]}]}]"))
 	f.Add([]byte("{{"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -1,5 +1,7 @@
 package pricing
 
+import "time"
+
 // Kind classifies what a model is billed for.
 type Kind string
 
@@ -9,6 +11,9 @@ const (
 	KindChat Kind = "chat"
 	// KindEmbedding is an embedding model: input tokens only.
 	KindEmbedding Kind = "embedding"
+	// KindOther is a model without text token prices (audio, images): its
+	// usage is billed in units Kaizen does not record.
+	KindOther Kind = "other"
 )
 
 // Rate is a per-token price. OK is false when the table has no price for
@@ -41,6 +46,8 @@ type Rates struct {
 	// Reasoning is the price of a reasoning (thinking) output token when it
 	// differs from Output; unset means reasoning is billed as output.
 	Reasoning Rate
+	// Request is a fee per request (genai-prices requests_kcount / 1000).
+	Request Rate
 }
 
 // overlay returns r with every set rate of o replacing r's.
@@ -51,6 +58,7 @@ func (r Rates) overlay(o Rates) Rates {
 	}{
 		{&r.Input, o.Input}, {&r.Output, o.Output}, {&r.CacheRead, o.CacheRead},
 		{&r.CacheWrite, o.CacheWrite}, {&r.CacheWrite1h, o.CacheWrite1h}, {&r.Reasoning, o.Reasoning},
+		{&r.Request, o.Request},
 	} {
 		if p.src.OK {
 			*p.dst = p.src
@@ -104,15 +112,73 @@ type Model struct {
 	// BatchDiscount is the discount applied to the total of batch requests
 	// (0 when the provider offers no batch API for the model).
 	BatchDiscount Fraction
+	// Changes are prices that replace Rates and Tiers from a start date or
+	// during a daily window, in genai-prices order (see PricesAt).
+	Changes []PriceChange
+	// DisplayName is the model's human name ("GPT-4o"), when known.
+	DisplayName string
+	// Deprecated reports that the provider has deprecated the model.
+	Deprecated bool
+
+	// match is the model's id rule; exact names and aliases for table files.
+	match matcher
+	// inexact reports a genai-prices price finer than one pico-dollar per
+	// token, rounded to the nearest pico-dollar.
+	inexact bool
+}
+
+// PriceChange is a conditional price of a model (genai-prices
+// ConditionalPrice): in force from Start (when Start is set), or every day
+// between FromMs and ToMs milliseconds after UTC midnight (when Daily; a
+// window with ToMs < FromMs spans midnight), or always when neither is set.
+type PriceChange struct {
+	// Start is the first instant the prices apply (UTC midnight of a date).
+	Start time.Time
+	// Daily selects a time-of-day window instead of a start date.
+	Daily bool
+	// FromMs and ToMs bound the daily window [FromMs, ToMs).
+	FromMs, ToMs int64
+	// Rates and Tiers are the prices in force.
+	Rates
+	Tiers []Tier
+}
+
+// applies reports whether the change is in force at t.
+func (c *PriceChange) applies(t time.Time) bool {
+	switch {
+	case c.Daily:
+		t = t.UTC()
+		ms := int64(t.Hour())*3_600_000 + int64(t.Minute())*60_000 + int64(t.Second())*1000 + int64(t.Nanosecond()/1e6)
+		if c.ToMs < c.FromMs {
+			return ms >= c.FromMs || ms < c.ToMs
+		}
+		return ms >= c.FromMs && ms < c.ToMs
+	case !c.Start.IsZero():
+		return !t.Before(c.Start)
+	}
+	return true
+}
+
+// PricesAt returns the rates and tiers in force at t: like genai-prices'
+// calcPrice, the last change that applies, else the base prices.
+func (m *Model) PricesAt(t time.Time) (Rates, []Tier) {
+	for i := len(m.Changes) - 1; i >= 0; i-- {
+		if c := &m.Changes[i]; c.applies(t) {
+			return c.Rates, c.Tiers
+		}
+	}
+	return m.Rates, m.Tiers
 }
 
 // RatesFor returns the rates that apply to a request with the given total
 // input tokens (the highest tier whose bound is exceeded, else the base).
-func (m *Model) RatesFor(inputTokens int64) Rates {
-	r := m.Rates
-	for _, t := range m.Tiers {
+func (m *Model) RatesFor(inputTokens int64) Rates { return ratesFor(m.Rates, m.Tiers, inputTokens) }
+
+func ratesFor(base Rates, tiers []Tier, inputTokens int64) Rates {
+	r := base
+	for _, t := range tiers {
 		if inputTokens > t.AboveInputTokens {
-			r = m.Rates.overlay(t.Rates)
+			r = base.overlay(t.Rates)
 		}
 	}
 	return r

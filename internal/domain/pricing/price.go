@@ -1,6 +1,9 @@
 package pricing
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Status says how completely a call was priced. It is recorded in
 // kaizen.price.status; a cost is never reported as a silent zero.
@@ -41,16 +44,21 @@ type Usage struct {
 	ReasoningTokens int64
 	// Batch is true for requests made through a batch API.
 	Batch bool
+	// Time is when the call was made: it selects the prices in force
+	// (start-dated changes, daily windows). Zero means now.
+	Time time.Time
 }
 
 // Cost is the exact price of one call.
 type Cost struct {
-	// Total is Input + Output.
+	// Total is Input + Output + Fees.
 	Total USD
 	// Input is the cost of all input tokens (uncached, cache reads, writes).
 	Input USD
 	// Output is the cost of all output tokens (including reasoning).
 	Output USD
+	// Fees are per-request fees (a few genai-prices models have them).
+	Fees USD
 	// Status is priced, partial or unpriced.
 	Status Status
 	// Model is the resolved model (nil when unresolved).
@@ -71,6 +79,7 @@ const (
 	ReasonOverflow       = "cost out of range"
 	ReasonNoCacheRead    = "no cache_read price: cache reads billed at input rate"
 	ReasonNoOutput       = "no output price: output tokens not billed"
+	ReasonNoInput        = "no input price: input tokens not billed"
 	ReasonNoBatch        = "no batch discount known: billed at standard rate"
 	ReasonInputExclusive = "input_tokens smaller than cache tokens: taken to exclude them"
 	ReasonOutputExcl     = "output_tokens smaller than reasoning tokens: taken to exclude them"
@@ -117,7 +126,16 @@ func (t *Table) PriceModel(m *Model, u Usage) Cost {
 		uncached, prompt = u.InputTokens, u.InputTokens+cached
 		notes = append(notes, ReasonInputExclusive)
 	}
-	r := m.RatesFor(prompt)
+	at := u.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	base, tiers := m.PricesAt(at)
+	r := ratesFor(base, tiers, prompt)
+	if !r.Input.OK && uncached+cached > 0 {
+		c.Status = StatusPartial
+		notes = append(notes, ReasonNoInput)
+	}
 	cacheRead := r.CacheRead
 	if !cacheRead.OK {
 		cacheRead = r.Input
@@ -154,7 +172,10 @@ func (t *Table) PriceModel(m *Model, u Usage) Cost {
 	sum(&c.Input, w1h, write1h)
 	sum(&c.Output, visible, out)
 	sum(&c.Output, reasoning, think)
-	if !okAll || c.Input > maxUSD-c.Output {
+	if r.Request.OK {
+		c.Fees = r.Request.PerToken
+	}
+	if !okAll || c.Input > maxUSD-c.Output-c.Fees {
 		return fail(ReasonOverflow)
 	}
 	if u.Batch {
@@ -166,7 +187,7 @@ func (t *Table) PriceModel(m *Model, u Usage) Cost {
 			notes = append(notes, ReasonNoBatch)
 		}
 	}
-	c.Total = c.Input + c.Output
+	c.Total = c.Input + c.Output + c.Fees
 	c.Reason = strings.Join(notes, "; ")
 	return c
 }

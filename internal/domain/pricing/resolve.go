@@ -1,8 +1,10 @@
 package pricing
 
 import (
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // maxResolveCache bounds the memo of Resolve so that adversarial model
@@ -47,16 +49,65 @@ func (t *Table) Resolve(provider, model string) (*Model, bool) {
 
 func (t *Table) resolve(provider, model string) *Model {
 	cands := modelCandidates(normModel(model))
-	if p := t.providers[t.providerKey(provider)]; p != nil {
-		for _, c := range cands {
-			if m := p.index[c]; m != nil {
-				return m
+	if len(cands) == 0 {
+		return nil
+	}
+	if key := t.providerKey(provider); key != "" {
+		for _, l := range t.layers {
+			if p := l.providers[key]; p != nil {
+				for _, c := range cands {
+					if m := l.findModel(p, c); m != nil {
+						return m
+					}
+				}
+			}
+		}
+	}
+	// Like calcPrice without a provider: providers whose model rule matches
+	// first, then every provider.
+	for _, c := range cands {
+		for _, l := range t.layers {
+			for _, name := range l.order {
+				if p := l.providers[name]; p.modelMatch != nil && p.modelMatch.match(c) {
+					if m := l.findModel(p, c); m != nil {
+						return m
+					}
+				}
 			}
 		}
 	}
 	for _, c := range cands {
-		for _, name := range t.order {
-			if m := t.providers[name].index[c]; m != nil {
+		for _, l := range t.layers {
+			for _, name := range l.order {
+				if m := l.providers[name].find(c); m != nil {
+					return m
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// findModel finds a model of provider p as genai-prices' calcPrice does:
+// p's models in order, then its fallback providers' models, then the same
+// with compact dates rewritten ("-20250514" → "-2025-05-14").
+func (l *layer) findModel(p *providerPrices, id string) *Model {
+	if m := l.findOrFallback(p, id); m != nil {
+		return m
+	}
+	if d := dashDates(id); d != id {
+		return l.findOrFallback(p, d)
+	}
+	return nil
+}
+
+func (l *layer) findOrFallback(p *providerPrices, id string) *Model {
+	if m := p.find(id); m != nil {
+		return m
+	}
+	for _, f := range p.fallback {
+		if fp := l.providers[f]; fp != nil {
+			if m := fp.find(id); m != nil {
 				return m
 			}
 		}
@@ -64,13 +115,62 @@ func (t *Table) resolve(provider, model string) *Model {
 	return nil
 }
 
-// providerKey maps any accepted provider name to a table provider key, or "".
+// dashDates rewrites every valid compact date "-YYYYMMDD" (year 20xx)
+// followed by '-', ':' or the end into "-YYYY-MM-DD", as calcPrice does.
+func dashDates(s string) string {
+	var b []byte
+	last := 0
+	for i := 0; i+9 <= len(s); i++ {
+		if s[i] != '-' || s[i+1] != '2' || s[i+2] != '0' || !allDigits(s[i+3:i+9]) {
+			continue
+		}
+		if end := i + 9; end < len(s) && s[end] != '-' && s[end] != ':' {
+			continue
+		}
+		y, _ := strconv.Atoi(s[i+1 : i+5])
+		mo, _ := strconv.Atoi(s[i+5 : i+7])
+		d, _ := strconv.Atoi(s[i+7 : i+9])
+		if mo < 1 || mo > 12 || d < 1 || d > 31 || time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Day() != d {
+			continue
+		}
+		b = append(b, s[last:i+5]...)
+		b = append(b, '-')
+		b = append(b, s[i+5:i+7]...)
+		b = append(b, '-')
+		b = append(b, s[i+7:i+9]...)
+		last = i + 9
+		i += 8
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
+}
+
+// providerKey maps any accepted provider name to a table provider key, or
+// "": a key, an alias, or (as genai-prices does) the first provider whose
+// provider rule matches.
 func (t *Table) providerKey(provider string) string {
 	p := normProvider(provider)
-	if _, ok := t.providers[p]; ok {
-		return p
+	if p == "" {
+		return ""
 	}
-	return t.aliases[p]
+	for _, l := range t.layers {
+		if _, ok := l.providers[p]; ok {
+			return p
+		}
+	}
+	if k, ok := t.aliases[p]; ok {
+		return k
+	}
+	for _, l := range t.layers {
+		for _, name := range l.order {
+			if pm := l.providers[name].providerMatch; pm != nil && pm.match(p) {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 func normProvider(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
