@@ -63,8 +63,9 @@ type Call struct {
 	Usage pricing.Usage
 	// BadTokenCounts names the Usage fields (e.g. "InputTokens") the store
 	// held out of range (above MaxTokens): each is 0 in Usage, and reports
-	// show the flag.
-	BadTokenCounts []string
+	// show the flag. Omitted from JSON when empty, so corpora written before
+	// it existed stay byte-identical.
+	BadTokenCounts []string `json:",omitempty"`
 	// Cost is what the call cost as stored (exact pico-dollars).
 	Cost, InputCost, OutputCost pricing.USD
 	PriceStatus                 pricing.Status
