@@ -147,7 +147,7 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	if err != nil {
 		return result{}, err
 	}
-	env := append(ports.Env(dir), "KAIZEN_CLICKHOUSE_ENDPOINT="+store.URL(), "KAIZEN_CLICKHOUSE_DATABASE="+t.db)
+	env := append(append(ports.Env(dir), store.Env()...), "KAIZEN_CLICKHOUSE_DATABASE="+t.db)
 	p, err := e2e.StartProcess(t.bin, t.configs, append(env, t.env...), filepath.Join(dir, "collector.log"))
 	if err != nil {
 		return result{}, err
@@ -158,7 +158,7 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	if err := p.WaitHealthy(ctx, ports.Health, 2*time.Minute); err != nil {
 		return result{}, err
 	}
-	conn, err := e2e.Open(store.Addr(), t.db)
+	conn, err := e2e.Open(store.Addr(), t.db, store.Writer())
 	if err != nil {
 		return result{}, err
 	}
@@ -296,7 +296,7 @@ func report(rs [][]result, o options, n int) {
 // a run does not pay for the previous run's background merges. It gives up
 // quietly after limit: the run then reports what it measured.
 func settle(store *e2e.Store, limit time.Duration) error {
-	conn, err := e2e.Open(store.Addr(), "system")
+	conn, err := e2e.Open(store.Addr(), "system", store.Writer())
 	if err != nil {
 		return err
 	}

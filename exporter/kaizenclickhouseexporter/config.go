@@ -34,6 +34,9 @@ type Config struct {
 	Username string `mapstructure:"username"`
 	// Password overrides the DSN's password; it is never logged.
 	Password configopaque.String `mapstructure:"password"`
+	// PasswordFile names a file whose first line is the password, read at
+	// start (the chdb extension's generated credentials/writer.password).
+	PasswordFile string `mapstructure:"password_file"`
 	// Database holds Kaizen's tables. Left at its default (kaizen), a
 	// database named in the DSN's path is used instead.
 	Database string `mapstructure:"database"`
@@ -101,6 +104,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, errNoEndpoint)
 	} else if _, err := c.clickhouseOptions(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.PasswordFile != "" && c.Password != "" {
+		errs = append(errs, errors.New("password and password_file are both set: keep one"))
 	}
 	if c.TTL < 0 {
 		errs = append(errs, fmt.Errorf("ttl %s: must not be negative (0 keeps data forever)", c.TTL))

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kaizenhq/kaizen/internal/domain/schema"
+	"github.com/kaizenhq/kaizen/internal/engine/credentials"
 )
 
 // startTimeout bounds connecting, pinging and migrating at start.
@@ -52,6 +53,12 @@ func (e *chExporter) start(ctx context.Context, _ component.Host) error {
 	opt, err := e.cfg.clickhouseOptions()
 	if err != nil {
 		return err
+	}
+	if e.cfg.PasswordFile != "" {
+		// Read at start: the chdb extension, which starts first, creates it.
+		if opt.Auth.Password, err = credentials.Read(e.cfg.PasswordFile); err != nil {
+			return fmt.Errorf("kaizenclickhouse exporter password_file: %w", err)
+		}
 	}
 	// Statements use qualified names, so the connection needs no database
 	// (the configured one may not exist before the migrations create it).

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +97,12 @@ func TestStartFailsFastWhenUnreachable(t *testing.T) {
 // HTTP interface that requires a password.
 func TestStartChecksCredentials(t *testing.T) {
 	db := chtest.NewDatabase(t)
-	srv := httptest.NewServer(chserver.NewHandler(chtest.Server().Conn(),
-		chserver.Config{Username: "kaizen", Password: "right-secret"}, zap.NewNop()))
+	handler, err := chserver.NewHandler(chtest.Server().Conn(),
+		chserver.Config{Users: []chserver.User{{Name: "kaizen", Password: "right-secret", Role: chserver.RoleWriter}}}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
 	defer srv.Close()
 
 	cfg := testConfig(db)
@@ -117,8 +123,19 @@ func TestStartChecksCredentials(t *testing.T) {
 		t.Errorf("DSN password not redacted: %s", msg)
 	}
 
+	// password_file, as collector/config.yaml reads the generated one.
 	cfg.Endpoint = srv.URL
-	cfg.Username, cfg.Password = "kaizen", "right-secret"
+	cfg.Username, cfg.Password = "kaizen", ""
+	cfg.PasswordFile = filepath.Join(t.TempDir(), "writer.password")
+	if err := os.WriteFile(cfg.PasswordFile, []byte("right-secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msg := startError(t, cfg).Error(); !strings.Contains(msg, "readable by others") {
+		t.Errorf("world-readable password_file: %s", msg)
+	}
+	if err := os.Chmod(cfg.PasswordFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	exp := startExporter(t, cfg, nopSettings())
 	if err := exp.ConsumeTraces(context.Background(), workflowTraces()); err != nil {
 		t.Fatal(err)

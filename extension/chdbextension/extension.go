@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kaizenhq/kaizen/internal/engine/chserver"
+	"github.com/kaizenhq/kaizen/internal/engine/credentials"
 )
 
 // chdbExtension owns the store and its HTTP interface for the collector's
@@ -18,13 +19,20 @@ type chdbExtension struct {
 	server *chserver.Server
 }
 
-// Start opens the store and starts serving.
+// Start creates the credentials on the first start, opens the store and
+// starts serving.
 func (e *chdbExtension) Start(context.Context, component.Host) error {
-	srv, err := chserver.Start(e.cfg.serverConfig(), e.logger)
+	generated, err := credentials.Ensure(e.cfg.credentialsDir())
+	if err != nil {
+		return fmt.Errorf("chdb extension: %w", err)
+	}
+	srv, err := chserver.Start(e.cfg.serverConfig(generated), e.logger)
 	if err != nil {
 		return fmt.Errorf("chdb extension: %w", err)
 	}
 	e.server = srv
+	e.logger.Info("embedded ClickHouse requires credentials", zap.String("credentials_dir", e.cfg.credentialsDir()),
+		zap.Strings("users", []string{credentials.ReaderUser, credentials.WriterUser}))
 	return nil
 }
 

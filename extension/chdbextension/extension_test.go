@@ -6,17 +6,20 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 
 	"github.com/kaizenhq/kaizen/extension/chdbextension/internal/metadata"
+	"github.com/kaizenhq/kaizen/internal/engine/credentials"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -31,9 +34,12 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{id: component.NewID(metadata.Type), want: createDefaultConfig().(*Config)},
 		{id: component.NewIDWithName(metadata.Type, "custom"), want: &Config{
-			Endpoint: "127.0.0.1:18123", Path: "/var/lib/kaizen/chdb", Username: "kaizen", Password: "not-a-real-secret",
+			Endpoint: "127.0.0.1:18123", Path: "/var/lib/kaizen/chdb", CredentialsDir: "/var/lib/kaizen/credentials",
+			WriterPassword: ptr(configopaque.String("not-a-real-secret")), AllowedOrigins: []string{"http://localhost:3000"},
+			AllowedHosts: []string{"kaizen.internal"}, MaxStagedBytes: 512 << 20,
 			MaxRequestBytes: 64 << 20, QueryTimeout: 90 * time.Second, MaxConnections: 32,
 		}},
+		{id: component.NewIDWithName(metadata.Type, "emptypassword"), wantErr: "reader_password is set but empty"},
 		{id: component.NewIDWithName(metadata.Type, "open"), wantErr: "empty host would listen on every interface"},
 		{id: component.NewIDWithName(metadata.Type, "nopath"), wantErr: "path: the data directory"},
 		{id: component.NewIDWithName(metadata.Type, "negconns"), wantErr: "max_connections -1: must not be negative"},
@@ -58,7 +64,7 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := *cfg.(*Config); got != *tt.want {
+			if got := *cfg.(*Config); !reflect.DeepEqual(got, *tt.want) {
 				t.Errorf("config = %+v, want %+v", got, *tt.want)
 			}
 		})
@@ -79,10 +85,22 @@ func TestFactory(t *testing.T) {
 	}
 }
 
-// post runs a statement over the extension's HTTP interface.
+func ptr[T any](v T) *T { return &v }
+
+// post runs a statement over the extension's HTTP interface as the
+// generated writer.
 func post(t *testing.T, e *chdbExtension, query, body string) string {
 	t.Helper()
-	resp, err := http.Post(e.server.URL()+"/?query="+url.QueryEscape(query), "text/plain", strings.NewReader(body))
+	pw, err := credentials.Read(filepath.Join(e.cfg.credentialsDir(), credentials.WriterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.server.URL()+"/?query="+url.QueryEscape(query), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(credentials.WriterUser, pw)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +131,15 @@ func TestLifecycle(t *testing.T) {
 		return ext.(*chdbExtension)
 	}
 	e := start()
+	// Nothing is served without the generated credentials.
+	resp, err := http.Post(e.server.URL()+"/?query=SELECT+1", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("query without credentials: status %d, want 401", resp.StatusCode)
+	}
 	post(t, e, "CREATE DATABASE kaizen", "")
 	post(t, e, "CREATE TABLE kaizen.t (n UInt64, s String) ENGINE = MergeTree ORDER BY n", "")
 	post(t, e, "INSERT INTO kaizen.t FORMAT TSV", "1\tone\n2\ttwo\n3\tthree\n")

@@ -30,11 +30,15 @@ func TestEndToEnd(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	chAddr, grpcAddr := startCollector(ctx, t)
+	chAddr, grpcAddr, dataDir := startCollector(ctx, t)
 	trace := runTriage(ctx, t, grpcAddr)
 
+	writer, err := e2e.CollectorWriter(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	conn, err := clickhouse.Open(&clickhouse.Options{Protocol: clickhouse.HTTP, Addr: []string{chAddr},
-		Auth: clickhouse.Auth{Database: "kaizen"}, DialTimeout: 5 * time.Second})
+		Auth: clickhouse.Auth{Database: "kaizen", Username: writer.Name, Password: writer.Password}, DialTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +74,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Setenv("GOOGLE_GEMINI_BASE_URL", srv.URL)
 
 	var stdout, stderr bytes.Buffer
+	// kaizen finds the collector's generated credentials under KAIZEN_DATA_DIR.
+	t.Setenv("KAIZEN_DATA_DIR", dataDir)
 	code := cli.Main(ctx, []string{"analyze", trace, "--dsn", "http://" + chAddr + "/kaizen", "--format", "json"},
 		cli.Config{Stdout: &stdout, Stderr: &stderr})
 	if code != 0 {
@@ -138,7 +144,7 @@ func TestEndToEnd(t *testing.T) {
 // startCollector builds kaizen-collector and runs it with
 // collector/config.yaml on free loopback ports and a temporary data
 // directory; it returns the embedded ClickHouse and OTLP gRPC addresses.
-func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr string) {
+func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr, dataDir string) {
 	t.Helper()
 	bin, err := e2e.BuildCollector(ctx, t.TempDir(), false)
 	if err != nil {
@@ -163,7 +169,7 @@ func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr string)
 	if err := p.WaitHealthy(ctx, ports.Health, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	return ports.CHDB, ports.GRPC
+	return ports.CHDB, ports.GRPC, dir
 }
 
 // runTriage runs one support-triage workflow exporting to the collector

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,10 +17,14 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/internal/engine/credentials"
 )
 
 // EnvDSN names the environment variable holding the ClickHouse DSN.
 const EnvDSN = "KAIZEN_CLICKHOUSE_DSN"
+
+// EnvPasswordFile names the environment variable holding a password file.
+const EnvPasswordFile = "KAIZEN_CLICKHOUSE_PASSWORD_FILE"
 
 // Config is what the commands need from their environment; tests replace
 // parts of it.
@@ -34,6 +41,7 @@ type Config struct {
 type globals struct {
 	cfg     Config
 	dsn     string
+	pwFile  string
 	format  string
 	prices  string
 	quiet   bool
@@ -95,6 +103,7 @@ with savings recomputed from exact prices.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.dsn, "dsn", "", "ClickHouse DSN (env "+EnvDSN+", default "+store.DefaultDSN+")")
+	pf.StringVar(&g.pwFile, "password-file", "", "file holding the ClickHouse password (env "+EnvPasswordFile+"; default: the embedded store's generated writer password under $KAIZEN_DATA_DIR, ./.kaizen)")
 	pf.StringVar(&g.format, "format", "text", "output format: text, markdown or json")
 	pf.StringVar(&g.prices, "prices", "", "price file (YAML) merged over the embedded price table")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress lines on stderr")
@@ -115,6 +124,9 @@ func (g *globals) init() error {
 	if g.dsn == "" {
 		g.dsn = store.DefaultDSN
 	}
+	if g.dsn, err = g.withPassword(g.dsn); err != nil {
+		return err
+	}
 	g.table = pricing.Default()
 	if g.prices != "" {
 		if g.table, err = pricing.Load(g.prices); err != nil {
@@ -122,6 +134,37 @@ func (g *globals) init() error {
 		}
 	}
 	return nil
+}
+
+// withPassword adds the password file's password to a DSN without one,
+// with the embedded store's writer as user when the DSN names none. With
+// no file named, the collector's generated one is used when it exists.
+func (g *globals) withPassword(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn, nil // store.Open reports the malformed DSN
+	}
+	if _, has := u.User.Password(); has {
+		return dsn, nil
+	}
+	file := cmp.Or(g.pwFile, g.cfg.Getenv(EnvPasswordFile))
+	if file == "" {
+		generated := filepath.Join(credentials.Dir(filepath.Join(cmp.Or(g.cfg.Getenv("KAIZEN_DATA_DIR"), ".kaizen"), "chdb")), credentials.WriterFile)
+		if _, err := os.Stat(generated); err != nil {
+			return dsn, nil
+		}
+		file = generated
+	}
+	pw, err := credentials.Read(file)
+	if err != nil {
+		return "", usageError{fmt.Errorf("ClickHouse password: %w", err)}
+	}
+	user := credentials.WriterUser
+	if u.User != nil && u.User.Username() != "" {
+		user = u.User.Username()
+	}
+	u.User = url.UserPassword(user, pw)
+	return u.String(), nil
 }
 
 // progress writes one stage line on stderr.

@@ -18,9 +18,10 @@ const triageRuns = 3
 // span and call in ClickHouse.
 func TestEndToEndInProcess(t *testing.T) {
 	ports := e2e.MustPorts(t)
-	setEnv(t, ports.Env(t.TempDir()))
+	dir := t.TempDir()
+	setEnv(t, ports.Env(dir))
 	runInProcess(t, fileURI(embeddedConfig))
-	endToEnd(t, ports, 1)
+	endToEnd(t, ports, dir, 1)
 }
 
 // TestEndToEndBinary does the same with the built kaizen-collector binary.
@@ -40,12 +41,12 @@ func TestEndToEndBinary(t *testing.T) {
 	if err := p.WaitHealthy(context.Background(), ports.Health, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	endToEnd(t, ports, 2)
+	endToEnd(t, ports, dir, 2)
 }
 
 // endToEnd sends the workloads to a collector running collector/config.yaml
-// on ports and verifies what it stored.
-func endToEnd(t *testing.T, ports e2e.Ports, seed byte) {
+// on ports over data directory dir and verifies what it stored.
+func endToEnd(t *testing.T, ports e2e.Ports, dir string, seed byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -77,7 +78,11 @@ func endToEnd(t *testing.T, ports e2e.Ports, seed byte) {
 	}
 	want.Add(bad.stored)
 
-	conn, err := e2e.Open(ports.CHDB, "kaizen")
+	writer, err := e2e.CollectorWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := e2e.Open(ports.CHDB, "kaizen", writer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,8 @@ func (r *failureRig) startCollector() {
 	endpoint, compression := r.store.URL(), "none" // lz4 over HTTP to the embedded server: see the exporter README
 	env := append(r.ports.Env(r.dir),
 		"KAIZEN_CLICKHOUSE_ENDPOINT="+endpoint,
+		"KAIZEN_CLICKHOUSE_USER="+r.store.Writer().Name,
+		"KAIZEN_CLICKHOUSE_PASSWORD="+r.store.Writer().Password,
 		"KAIZEN_CLICKHOUSE_COMPRESSION="+compression,
 		"KAIZEN_CLICKHOUSE_TTL=0s")
 	p, err := e2e.StartProcess(r.bin, []string{serverConfig, retryOverride}, env, r.dir+"/collector.log")
@@ -90,7 +92,7 @@ func (r *failureRig) load(seed uint32) (acked *e2e.Acked, stop func()) {
 // counted over the whole tables; summary describes the load for a failure.
 func (r *failureRig) waitStored(want, wantGenAI map[e2e.SpanKey]bool, summary string, timeout time.Duration) (spans, calls map[e2e.SpanKey]uint64) {
 	r.t.Helper()
-	conn, err := e2e.Open(r.store.Addr(), "kaizen")
+	conn, err := e2e.Open(r.store.Addr(), "kaizen", r.store.Writer())
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -209,7 +211,7 @@ func killAndRestart(t *testing.T, r *failureRig) {
 	}
 	wantSpans, wantCalls := sent.spans, sent.calls
 	spans, calls := r.waitStored(wantSpans, wantCalls, sent.String(), 2*time.Minute)
-	conn, err := e2e.Open(r.store.Addr(), "kaizen")
+	conn, err := e2e.Open(r.store.Addr(), "kaizen", r.store.Writer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,10 +35,9 @@ func TestProfileBenchLoad(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = store.Stop(context.Background()) })
 	ports := e2e.MustPorts(t)
-	setEnv(t, append(ports.Env(dir), "KAIZEN_CLICKHOUSE_ENDPOINT="+store.URL(),
-		"KAIZEN_CLICKHOUSE_COMPRESSION=none", "KAIZEN_CLICKHOUSE_TTL=0s"))
+	setEnv(t, append(append(ports.Env(dir), store.Env()...), "KAIZEN_CLICKHOUSE_COMPRESSION=none", "KAIZEN_CLICKHOUSE_TTL=0s"))
 	runInProcess(t, fileURI(serverConfig))
-	conn, err := e2e.Open(store.Addr(), "kaizen")
+	conn, err := e2e.Open(store.Addr(), "kaizen", store.Writer())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func MigrateTo(ctx context.Context, db DB, o Options, target int) (Result, error
 				return res, fmt.Errorf("apply migration %d (%s) to %s: %w", m.Version, m.Name, o.Database, err)
 			}
 		}
-		record := fmt.Sprintf("INSERT INTO %s (Version, Name, AppliedAt, AppliedBy) VALUES ({v:UInt32}, {name:String}, {at:DateTime64(3)}, {by:String})", o.qualified(TableMigrations))
+		record := fmt.Sprintf("INSERT INTO %s (Version, Name, AppliedAt, AppliedBy) SELECT {v:UInt32}, {name:String}, {at:DateTime64(3)}, {by:String}", o.qualified(TableMigrations))
 		rctx := withParams(ctx, map[string]string{
 			"v": strconv.Itoa(m.Version), "name": m.Name,
 			"at": time.Now().UTC().Format("2006-01-02 15:04:05.000"), "by": by,

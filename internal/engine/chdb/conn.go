@@ -38,8 +38,12 @@ type Conn struct {
 	path string
 	// sem holds one token per running statement, so a waiting query can give
 	// up when its context ends and Close can drain every slot.
-	sem    chan struct{}
-	handle unsafe.Pointer // chdb_connection *; nil once closed
+	sem chan struct{}
+	// paramMu serializes statements with query parameters: libchdb keeps
+	// them in the connection's one session, so two at once clobber each
+	// other's ("Substitution `q` is not set").
+	paramMu sync.Mutex
+	handle  unsafe.Pointer // chdb_connection *; nil once closed
 }
 
 // Option configures Open.
@@ -186,6 +190,10 @@ func (c *Conn) run(ctx context.Context, query []byte, format string, params map[
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if len(params) > 0 {
+		c.paramMu.Lock()
+		defer c.paramMu.Unlock()
 	}
 	res := c.call(query, format, params)
 	if res == nil {

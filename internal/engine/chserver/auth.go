@@ -7,46 +7,46 @@ import (
 	"net/url"
 )
 
-// authenticator checks a request's credentials against the configured ones.
+// account is a configured user as the authenticator keeps it: digests, so
+// comparisons take the same time whatever the lengths.
+type account struct {
+	name, password [sha256.Size]byte
+	role           Role
+}
+
+// authenticator checks a request's credentials against the configured
+// users.
 type authenticator struct {
-	required bool
-	user     [sha256.Size]byte
-	password [sha256.Size]byte
+	accounts []account
 }
 
-func newAuthenticator(cfg Config) authenticator {
-	return authenticator{
-		required: cfg.authRequired(),
-		user:     sha256.Sum256([]byte(cfg.Username)),
-		password: sha256.Sum256([]byte(cfg.Password)),
+func newAuthenticator(users []User) authenticator {
+	a := authenticator{accounts: make([]account, len(users))}
+	for i, u := range users {
+		a.accounts[i] = account{name: sha256.Sum256([]byte(u.Name)), password: sha256.Sum256([]byte(u.Password)), role: u.Role}
 	}
+	return a
 }
 
-// check returns nil when the request may run. It compares fixed-size
-// digests in constant time so neither the values nor their lengths leak
-// through timing, and never echoes what the client sent.
-func (a authenticator) check(r *http.Request, values url.Values) error {
-	if !a.required {
-		return nil
-	}
+// check returns the role of the request's user. It compares every account
+// in constant time, so neither names nor passwords nor which account
+// matched leak through timing, and never echoes what the client sent.
+func (a authenticator) check(r *http.Request, values url.Values) (Role, error) {
 	user, password, ok := credentials(r, values)
 	if !ok {
-		return newException(codeAuthenticationFailed, http.StatusUnauthorized,
-			"Authentication failed: this server requires a user name and password (basic auth, X-ClickHouse-User/X-ClickHouse-Key headers, or user/password parameters)")
+		return 0, newException(codeAuthenticationFailed, http.StatusUnauthorized,
+			"Authentication failed: this server requires a user name and password (basic auth, X-ClickHouse-User/X-ClickHouse-Key headers, or user/password parameters); the collector writes them under its data directory's credentials/")
 	}
-	return a.checkUser(user, password)
-}
-
-// checkUser compares a user name and password with the configured ones
-// (the native protocol's hello carries them). Callers check required first.
-func (a authenticator) checkUser(user, password string) error {
 	u := sha256.Sum256([]byte(user))
 	p := sha256.Sum256([]byte(password))
-	userOK := subtle.ConstantTimeCompare(u[:], a.user[:])
-	passOK := subtle.ConstantTimeCompare(p[:], a.password[:])
-	if userOK&passOK != 1 {
-		return newException(codeAuthenticationFailed, http.StatusUnauthorized,
+	var role Role
+	for _, acc := range a.accounts {
+		match := subtle.ConstantTimeCompare(u[:], acc.name[:]) & subtle.ConstantTimeCompare(p[:], acc.password[:])
+		role = Role(subtle.ConstantTimeSelect(match, int(acc.role), int(role)))
+	}
+	if role == 0 {
+		return 0, newException(codeAuthenticationFailed, http.StatusUnauthorized,
 			"Authentication failed: password is incorrect, or there is no user with such name")
 	}
-	return nil
+	return role, nil
 }

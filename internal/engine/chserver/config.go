@@ -21,6 +21,9 @@ const (
 	DefaultDisplayName = "kaizen-chdb"
 	// DefaultMaxConnections bounds concurrent HTTP connections.
 	DefaultMaxConnections = 256
+	// DefaultMaxStagedBytes bounds the INSERT data staged in memory files
+	// for the engine at once, across requests.
+	DefaultMaxStagedBytes int64 = 1 << 30
 )
 
 // Config configures the HTTP interface.
@@ -31,11 +34,18 @@ type Config struct {
 	// Path is the data directory of the store Start opens; empty opens a
 	// temporary in-memory store.
 	Path string
-	// Username and Password, when set, are required on every query
-	// request. Empty Username and Password accept any request.
-	Username string
-	// Password is compared in constant time and never logged.
-	Password string
+	// Users are the accounts a query request must authenticate as; at
+	// least one is required, so the store serves nobody without
+	// credentials.
+	Users []User
+	// AllowedOrigins are the browser origins ("http://localhost:3000")
+	// whose requests are served; a request with any other Origin header is
+	// refused, which keeps web pages out (CSRF). Empty allows none.
+	AllowedOrigins []string
+	// AllowedHosts are extra Host header names accepted besides the bound
+	// address (and localhost names when it is loopback), which defeats DNS
+	// rebinding. A wildcard bind (0.0.0.0) accepts any Host unless set.
+	AllowedHosts []string
 	// MaxRequestBytes bounds a request body after decompression;
 	// DefaultMaxRequestBytes when 0.
 	MaxRequestBytes int64
@@ -48,6 +58,10 @@ type Config struct {
 	// MaxConcurrency bounds how many statements run in the engine at once
 	// (chdb.WithMaxConcurrency); chdb.DefaultMaxConcurrency when 0.
 	MaxConcurrency int
+	// MaxStagedBytes bounds the INSERT data staged for the engine at once
+	// (memory files); an INSERT over it gets code 202 and HTTP 503 so
+	// clients retry. DefaultMaxStagedBytes when 0.
+	MaxStagedBytes int64
 	// MaxConnections bounds concurrent HTTP connections so queued requests
 	// cannot pile up without bound; further clients wait in the listen
 	// backlog. DefaultMaxConnections when 0.
@@ -59,8 +73,8 @@ func (c Config) Validate() error {
 	if err := validateEndpoint("endpoint", c.Endpoint); err != nil {
 		return err
 	}
-	if c.Password != "" && c.Username == "" {
-		return errors.New("password is set but username is empty: set both (ClickHouse's default user is \"default\")")
+	if err := validateUsers(c.Users); err != nil {
+		return err
 	}
 	if c.MaxRequestBytes < 0 {
 		return fmt.Errorf("max_request_bytes %d: must not be negative", c.MaxRequestBytes)
@@ -71,8 +85,34 @@ func (c Config) Validate() error {
 	if c.MaxConcurrency < 0 {
 		return fmt.Errorf("max_concurrency %d: must not be negative", c.MaxConcurrency)
 	}
+	if c.MaxStagedBytes < 0 {
+		return fmt.Errorf("max_staged_bytes %d: must not be negative", c.MaxStagedBytes)
+	}
 	if c.MaxConnections < 0 {
 		return fmt.Errorf("max_connections %d: must not be negative", c.MaxConnections)
+	}
+	return nil
+}
+
+// validateUsers requires at least one user, each named, with a password and
+// a role, and names that are unique.
+func validateUsers(users []User) error {
+	if len(users) == 0 {
+		return errors.New("users: none configured; the embedded store serves nobody without credentials")
+	}
+	seen := map[string]bool{}
+	for i, u := range users {
+		switch {
+		case u.Name == "":
+			return fmt.Errorf("users[%d]: empty name", i)
+		case u.Password == "":
+			return fmt.Errorf("user %q: empty password (an unset environment variable?)", u.Name)
+		case u.Role != RoleReader && u.Role != RoleWriter:
+			return fmt.Errorf("user %q: role %v: want reader or writer", u.Name, u.Role)
+		case seen[u.Name]:
+			return fmt.Errorf("user %q is configured twice", u.Name)
+		}
+		seen[u.Name] = true
 	}
 	return nil
 }
@@ -113,8 +153,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxConnections == 0 {
 		c.MaxConnections = DefaultMaxConnections
 	}
+	if c.MaxStagedBytes == 0 {
+		c.MaxStagedBytes = DefaultMaxStagedBytes
+	}
 	return c
 }
 
-// authRequired reports whether requests must carry credentials.
-func (c Config) authRequired() bool { return c.Username != "" || c.Password != "" }

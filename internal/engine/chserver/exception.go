@@ -11,8 +11,7 @@ import (
 	"github.com/kaizenhq/kaizen/internal/engine/chdb"
 )
 
-// ClickHouse error codes the HTTP layer and the native protocol raise
-// themselves.
+// ClickHouse error codes the HTTP layer raises itself.
 const (
 	codeNotImplemented       = 48
 	codeSyntaxError          = chdb.CodeSyntaxError
@@ -24,16 +23,10 @@ const (
 	codeAuthenticationFailed = chdb.CodeAuthenticationFailed
 	codeLimitExceeded        = 290
 	codeBadArguments         = chdb.CodeBadArguments
-	// Native-protocol failures.
-	codeUnknownPacket    = 100
-	codeUnexpectedPacket = 101
-	codeIncorrectData    = 117
-	codeClientRevision   = 399 // UNSUPPORTED_METHOD: ClickHouse's answer to a too-old client
-	// codeTooManyConnections is TOO_MANY_SIMULTANEOUS_QUERIES: ClickHouse
-	// has no code of its own for a connection over max_connections (it
-	// refuses those without a message), and this is the one its clients
-	// treat as "busy, retry later".
-	codeTooManyConnections = 202
+	codeAccessDenied         = 497
+	// codeTooManyQueries is TOO_MANY_SIMULTANEOUS_QUERIES, the code
+	// ClickHouse clients treat as "busy, retry later".
+	codeTooManyQueries = 202
 )
 
 // exceptionNames gives the symbolic names of the codes raised here.
@@ -48,11 +41,8 @@ var exceptionNames = map[int]string{
 	codeLimitExceeded:        "LIMIT_EXCEEDED",
 	codeBadArguments:         "BAD_ARGUMENTS",
 	codeUnknownException:     "UNKNOWN_EXCEPTION",
-	codeUnexpectedPacket:     "UNEXPECTED_PACKET_FROM_CLIENT",
-	codeUnknownPacket:        "UNKNOWN_PACKET_FROM_CLIENT",
-	codeClientRevision:       "UNSUPPORTED_METHOD",
-	codeIncorrectData:        "INCORRECT_DATA",
-	codeTooManyConnections:   "TOO_MANY_SIMULTANEOUS_QUERIES",
+	codeAccessDenied:         "ACCESS_DENIED",
+	codeTooManyQueries:       "TOO_MANY_SIMULTANEOUS_QUERIES",
 }
 
 // exception is an error to send the way ClickHouse does: a code, a message
@@ -118,7 +108,7 @@ func httpStatus(code int) int {
 	switch code {
 	case codeAuthenticationFailed, 192 /* UNKNOWN_USER */, 193 /* WRONG_PASSWORD */, 194 /* REQUIRED_PASSWORD */ :
 		return http.StatusUnauthorized
-	case codeReadonly, 497 /* ACCESS_DENIED */ :
+	case codeReadonly, codeAccessDenied:
 		return http.StatusForbidden
 	case 60 /* UNKNOWN_TABLE */, 81 /* UNKNOWN_DATABASE */, 46 /* UNKNOWN_FUNCTION */, 47 /* UNKNOWN_IDENTIFIER */, 16 /* NO_SUCH_COLUMN_IN_TABLE */ :
 		return http.StatusNotFound
@@ -126,7 +116,7 @@ func httpStatus(code int) int {
 		return http.StatusBadRequest
 	case 159 /* TIMEOUT_EXCEEDED */ :
 		return http.StatusGatewayTimeout
-	case codeAborted:
+	case codeAborted, codeTooManyQueries:
 		return http.StatusServiceUnavailable
 	case codeNotImplemented:
 		return http.StatusNotImplemented

@@ -3,12 +3,12 @@ package chserver
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,19 +28,29 @@ type handler struct {
 	conn   *chdb.Conn
 	cfg    Config
 	auth   authenticator
+	policy *policy
+	staged *budget
+	hosts  hostCheck
 	logger *zap.Logger
 }
 
 // NewHandler returns the ClickHouse HTTP interface over conn. cfg supplies
-// credentials and limits (zero fields take their defaults; Endpoint and
-// Path are not used). The handler never panics on input and keeps serving
-// after any error, including a closed store.
-func NewHandler(conn *chdb.Conn, cfg Config, logger *zap.Logger) http.Handler {
+// users, browser and Host rules and limits (zero fields take their
+// defaults; Path is not used, Endpoint names the bound address for the
+// Host check). The handler never panics on input and keeps serving after
+// any error, including a closed store.
+func NewHandler(conn *chdb.Conn, cfg Config, logger *zap.Logger) (http.Handler, error) {
+	if err := validateUsers(cfg.Users); err != nil {
+		return nil, fmt.Errorf("chserver handler: %w", err)
+	}
 	if logger == nil {
 		logger = zap.NewNop()
 	}
 	cfg = cfg.withDefaults()
-	return &handler{conn: conn, cfg: cfg, auth: newAuthenticator(cfg), logger: logger}
+	return &handler{
+		conn: conn, cfg: cfg, auth: newAuthenticator(cfg.Users), policy: newPolicy(conn, cfg.QueryTimeout),
+		staged: &budget{limit: cfg.MaxStagedBytes}, hosts: newHostCheck(cfg), logger: logger,
+	}, nil
 }
 
 // ServeHTTP routes /ping, /replicas_status and queries.
@@ -61,6 +71,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 		_, _ = io.WriteString(w, "Ok.\n")
 	case "/", "":
+		if err := h.hosts.check(r); err != nil {
+			writeException(w, err)
+			return
+		}
 		h.serveQuery(w, r)
 	default:
 		writeException(w, newException(codeNotImplemented, http.StatusNotFound, "there is no handler for %s: use / for queries and /ping for health checks", r.URL.Path))
@@ -116,16 +130,20 @@ type output struct {
 	summary summary
 }
 
-// execute authenticates, reads and rewrites the request (values are its
-// URL parameters) and runs it.
+// execute authenticates, reads the request (values are its URL
+// parameters), admits its statement and runs it.
 func (h *handler) execute(r *http.Request, values url.Values) (*output, error) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPost:
 	default:
 		return nil, newException(codeNotImplemented, http.StatusMethodNotAllowed, "method %s is not supported: use GET for read-only queries or POST", r.Method)
 	}
-	if err := h.auth.check(r, values); err != nil {
+	role, err := h.auth.check(r, values)
+	if err != nil {
 		return nil, err
+	}
+	if r.Method != http.MethodPost {
+		role = RoleReader // GET implies readonly, as in ClickHouse
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") {
 		return nil, newException(codeNotImplemented, http.StatusBadRequest, "external tables (multipart/form-data requests) are not supported by the embedded ClickHouse HTTP interface")
@@ -134,15 +152,21 @@ func (h *handler) execute(r *http.Request, values url.Values) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
+	settings := req.settings
+	if role == RoleReader {
+		settings = append(slices.Clip(settings), "readonly = 1") // last, so the engine enforces it too
+	}
 	prefix := "USE " + quoteIdent(req.database) + ";\n"
 	var st statement
 	var res *chdb.Result
-	if ist, ok := dataOnlyInsert(req.query); ok && r.Method == http.MethodPost {
+	if _, ok := dataOnlyInsert(req.query); ok && r.Method == http.MethodPost {
 		// The body is all data: stream it to the staging file.
-		st = ist
-		res, err = h.insertBody(r, req, ist, prefix)
+		var canonical []byte
+		if canonical, st, err = h.admit(r, req, []byte(req.query), role); err == nil {
+			res, err = h.insertBody(r, req, canonical, st, settings, prefix)
+		}
 	} else {
-		st, res, err = h.runQuery(r, req, prefix)
+		st, res, err = h.runQuery(r, req, settings, prefix, role)
 	}
 	if err != nil {
 		return nil, err
@@ -166,9 +190,30 @@ func (h *handler) execute(r *http.Request, values url.Values) (*output, error) {
 	return out, nil
 }
 
-// runQuery reads the whole body, joins it to the query parameter, checks
+// admit runs the statement policy on stmt (one statement without inline
+// data) and returns the canonical text to run, analyzed.
+func (h *handler) admit(r *http.Request, req *request, stmt []byte, role Role) ([]byte, statement, error) {
+	canonical, err := h.policy.admit(r.Context(), stmt, req.params, role)
+	if err != nil {
+		return nil, statement{}, err
+	}
+	st, err := analyze([]byte(canonical))
+	if err != nil {
+		return nil, st, newException(codeSyntaxError, http.StatusBadRequest, "%s", err.Error())
+	}
+	if st.kind != kindQuery && isSystemDatabase(req.database) {
+		return nil, st, denied("the %s database is not writable", req.database)
+	}
+	return []byte(canonical), st, nil
+}
+
+func isSystemDatabase(db string) bool {
+	return strings.EqualFold(db, "system") || strings.EqualFold(db, "information_schema")
+}
+
+// runQuery reads the whole body, joins it to the query parameter, admits
 // the statement and runs it (staging inline INSERT data).
-func (h *handler) runQuery(r *http.Request, req *request, prefix string) (statement, *chdb.Result, error) {
+func (h *handler) runQuery(r *http.Request, req *request, settings []string, prefix string, role Role) (statement, *chdb.Result, error) {
 	var body []byte
 	var err error
 	if r.Method == http.MethodPost {
@@ -189,19 +234,25 @@ func (h *handler) runQuery(r *http.Request, req *request, prefix string) (statem
 		return st, nil, newException(codeReadonly, http.StatusBadRequest,
 			"Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries")
 	}
-	res, err := runStatement(r.Context(), h.conn, sql, st, req.settings, req.params, prefix, req.defaultFormat)
-	return st, res, err
-}
-
-// runStatement runs an analyzed statement after prefix ("USE db;\n"): an
-// INSERT with inline data after FORMAT through the staging file, anything
-// else with settings added and params bound, its output in format.
-func runStatement(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, params map[string]string, prefix, format string) (*chdb.Result, error) {
-	if st.kind == kindInsert && st.formatAt >= 0 && st.dataAt < len(sql) {
-		return runStaged(ctx, conn, sql[:st.dataAt], st, settings, sql[st.dataAt:], prefix)
+	stmt, data := sql, []byte(nil)
+	if st.kind == kindInsert && st.dataAt >= 0 {
+		stmt, data = sql[:st.dataAt], sql[st.dataAt:]
 	}
-	full := append([]byte(prefix), withSettings(sql, st, settings)...)
-	return conn.QueryParams(ctx, full, format, params)
+	canonical, cst, err := h.admit(r, req, stmt, role)
+	if err != nil {
+		return cst, nil, err
+	}
+	if cst.kind == kindInsert && cst.formatAt >= 0 && len(data) > 0 {
+		if strings.EqualFold(cst.format, "Values") && len(req.params) > 0 && bytes.IndexByte(data, '{') >= 0 {
+			return cst, nil, newException(codeBadArguments, http.StatusBadRequest,
+				"query parameters inside VALUES are not substituted: the embedded store reads INSERT data as data, never as SQL; write INSERT INTO … SELECT {name:Type}, … instead")
+		}
+		res, err := runStaged(r.Context(), h.conn, canonical, cst, settings, data, prefix, h.staged)
+		return cst, res, err
+	}
+	full := append([]byte(prefix), withSettings(canonical, cst, settings)...)
+	res, err := h.conn.QueryParams(r.Context(), full, req.defaultFormat, req.params)
+	return cst, res, err
 }
 
 // joinQuery concatenates the query parameter and the body, newline

@@ -25,32 +25,35 @@ func dataOnlyInsert(query string) (statement, bool) {
 	return st, true
 }
 
-// insertBody runs a dataOnlyInsert statement with the request body as its
-// data. A plain or Content-Encoded body is copied to the staging file in
-// small pieces; a decompress=1 body is decoded block by block first.
-func (h *handler) insertBody(r *http.Request, req *request, st statement, prefix string) (*chdb.Result, error) {
+// insertBody runs an admitted dataOnlyInsert statement (canonical, st)
+// with the request body as its data. A plain or Content-Encoded body is
+// copied to the staging file in small pieces; a decompress=1 body is
+// decoded block by block first.
+func (h *handler) insertBody(r *http.Request, req *request, canonical []byte, st statement, settings []string, prefix string) (*chdb.Result, error) {
 	limit := h.cfg.MaxRequestBytes
 	if req.decompress {
 		data, err := readBody(r, true, limit)
 		if err != nil {
 			return nil, err
 		}
-		return runStaged(r.Context(), h.conn, []byte(req.query), st, req.settings, data, prefix)
+		return runStaged(r.Context(), h.conn, canonical, st, settings, data, prefix, h.staged)
 	}
 	body, enc, done, err := contentDecoder(r)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	path, release, over, err := stageReader(body, limit)
+	path, release, over, err := stageReader(body, limit, h.staged)
 	switch {
 	case over:
 		return nil, errBodyTooLarge(limit)
+	case errors.Is(err, errStagingFull):
+		return nil, errStagingBusy(h.staged)
 	case errors.Is(err, errStageRead):
 		return nil, bodyError(err, enc, false)
 	case err != nil:
 		return nil, newException(codeUnknownException, http.StatusInternalServerError, "%v", err)
 	}
 	defer release()
-	return runStagedFile(r.Context(), h.conn, []byte(req.query), st, req.settings, path, prefix)
+	return runStagedFile(r.Context(), h.conn, canonical, st, settings, path, prefix)
 }

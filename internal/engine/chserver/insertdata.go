@@ -2,7 +2,9 @@ package chserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/kaizenhq/kaizen/internal/engine/chdb"
 )
@@ -21,12 +23,15 @@ func InsertData(ctx context.Context, conn *chdb.Conn, insert string, data []byte
 	if st.kind != kindInsert || st.formatAt < 0 || st.dataAt < len(insert) {
 		return nil, fmt.Errorf("insert data: want INSERT INTO … FORMAT <format> without inline data, got %.80q", insert)
 	}
-	return runStaged(ctx, conn, []byte(insert), st, nil, data, "")
+	return runStaged(ctx, conn, []byte(insert), st, nil, data, "", nil)
 }
 
-// runStaged stages data and runs the INSERT rewritten to read it.
-func runStaged(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, data []byte, prefix string) (*chdb.Result, error) {
-	path, release, err := stageData(data)
+// runStaged stages data (within b) and runs the INSERT rewritten to read it.
+func runStaged(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, data []byte, prefix string, b *budget) (*chdb.Result, error) {
+	path, release, err := stageData(data, b)
+	if errors.Is(err, errStagingFull) {
+		return nil, errStagingBusy(b)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -38,4 +43,10 @@ func runStaged(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, s
 func runStagedFile(ctx context.Context, conn *chdb.Conn, sql []byte, st statement, settings []string, path, prefix string) (*chdb.Result, error) {
 	q := append([]byte(prefix), insertFromFile(sql, st, settings, path)...)
 	return conn.Query(ctx, q, "")
+}
+
+// errStagingBusy is the exception for an INSERT refused because b is spent.
+func errStagingBusy(b *budget) error {
+	return newException(codeTooManyQueries, http.StatusServiceUnavailable,
+		"INSERT data waiting for the engine already fills max_staged_bytes (%d bytes); retry when earlier INSERTs have finished", b.limit)
 }

@@ -28,7 +28,7 @@ func TestJSClient(t *testing.T) {
 	db := chtest.NewDatabase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "jsclient.js"), chtest.Server().URL(), db)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "jsclient.js"), chtest.URL(), db)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

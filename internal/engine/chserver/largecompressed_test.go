@@ -94,7 +94,7 @@ func TestRawChunkedCompressedInsert(t *testing.T) {
 		_ = pw.Close()
 	}()
 	params := url.Values{"database": {db}, "decompress": {"1"}, "query": {"INSERT INTO t FORMAT TSV"}}
-	req, err := http.NewRequest(http.MethodPost, chtest.Server().URL()+"/?"+params.Encode(), pr)
+	req, err := http.NewRequest(http.MethodPost, chtest.URL()+"/?"+params.Encode(), pr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func do(t testing.TB, method, query string, params url.Values, body io.Reader, h
 	if query != "" {
 		params.Set("query", query)
 	}
-	req, err := http.NewRequest(method, chtest.Server().URL()+"/?"+params.Encode(), body)
+	req, err := http.NewRequest(method, chtest.URL()+"/?"+params.Encode(), body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 )
 
 func TestAuth(t *testing.T) {
-	cfg := chserver.Config{Username: "kaizen", Password: "s3cret pass"}
-	srv := httptest.NewServer(chserver.NewHandler(chtest.Server().Conn(), cfg, zap.NewNop()))
+	cfg := chserver.Config{Users: []chserver.User{{Name: "kaizen", Password: "s3cret pass", Role: chserver.RoleWriter}}}
+	srv := httptest.NewServer(newHandler(t, cfg))
 	defer srv.Close()
 	query := func(mutate func(*http.Request)) (int, string, string) {
 		req, _ := http.NewRequest("POST", srv.URL+"/?query="+url.QueryEscape("SELECT 42"), nil)
@@ -118,9 +118,9 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("50 MB body over the limit", func(t *testing.T) {
-		small := httptest.NewServer(chserver.NewHandler(chtest.Server().Conn(), chserver.Config{MaxRequestBytes: 8 << 20}, zap.NewNop()))
+		small := httptest.NewServer(newHandler(t, chserver.Config{Users: []chserver.User{chtest.Writer()}, MaxRequestBytes: 8 << 20}))
 		defer small.Close()
-		resp, err := http.Post(small.URL+"/?database="+db+"&query="+url.QueryEscape("INSERT INTO t FORMAT JSONEachRow"), "text/plain", bytes.NewReader(big))
+		resp, err := http.Post(withUser(small.URL, chtest.Writer())+"/?database="+db+"&query="+url.QueryEscape("INSERT INTO t FORMAT JSONEachRow"), "text/plain", bytes.NewReader(big))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,4 +208,24 @@ func TestClosedStoreAndRestart(t *testing.T) {
 	if n != 5000 || sum != 4999*5000/2 {
 		t.Errorf("after restart: count %d sum %d, want 5000 rows", n, sum)
 	}
+}
+
+// newHandler is the HTTP interface over the shared store with cfg.
+func newHandler(t testing.TB, cfg chserver.Config) http.Handler {
+	t.Helper()
+	h, err := chserver.NewHandler(chtest.Server().Conn(), cfg, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// withUser adds u's credentials to a base URL.
+func withUser(base string, u chserver.User) string {
+	parsed, err := url.Parse(base)
+	if err != nil {
+		panic(err) // httptest URLs always parse
+	}
+	parsed.User = url.UserPassword(u.Name, u.Password)
+	return parsed.String()
 }

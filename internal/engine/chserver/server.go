@@ -38,7 +38,9 @@ func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 		logger = zap.NewNop()
 	}
 	cfg = cfg.withDefaults()
-	var opts []chdb.Option
+	// The engine-wide max_execution_time bounds every statement, DDL and
+	// INSERT … SELECT included, which a SETTINGS clause cannot reach.
+	opts := []chdb.Option{chdb.WithSetting("max_execution_time", formatSeconds(cfg.QueryTimeout))}
 	if cfg.MaxConcurrency > 0 {
 		opts = append(opts, chdb.WithMaxConcurrency(cfg.MaxConcurrency))
 	}
@@ -52,13 +54,20 @@ func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 		return nil, fmt.Errorf("start ClickHouse HTTP interface: listen on %s: %w", cfg.Endpoint, err)
 	}
 	ln = netutil.LimitListener(ln, cfg.MaxConnections)
+	cfg.Endpoint = ln.Addr().String() // the Host check names the bound port
+	handler, err := NewHandler(conn, cfg, logger)
+	if err != nil {
+		_ = ln.Close()
+		_ = conn.Close()
+		return nil, err
+	}
 	s := &Server{
 		conn:     conn,
 		listener: ln,
 		logger:   logger,
 		served:   make(chan error, 1),
 		http: &http.Server{
-			Handler:           NewHandler(conn, cfg, logger),
+			Handler:           handler,
 			ReadHeaderTimeout: 30 * time.Second,
 			IdleTimeout:       2 * time.Minute,
 			MaxHeaderBytes:    4 << 20, // long GET ?query= URLs
@@ -67,7 +76,7 @@ func Start(cfg Config, logger *zap.Logger) (*Server, error) {
 	}
 	go func() { s.served <- s.http.Serve(ln) }()
 	logger.Info("embedded ClickHouse HTTP interface listening", zap.String("endpoint", s.Addr()),
-		zap.String("path", cfg.Path), zap.Bool("auth", cfg.authRequired()))
+		zap.String("path", cfg.Path), zap.Int("users", len(cfg.Users)))
 	return s, nil
 }
 

@@ -264,7 +264,10 @@ func analyzeInsert(l *lexer, st *statement) error {
 			if st.settingsAt < 0 {
 				st.settingsAt = t.start
 			}
-			return nil // Values data follows; the SQL parser finds its end
+			// Values data follows: staged like any format's, so a ';' in
+			// it can never start a second statement.
+			st.format, st.formatAt, st.dataAt = "Values", t.start, t.end
+			return nil
 		case "FORMAT":
 			if st.settingsAt < 0 {
 				st.settingsAt = t.start

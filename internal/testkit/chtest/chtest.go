@@ -2,7 +2,10 @@ package chtest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -21,7 +24,25 @@ var (
 	server  *chserver.Server
 	dataDir string
 	seq     atomic.Int64
+	// users are the shared server's accounts, with passwords fresh per
+	// test binary.
+	users = []chserver.User{
+		{Name: "kaizen_writer", Password: randomPassword(), Role: chserver.RoleWriter},
+		{Name: "kaizen_reader", Password: randomPassword(), Role: chserver.RoleReader},
+	}
 )
+
+// Writer and Reader are the shared server's accounts.
+func Writer() chserver.User { return users[0] }
+
+// Reader is the shared server's read-only account.
+func Reader() chserver.User { return users[1] }
+
+func randomPassword() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux
+	return base64.RawURLEncoding.EncodeToString(b)
+}
 
 // shutdownTimeout bounds how long Main and Restart wait for in-flight
 // requests when stopping the server.
@@ -38,7 +59,7 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	srv, err := chserver.Start(chserver.Config{Endpoint: "127.0.0.1:0", Path: dir}, zap.NewNop())
+	srv, err := chserver.Start(chserver.Config{Endpoint: "127.0.0.1:0", Path: dir, Users: users}, zap.NewNop())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "chtest: start embedded ClickHouse: %v\n", err)
 		return 1
@@ -76,10 +97,22 @@ func DataPath() string {
 }
 
 // DSN returns a clickhouse-go DSN for database on the shared server, using
-// the HTTP protocol:
-// "http://127.0.0.1:PORT/<database>?dial_timeout=10s&read_timeout=5m".
+// the HTTP protocol and the writer's credentials:
+// "http://kaizen_writer:…@127.0.0.1:PORT/<database>?dial_timeout=10s&read_timeout=5m".
 func DSN(database string) string {
-	return Server().URL() + "/" + database + "?dial_timeout=10s&read_timeout=5m"
+	return URL() + "/" + database + "?dial_timeout=10s&read_timeout=5m"
+}
+
+// URL returns the shared server's base URL with the writer's credentials
+// ("http://kaizen_writer:…@127.0.0.1:PORT"); net/http sends them as basic
+// auth.
+func URL() string { return URLAs(Writer()) }
+
+// URLAs returns the shared server's base URL with u's credentials.
+func URLAs(u chserver.User) string {
+	base, _ := url.Parse(Server().URL()) // the server's own URL always parses
+	base.User = url.UserPassword(u.Name, u.Password)
+	return base.String()
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9_]+`)
@@ -137,7 +170,7 @@ func Restart(t testing.TB) *chserver.Server {
 	if err := server.Shutdown(ctx); err != nil {
 		t.Fatalf("chtest: restart: shut down: %v", err)
 	}
-	srv, err := chserver.Start(chserver.Config{Endpoint: addr, Path: dataDir}, zap.NewNop())
+	srv, err := chserver.Start(chserver.Config{Endpoint: addr, Path: dataDir, Users: users}, zap.NewNop())
 	if err != nil {
 		t.Fatalf("chtest: restart: start on %s: %v", addr, err)
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -15,12 +16,13 @@ import (
 type Store struct {
 	addr, path string
 	srv        *chserver.Server
+	writer     chserver.User
 }
 
 // StartStore opens the store at path and serves its HTTP interface on addr
 // (127.0.0.1:0 picks a free port, kept across Stop/Start).
 func StartStore(path, addr string) (*Store, error) {
-	s := &Store{addr: addr, path: path}
+	s := &Store{addr: addr, path: path, writer: chserver.User{Name: "kaizen_writer", Password: rand.Text(), Role: chserver.RoleWriter}}
 	if err := s.Start(); err != nil {
 		return nil, err
 	}
@@ -29,7 +31,7 @@ func StartStore(path, addr string) (*Store, error) {
 
 // Start (re)opens the store on its address and data path.
 func (s *Store) Start() error {
-	srv, err := chserver.Start(chserver.Config{Endpoint: s.addr, Path: s.path}, zap.NewNop())
+	srv, err := chserver.Start(chserver.Config{Endpoint: s.addr, Path: s.path, Users: []chserver.User{s.writer}}, zap.NewNop())
 	if err != nil {
 		return fmt.Errorf("start embedded ClickHouse on %s: %w", s.addr, err)
 	}
@@ -48,6 +50,15 @@ func (s *Store) Stop(ctx context.Context) error {
 		return fmt.Errorf("stop embedded ClickHouse on %s: %w", s.addr, err)
 	}
 	return nil
+}
+
+// Writer is the store's account, for the collector's exporter.
+func (s *Store) Writer() chserver.User { return s.writer }
+
+// Env is the environment collector/config.clickhouse.yaml reads to export
+// to this store.
+func (s *Store) Env() []string {
+	return []string{"KAIZEN_CLICKHOUSE_ENDPOINT=" + s.URL(), "KAIZEN_CLICKHOUSE_USER=" + s.writer.Name, "KAIZEN_CLICKHOUSE_PASSWORD=" + s.writer.Password}
 }
 
 // Addr is the store's host:port.

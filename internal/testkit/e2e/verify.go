@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -12,19 +13,31 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
+	"github.com/kaizenhq/kaizen/internal/engine/chserver"
+	"github.com/kaizenhq/kaizen/internal/engine/credentials"
 )
 
 // Open connects clickhouse-go over HTTP to a ClickHouse HTTP interface at
-// addr (host:port), database db.
-func Open(addr, db string) (driver.Conn, error) {
+// addr (host:port), database db, as u.
+func Open(addr, db string, u chserver.User) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
-		Protocol: clickhouse.HTTP, Addr: []string{addr}, Auth: clickhouse.Auth{Database: db},
+		Protocol: clickhouse.HTTP, Addr: []string{addr}, Auth: clickhouse.Auth{Database: db, Username: u.Name, Password: u.Password},
 		DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse-go on %s/%s: %w", addr, db, err)
 	}
 	return conn, nil
+}
+
+// CollectorWriter is the writer account a collector running
+// collector/config.yaml generated under its data directory.
+func CollectorWriter(dataDir string) (chserver.User, error) {
+	pw, err := credentials.Read(filepath.Join(credentials.Dir(filepath.Join(dataDir, "chdb")), credentials.WriterFile))
+	if err != nil {
+		return chserver.User{}, fmt.Errorf("collector credentials: %w", err)
+	}
+	return chserver.User{Name: credentials.WriterUser, Password: pw, Role: chserver.RoleWriter}, nil
 }
 
 // SpanCounts returns how many otel_traces rows each (trace id, span id) has.
