@@ -88,7 +88,9 @@ func processCPU(b *testing.B) time.Duration {
 // BenchmarkPushTraces pushes 10k-span batches (half GenAI with 2 KB of
 // content) through our exporter (otel_traces and llm_calls) and through the
 // contrib clickhouseexporter v0.165.1 (otel_traces only), both synchronous,
-// uncompressed, against the same embedded ClickHouse.
+// uncompressed, against the same embedded ClickHouse. Their spans are from
+// before the exporter started, so every kaizen push but kaizen_fresh's
+// pays the replay check (finding nothing stored).
 func BenchmarkPushTraces(b *testing.B) {
 	for _, tc := range []struct {
 		name  string
@@ -107,6 +109,7 @@ func BenchmarkPushTraces(b *testing.B) {
 			return startExporter(b, cfg, nopSettings())
 		}},
 		{"contrib", func(b *testing.B, db string) exporter.Traces { return startContrib(b, db) }},
+		{"kaizen_fresh", func(b *testing.B, db string) exporter.Traces { return startExporter(b, testConfig(db), nopSettings()) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			db := chtest.NewDatabase(b)
@@ -114,6 +117,9 @@ func BenchmarkPushTraces(b *testing.B) {
 			batches := make([]ptrace.Traces, b.N)
 			for i := range batches {
 				batches[i] = benchTraces(i)
+				if tc.name == "kaizen_fresh" { // spans ending after the start: no replay check
+					freshen(batches[i])
+				}
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -129,6 +135,53 @@ func BenchmarkPushTraces(b *testing.B) {
 			b.ReportMetric(float64(b.N*benchSpans)/cpu.Seconds(), "spans/cpu-s")
 			if got := chtest.Scalar(b, fmt.Sprintf("SELECT count() FROM %s.otel_traces", db)); got != fmt.Sprint(b.N*benchSpans) {
 				b.Fatalf("stored %s spans, want %d", got, b.N*benchSpans)
+			}
+		})
+	}
+}
+
+// BenchmarkReplayCheck measures the replay filter alone on a 10k-span
+// batch (15 000 rows in both tables): fresh spans (not checked), spans
+// from before the start that are not stored (a late or backfilled batch),
+// and replays of a stored batch, whole or half.
+func BenchmarkReplayCheck(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		fresh  bool
+		stored int // of the batch's spans, pushed before the benchmark: 0, half, all
+	}{
+		{"fresh", true, 0},
+		{"old_not_stored", false, 0},
+		{"replay_half_stored", false, benchSpans / 2},
+		{"replay_all_stored", false, benchSpans},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			db := chtest.NewDatabase(b)
+			e := runExporter(b, db, nopSettings())
+			td := benchTraces(1)
+			if tc.fresh {
+				freshen(td)
+			}
+			if tc.stored > 0 {
+				part := ptrace.NewTraces()
+				td.CopyTo(part)
+				spans := part.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+				n := 0
+				spans.RemoveIf(func(ptrace.Span) bool { n++; return n > tc.stored })
+				push(b, e, part)
+			}
+			r := buildRows(td, e.cfg.maxValueBytes(), false)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				release, dropped, err := e.replays.filter(context.Background(), r.batches())
+				if err != nil {
+					b.Fatal(err)
+				}
+				release()
+				if got := dropped[0]; got != tc.stored {
+					b.Fatalf("dropped %d otel_traces rows, want %d", got, tc.stored)
+				}
 			}
 		})
 	}
