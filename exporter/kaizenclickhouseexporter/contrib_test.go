@@ -3,6 +3,7 @@ package kaizenclickhouseexporter
 import (
 	"context"
 	"fmt"
+	"go.opentelemetry.io/collector/config/configopaque"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ func startContrib(t testing.TB, db string) exporter.Traces {
 	f := contrib.NewFactory()
 	cfg := f.CreateDefaultConfig().(*contrib.Config)
 	cfg.Endpoint = chtest.Server().URL()
+	cfg.Username, cfg.Password = chtest.Writer().Name, configopaque.String(chtest.Writer().Password)
 	cfg.Database = db
 	cfg.Compress = "none" // see README: lz4 request bodies and the embedded server
 	cfg.AsyncInsert = false

@@ -105,6 +105,8 @@ func settingsFrom(values url.Values, maxTime time.Duration) (map[string]string, 
 		case name == "max_execution_time":
 			timeoutSet = true
 			value = capSeconds(value, maxTime)
+		case !settingAllowed(name, value, maxTime):
+			return nil, nil, denied("setting %s = %s is not allowed: limits, permissions and file or network settings are fixed by the server", name, value)
 		}
 		settings = append(settings, name+" = "+quoteString(value))
 	}
