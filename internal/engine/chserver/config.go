@@ -158,4 +158,3 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
-

@@ -38,9 +38,11 @@
 //     Accept-Encoding (unless enable_http_compression=0) or with compress=1.
 //   - Errors are ClickHouse exceptions: "Code: N. DB::Exception: …" with
 //     X-ClickHouse-Exception-Code and ClickHouse's HTTP status mapping.
-//   - Optional credentials (basic auth, X-ClickHouse-User/X-ClickHouse-Key,
-//     user/password parameters), compared in constant time; failures are
-//     code 516 with HTTP 401.
+//   - Required credentials (basic auth, X-ClickHouse-User/X-ClickHouse-Key,
+//     user/password parameters) of reader or writer accounts, compared in
+//     constant time; failures are code 516 with HTTP 401.
+//   - A statement policy judged on the engine's own syntax tree (policy.go)
+//     and Origin/Host checks against browsers (browser.go).
 //
 // There is no native-protocol (TCP) listener: every shipped client speaks
 // HTTP, and one front is one surface to harden.
