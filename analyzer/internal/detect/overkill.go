@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -34,10 +33,6 @@ const (
 	maxShortAnswerWords    = 6
 	maxSmallJSONLeaves     = 16
 )
-
-// legacyAge: a model more than this older than the provider's newest model
-// in the price table is legacy and never suggested.
-const legacyAge = 365 * 24 * time.Hour
 
 // tinyMarkers mark models too small to be suggested for production tasks.
 var tinyMarkers = []string{"nano", "lite", "3b", "8b", "instant", "embed"}
@@ -248,23 +243,20 @@ func answerShape(out string) string {
 }
 
 // suggestModel returns the cheapest adequate model of m's provider for
-// the call: same kind, not tiny or legacy, a context window holding the
-// call's input and output, and priced at most (1−minOverkill) of the
-// call's cost under the same usage. It returns nil when there is none.
+// the call, judged by the price table's model metadata: same kind and
+// family (a sibling of the same generation, pricing.Family), not
+// deprecated or tiny, a context window holding the call's input and output,
+// and priced at most (1−minOverkill) of the call's cost under the same
+// usage. It returns nil when there is none.
 func (s *state) suggestModel(m *pricing.Model, c *run.Call) *pricing.Model {
 	cur := s.prices.PriceModel(m, c.Usage)
 	if cur.Status == pricing.StatusUnpriced || cur.Total <= 0 {
 		return nil
 	}
-	models := s.prices.Models(m.Provider)
-	newest := ""
-	for _, x := range models {
-		newest = max(newest, x.Effective)
-	}
 	var best *pricing.Model
 	var bestCost pricing.USD
-	for _, x := range models {
-		if x == m || x.Kind != m.Kind || isTiny(x.Name) || isLegacy(x.Effective, newest) ||
+	for _, x := range s.prices.Models(m.Provider) {
+		if x == m || x.Kind != m.Kind || x.Family != m.Family || x.Deprecated || isTiny(x.Name) ||
 			x.ContextWindow < c.Usage.InputTokens+c.Usage.OutputTokens {
 			continue
 		}
@@ -308,17 +300,6 @@ func containsWord(text, phrase string) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
-
-// isLegacy reports whether a model's effective date (YYYY-MM-DD) is more
-// than legacyAge before the provider's newest.
-func isLegacy(effective, newest string) bool {
-	e, err1 := time.Parse(time.DateOnly, effective)
-	n, err2 := time.Parse(time.DateOnly, newest)
-	if err1 != nil || err2 != nil {
-		return true // undated models are not suggested
-	}
-	return n.Sub(e) > legacyAge
-}
 
 // smallJSON reports whether t is a JSON object or array with at most
 // maxSmallJSONLeaves scalar values.

@@ -113,7 +113,7 @@ func (fm *fileModel) build(provider string, defDisc Fraction) (*Model, error) {
 	m := &Model{
 		Provider: provider, Name: fm.Name, Aliases: fm.Aliases, Kind: Kind(fm.Kind),
 		Effective: fm.Effective, Source: fm.Source, ContextWindow: fm.ContextWindow,
-		Reasoning: fm.Reasoning, BatchDiscount: defDisc,
+		Reasoning: fm.Reasoning, BatchDiscount: defDisc, Family: Family(fm.Name),
 	}
 	switch m.Kind {
 	case "":

@@ -146,7 +146,7 @@ func (gm *genaiModel) build(provider, source string) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Provider: provider, Name: gm.ID, DisplayName: gm.Name, Source: source,
-		Deprecated: gm.Deprecated, match: match, Kind: KindChat}
+		Deprecated: gm.Deprecated, match: match, Kind: KindChat, Family: Family(gm.ID)}
 	if gm.ContextWindow != "" {
 		cw, err := strconv.ParseFloat(string(gm.ContextWindow), 64)
 		if err != nil || cw < 0 || cw > 1<<53 {

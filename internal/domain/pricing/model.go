@@ -119,6 +119,9 @@ type Model struct {
 	DisplayName string
 	// Deprecated reports that the provider has deprecated the model.
 	Deprecated bool
+	// Family is the model's generation (see Family): the detectors suggest
+	// a cheaper sibling of the same family.
+	Family string
 
 	// match is the model's id rule; exact names and aliases for table files.
 	match matcher

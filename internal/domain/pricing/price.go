@@ -46,7 +46,7 @@ type Usage struct {
 	Batch bool
 	// Time is when the call was made: it selects the prices in force
 	// (start-dated changes, daily windows). Zero means now.
-	Time time.Time
+	Time time.Time `json:",omitzero"`
 }
 
 // Cost is the exact price of one call.
