@@ -28,7 +28,7 @@ type Case struct {
 
 // Version identifies the generator's output format and scenarios; bump it
 // when a change is meant to alter the frozen corpus.
-const Version = 1
+const Version = 2
 
 // DefaultSeed and DefaultRuns produce the frozen corpus in testdata.
 const (
