@@ -12,6 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 data="${KAIZEN_DATA_DIR:-$root/.kaizen/demo}"
+export KAIZEN_DATA_DIR="$data" # kaizen finds the collector's generated credentials here
 rm -rf "$data"
 mkdir -p "$data" bin
 log="$data/collector.log"
@@ -28,7 +29,7 @@ for port in 4317 4318 8123 13133; do
 done
 
 echo "==> starting kaizen-collector (data in $data, log in $log)"
-KAIZEN_DATA_DIR="$data" bin/kaizen-collector --config collector/config.yaml >"$log" 2>&1 &
+bin/kaizen-collector --config collector/config.yaml >"$log" 2>&1 &
 collector=$!
 trap 'kill "$collector" 2>/dev/null; wait "$collector" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -45,7 +46,8 @@ trace="$(head -1 "$data/runs.tsv" | cut -f1)"
 echo "==> waiting for the collector to store the calls"
 want=12 # 4 calls per run
 for _ in $(seq 1 120); do
-  n="$(curl -fsS 'http://127.0.0.1:8123/?database=kaizen' --data-binary 'SELECT count() FROM llm_calls' 2>/dev/null || echo 0)"
+  n="$(curl -fsS -u "kaizen_reader:$(cat "$data/chdb/credentials/reader.password")" \
+    'http://127.0.0.1:8123/?database=kaizen' --data-binary 'SELECT count() FROM llm_calls' 2>/dev/null || echo 0)"
   [[ "$n" -ge "$want" ]] && break
   sleep 0.5
 done
