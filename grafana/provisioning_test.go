@@ -15,6 +15,11 @@ import (
 // DatasourceUID is the uid dashboards reference the datasource by.
 const DatasourceUID = "kaizen-clickhouse"
 
+// PasswordDataDir is the collector data dir the datasource reads the reader
+// password under: a fixed path, because Grafana expands $__file{} before
+// environment variables.
+const PasswordDataDir = "/var/lib/kaizen"
+
 type datasourceFile struct {
 	APIVersion  int `yaml:"apiVersion"`
 	Datasources []struct {
@@ -63,7 +68,7 @@ func TestDatasourceProvisioning(t *testing.T) {
 		{"traces.durationUnit", ds.JSONData.Traces.DurationUnit, "nanoseconds"},
 		// The collector's chdb extension keeps its store in <data dir>/chdb.
 		{"password", ds.SecureJSONData["password"],
-			"$__file{${KAIZEN_DATA_DIR}/chdb/" + credentials.DirName + "/" + credentials.ReaderFile + "}"},
+			"$__file{" + PasswordDataDir + "/chdb/" + credentials.DirName + "/" + credentials.ReaderFile + "}"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
