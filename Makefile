@@ -70,3 +70,8 @@ clean:
 .PHONY: prices
 prices:
 	./scripts/gen-prices.sh
+
+## dashboards: regenerate grafana/dashboards/*.json from grafana/internal/dashboards (a test fails when stale).
+.PHONY: dashboards
+dashboards:
+	$(GO) run ./grafana/cmd/gen -out grafana/dashboards
