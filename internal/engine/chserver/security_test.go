@@ -1,6 +1,7 @@
 package chserver_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -9,9 +10,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/kaizenhq/kaizen/internal/engine/chserver"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
@@ -150,6 +156,7 @@ func TestAttacksRefused(t *testing.T) {
 	}
 	writer, reader := chtest.Writer(), chtest.Reader()
 	params := url.Values{"database": {db}}
+	ingest := startIngest(t, db)
 	for _, attack := range attacks {
 		for _, tc := range []struct {
 			method string
@@ -167,6 +174,7 @@ func TestAttacksRefused(t *testing.T) {
 			})
 		}
 	}
+	ingest.stopAndCheck(t)
 	// VALUES data is staged and read as data: a statement after it never runs.
 	w := chtest.Writer()
 	send(t, http.MethodPost, &w, "INSERT INTO llm_calls VALUES (100); SYSTEM SHUTDOWN", params, nil)
@@ -182,11 +190,113 @@ func TestAttacksRefused(t *testing.T) {
 	if got := chtest.Scalar(t, "SELECT count() FROM "+db+".llm_calls WHERE id < 100"); got != "10" {
 		t.Errorf("llm_calls has %s rows after the attacks, want 10", got)
 	}
-	if got := chtest.Scalar(t, "SELECT groupArray(name) FROM system.tables WHERE database = '"+db+"'"); got != "['llm_calls']" {
+	if got := chtest.Scalar(t, "SELECT groupArray(name) FROM system.tables WHERE database = '"+db+"'"); got != "['ingest','llm_calls']" {
 		t.Errorf("tables after the attacks: %s", got)
 	}
 	if got := chtest.Scalar(t, "SELECT count() FROM system.databases WHERE name = 'leakdb'"); got != "0" {
 		t.Errorf("leakdb was created")
+	}
+}
+
+// ingester is a writer inserting batches the way the exporter does
+// (clickhouse-go over HTTP) while the attacks run.
+type ingester struct {
+	db      string
+	stop    chan struct{}
+	done    chan struct{}
+	batches int
+	errs    []error
+	slowest time.Duration
+}
+
+const ingestBatch = 100
+
+func startIngest(t *testing.T, db string) *ingester {
+	t.Helper()
+	chtest.Exec(t, "CREATE TABLE "+db+".ingest (n UInt64) ENGINE = MergeTree ORDER BY n")
+	conn := openHTTP(t, db)
+	in := &ingester{db: db, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(in.done)
+		for i := 0; ; i++ {
+			select {
+			case <-in.stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			started := time.Now()
+			if err := ingestRows(conn, uint64(i)*ingestBatch); err != nil {
+				in.errs = append(in.errs, err)
+				continue
+			}
+			in.batches++
+			in.slowest = max(in.slowest, time.Since(started))
+		}
+	}()
+	return in
+}
+
+func ingestRows(conn driver.Conn, first uint64) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := conn.PrepareBatch(ctx, "INSERT INTO ingest")
+	if err != nil {
+		return err
+	}
+	for n := first; n < first+ingestBatch; n++ {
+		if err := b.Append(n); err != nil {
+			return err
+		}
+	}
+	return b.Send()
+}
+
+// stopAndCheck stops the writer and checks that every batch landed during
+// the attacks and that ingestion still works after them.
+func (in *ingester) stopAndCheck(t *testing.T) {
+	t.Helper()
+	close(in.stop)
+	<-in.done
+	if len(in.errs) > 0 {
+		t.Errorf("ingestion failed %d times during the attacks, first: %v", len(in.errs), in.errs[0])
+	}
+	if in.batches == 0 {
+		t.Fatal("no batch was ingested during the attacks")
+	}
+	if err := ingestRows(openHTTP(t, in.db), 1<<40); err != nil {
+		t.Errorf("ingestion after the attacks: %v", err)
+	}
+	want := strconv.Itoa((in.batches + 1) * ingestBatch)
+	if got := chtest.Scalar(t, "SELECT count() FROM "+in.db+".ingest"); got != want {
+		t.Errorf("ingest has %s rows, want %s", got, want)
+	}
+	t.Logf("ingested %d batches of %d rows during the attacks, slowest %v", in.batches, ingestBatch, in.slowest)
+}
+
+// TestEngineRunsOneStatementAtATime measures how many statements the engine
+// runs at once, which the README states: three parallel one-second sleeps
+// take about three seconds, and a trivial query waits behind them.
+func TestEngineRunsOneStatementAtATime(t *testing.T) {
+	w := chtest.Writer()
+	const n = 3
+	started := time.Now()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if status, _, body := send(t, http.MethodPost, &w, "SELECT sleep(1)", nil, nil); status != http.StatusOK {
+				t.Errorf("sleep: %d %q", status, body)
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond)
+	one := time.Now()
+	send(t, http.MethodPost, &w, "SELECT 1", nil, nil)
+	waited := time.Since(one)
+	wg.Wait()
+	elapsed := time.Since(started)
+	t.Logf("%d parallel SELECT sleep(1): %v; SELECT 1 sent meanwhile waited %v", n, elapsed, waited)
+	if elapsed < n*time.Second-200*time.Millisecond {
+		t.Errorf("%d parallel one-second sleeps took %v: the engine runs statements in parallel, update the README", n, elapsed)
 	}
 }
 
