@@ -171,6 +171,8 @@ func TestAttacksRefused(t *testing.T) {
 				if status == http.StatusOK || code == "" || !strings.HasPrefix(body, "Code: ") {
 					t.Errorf("not refused: %d %q %.300q", status, code, body)
 				}
+				// -v shows what each attack gets back, for the security notes.
+				t.Logf("HTTP %d, %.160s", status, strings.SplitN(body, "\n", 2)[0])
 			})
 		}
 	}
