@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kaizenhq/kaizen/grafana/internal/macros"
 	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
@@ -33,22 +33,6 @@ type alertFile struct {
 			} `yaml:"data"`
 		} `yaml:"rules"`
 	} `yaml:"groups"`
-}
-
-var timeFilter = regexp.MustCompile(`\$__timeFilter\(([^()]*)\)`)
-
-// expandBackendMacros expands the macros alert queries use as the plugin's
-// backend does ($__timeFilter(c) → c >= toDateTime(from) AND c <= toDateTime(to))
-// and refuses any other macro.
-func expandBackendMacros(sql string, from, to time.Time) (string, error) {
-	out := timeFilter.ReplaceAllStringFunc(sql, func(m string) string {
-		col := strings.TrimSpace(timeFilter.FindStringSubmatch(m)[1])
-		return fmt.Sprintf("%s >= toDateTime(%d) AND %s <= toDateTime(%d)", col, from.Unix(), col, to.Unix())
-	})
-	if strings.Contains(out, "$__") || strings.Contains(out, "$") {
-		return "", fmt.Errorf("unexpanded macro or variable left in %q", out)
-	}
-	return out, nil
 }
 
 // scalar runs q and returns its single value (Float64 or UInt64) as float64.
@@ -80,6 +64,15 @@ func scalar(ctx context.Context, conn driver.Conn, q string) (float64, error) {
 	default:
 		return 0, fmt.Errorf("value of type %T", x)
 	}
+}
+
+// expandAlert expands an alert query: alerts run in the backend, so a
+// frontend-only macro such as $__conditionalAll is an error there.
+func expandAlert(sql string, from, to time.Time) (string, error) {
+	if strings.Contains(sql, "$__conditionalAll") {
+		return "", fmt.Errorf("alert query uses the frontend-only $__conditionalAll: %q", sql)
+	}
+	return macros.Expand(sql, nil, from, to, time.Minute)
 }
 
 func TestAlertQueries(t *testing.T) {
@@ -150,7 +143,7 @@ func TestAlertQueries(t *testing.T) {
 				if strings.Contains(sql, "$__conditionalAll") {
 					t.Errorf("rule %s uses $__conditionalAll, a frontend macro alerts never expand", r.UID)
 				}
-				q, err := expandBackendMacros(sql, now.Add(-time.Duration(d.RelativeTimeRange.From)*time.Second), now.Add(time.Minute))
+				q, err := expandAlert(sql, now.Add(-time.Duration(d.RelativeTimeRange.From)*time.Second), now.Add(time.Minute))
 				if err != nil {
 					t.Errorf("rule %s: %v", r.UID, err)
 					continue

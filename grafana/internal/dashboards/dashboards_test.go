@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 
+	"github.com/kaizenhq/kaizen/grafana/internal/macros"
 	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
@@ -50,8 +49,6 @@ func readBack(t *testing.T, raw []byte) dashboard.Dashboard {
 	return d
 }
 
-var varRef = regexp.MustCompile(`\$\{(\w+)(?::\w+)?\}|\$(\w+)`)
-
 func TestDashboardStructure(t *testing.T) {
 	files, err := All()
 	if err != nil {
@@ -84,87 +81,14 @@ func TestDashboardStructure(t *testing.T) {
 				if q.Datasource == nil || q.Datasource.Uid == nil || *q.Datasource.Uid != DatasourceUID {
 					t.Errorf("%s panel %d: datasource is not uid %s", name, *p.Panel.Id, DatasourceUID)
 				}
-				for _, m := range varRef.FindAllStringSubmatch(q.RawSQL, -1) {
-					v := m[1] + m[2]
-					if !strings.HasPrefix(v, "__") && !defined[v] {
+				for _, v := range macros.Variables(q.RawSQL) {
+					if !defined[v] {
 						t.Errorf("%s panel %d uses undefined variable $%s", name, *p.Panel.Id, v)
 					}
 				}
 			}
 		}
 	}
-}
-
-// expand turns a query into what the plugin sends ClickHouse: the
-// frontend's $__conditionalAll and variable interpolation, then the
-// backend's macros.
-func expand(sql string, vars map[string]string, from, to time.Time, interval time.Duration) (string, error) {
-	const macro = "$__conditionalAll("
-	for i := strings.LastIndex(sql, macro); i >= 0; i = strings.LastIndex(sql, macro) {
-		args, end, err := macroArgs(sql, i+len(macro))
-		if err != nil || len(args) != 2 {
-			return "", fmt.Errorf("bad $__conditionalAll in %q", sql)
-		}
-		phrase := args[0]
-		if v := vars[strings.TrimPrefix(strings.TrimSpace(args[1]), "$")]; v == "" || v == "$__all" {
-			phrase = "1=1"
-		}
-		sql = sql[:i] + phrase + sql[end:]
-	}
-	var bad error
-	sql = varRef.ReplaceAllStringFunc(sql, func(m string) string {
-		s := varRef.FindStringSubmatch(m)
-		name := s[1] + s[2]
-		if strings.HasPrefix(name, "__") {
-			return m
-		}
-		v, ok := vars[name]
-		if !ok || v == "$__all" {
-			bad = fmt.Errorf("variable %s interpolated at All", name)
-		}
-		return "'" + strings.ReplaceAll(v, "'", `\'`) + "'"
-	})
-	if bad != nil {
-		return "", bad
-	}
-	for _, name := range []string{"timeFilter", "timeInterval"} {
-		re := regexp.MustCompile(`\$__` + name + `\(([^()]*)\)`)
-		sql = re.ReplaceAllStringFunc(sql, func(m string) string {
-			c := strings.TrimSpace(re.FindStringSubmatch(m)[1])
-			if name == "timeFilter" {
-				return fmt.Sprintf("%s >= toDateTime(%d) AND %s <= toDateTime(%d)", c, from.Unix(), c, to.Unix())
-			}
-			return fmt.Sprintf("toStartOfInterval(toDateTime(%s), INTERVAL %d second)", c, max(int(interval.Seconds()), 1))
-		})
-	}
-	if strings.Contains(sql, "$") {
-		return "", fmt.Errorf("unexpanded macro in %q", sql)
-	}
-	return sql, nil
-}
-
-// macroArgs splits the arguments of a macro whose '(' ends before start at
-// top-level commas, returning them and the index after ')'.
-func macroArgs(s string, start int) ([]string, int, error) {
-	depth, last := 0, start
-	var args []string
-	for i := start; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			if depth == 0 {
-				return append(args, s[last:i]), i + 1, nil
-			}
-			depth--
-		case ',':
-			if depth == 0 {
-				args = append(args, s[last:i])
-				last = i + 1
-			}
-		}
-	}
-	return nil, 0, fmt.Errorf("unclosed macro")
 }
 
 func TestPanelQueriesOnEngine(t *testing.T) {
@@ -213,7 +137,7 @@ SETTINGS insert_deduplication_token = 'seed' VALUES
 	for _, v := range d.Templating.List {
 		q := *v.Query.String
 		for _, set := range []map[string]string{all, one} {
-			sql, err := expand(q, set, from, to, time.Minute)
+			sql, err := macros.Expand(q, set, from, to, time.Minute)
 			if err != nil {
 				t.Fatalf("variable %s: %v", v.Name, err)
 			}
@@ -236,7 +160,7 @@ SETTINGS insert_deduplication_token = 'seed' VALUES
 		for _, target := range p.Panel.Targets {
 			q := target.(Query)
 			for label, set := range map[string]map[string]string{"all": all, "one": one} {
-				sql, err := expand(q.RawSQL, set, from, to, time.Minute)
+				sql, err := macros.Expand(q.RawSQL, set, from, to, time.Minute)
 				if err != nil {
 					t.Fatalf("panel %s: %v", *p.Panel.Title, err)
 				}
