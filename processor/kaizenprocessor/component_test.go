@@ -5,11 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
@@ -158,5 +161,40 @@ func TestOwnTelemetry(t *testing.T) {
 	}
 	if n := sum("otelcol_processor_kaizen_redactions"); n < 2 {
 		t.Errorf("redactions %d", n)
+	}
+}
+
+// TestPricedAtCallTime: a call is priced at the price in force when its span
+// started (o3's price was cut on 2025-06-10), and a span without a start
+// time at today's.
+func TestPricedAtCallTime(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		start time.Time
+		want  int64 // pico-dollars for 1,000 input and 100 output tokens
+	}{
+		{"before the cut", time.Date(2025, 6, 9, 23, 59, 59, 0, time.UTC), 14_000_000_000},
+		{"on the day of the cut", time.Date(2025, 6, 10, 0, 0, 0, 0, time.UTC), 2_800_000_000},
+		{"no start time", time.Time{}, 2_800_000_000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			td := ptrace.NewTraces()
+			span := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+			span.SetName("chat o3")
+			if !tt.start.IsZero() {
+				span.SetStartTimestamp(pcommon.NewTimestampFromTime(tt.start))
+				span.SetEndTimestamp(pcommon.NewTimestampFromTime(tt.start.Add(time.Second)))
+			}
+			a := span.Attributes()
+			a.PutStr("gen_ai.operation.name", "chat")
+			a.PutStr("gen_ai.provider.name", "openai")
+			a.PutStr("gen_ai.request.model", "o3")
+			a.PutInt("gen_ai.usage.input_tokens", 1000)
+			a.PutInt("gen_ai.usage.output_tokens", 100)
+			out := spansByName(runProcessor(t, createDefaultConfig(), td))
+			if got, _ := picoAttr(t, out["chat o3"].Attributes(), AttrCostUSD); got != tt.want {
+				t.Errorf("cost = %d pico-USD, want %d", got, tt.want)
+			}
+		})
 	}
 }

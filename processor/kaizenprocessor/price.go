@@ -14,7 +14,7 @@ func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
 		InputTokens: c.tokens[dialect.InputTokens], OutputTokens: c.tokens[dialect.OutputTokens],
 		CacheReadTokens: c.tokens[dialect.CacheReadTokens], CacheWriteTokens: c.tokens[dialect.CacheWriteTokens],
 		CacheWrite1hTokens: c.tokens[dialect.CacheWrite1hTokens], ReasoningTokens: c.tokens[dialect.ReasoningTokens],
-		Batch: c.batch,
+		Batch: c.batch, Time: c.start,
 	}
 	var cost pricing.Cost
 	switch {

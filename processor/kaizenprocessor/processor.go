@@ -181,7 +181,7 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 			st.pooled = callsPool.Get().(*[]pendingCall)
 			st.calls = (*st.pooled)[:0]
 		}
-		st.calls = append(st.calls, newPendingCall(st.spans, attrs, &c))
+		st.calls = append(st.calls, newPendingCall(st.spans, attrs, &c, span.StartTimestamp()))
 	}
 	p.applyPolicy(attrs, span.Events())
 	attrs.PutStr(AttrContentPolicy, p.policy)

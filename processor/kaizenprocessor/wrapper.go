@@ -1,6 +1,8 @@
 package kaizenprocessor
 
 import (
+	"time"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -29,12 +31,17 @@ type pendingCall struct {
 	hasTok              [dialect.NumTokenFields]bool
 	badTok, batch       bool
 	wrapper             bool
-	inner               int32 // index in the batch index of the chosen inner span
+	start               time.Time // the span's start: it selects the prices in force
+	inner               int32     // index in the batch index of the chosen inner span
 }
 
-func newPendingCall(ordinal int, attrs pcommon.Map, c *call) pendingCall {
+func newPendingCall(ordinal int, attrs pcommon.Map, c *call, ts pcommon.Timestamp) pendingCall {
+	var start time.Time // a span without a start time is priced at today's prices
+	if ts != 0 {
+		start = ts.AsTime()
+	}
 	return pendingCall{
-		ordinal: ordinal, attrs: attrs, operation: c.operation, provider: c.provider,
+		ordinal: ordinal, attrs: attrs, operation: c.operation, provider: c.provider, start: start,
 		reqModel: c.reqModel, respModel: c.respModel, tokens: c.tokens, hasTok: c.hasTok,
 		badTok: len(c.badTok) > 0, batch: c.batch, inner: -1,
 	}
