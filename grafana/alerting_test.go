@@ -15,8 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kaizenhq/kaizen/grafana/internal/macros"
-	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/kaizendb"
 )
 
 type alertFile struct {
@@ -84,20 +84,8 @@ func TestAlertQueries(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &f); err != nil {
 		t.Fatalf("parse alert rules: %v", err)
 	}
-	db := chtest.NewDatabase(t)
+	db, _ := kaizendb.New(t)
 	ctx := context.Background()
-	wopts, err := clickhouse.ParseDSN(chtest.DSN(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writer, err := clickhouse.Open(wopts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	if _, err := schema.Migrate(ctx, writer, schema.Options{Database: db}); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	now := time.Now().UTC()
 	ts := func(ago time.Duration) string { return now.Add(-ago).Format("2006-01-02 15:04:05.000000000") }
 	calls := fmt.Sprintf(`INSERT INTO %s.llm_calls (Timestamp, TraceId, SpanId, CostUSD, PriceStatus) SETTINGS insert_deduplication_token = 'seed-calls' VALUES

@@ -16,8 +16,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 
 	"github.com/kaizenhq/kaizen/grafana/internal/macros"
-	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/kaizendb"
 )
 
 func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
@@ -92,20 +92,8 @@ func TestDashboardStructure(t *testing.T) {
 }
 
 func TestPanelQueriesOnEngine(t *testing.T) {
-	db := chtest.NewDatabase(t)
+	db, _ := kaizendb.New(t)
 	ctx := context.Background()
-	wopts, err := clickhouse.ParseDSN(chtest.DSN(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := clickhouse.Open(wopts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := schema.Migrate(ctx, w, schema.Options{Database: db}); err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now().UTC().Truncate(time.Second)
 	ts := func(m int) string { return now.Add(-time.Duration(m) * time.Minute).Format("2006-01-02 15:04:05") }
 	ins := fmt.Sprintf(`INSERT INTO %s.llm_calls (Timestamp, TraceId, SpanId, ServiceName, Workflow, Provider, RequestModel, CostUSD, PriceStatus)

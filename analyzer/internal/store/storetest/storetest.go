@@ -8,42 +8,24 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/shopspring/decimal"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/domain/schema"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
+	"github.com/kaizenhq/kaizen/internal/testkit/kaizendb"
 )
 
 // NewDatabase creates a fresh database on the shared embedded ClickHouse,
 // migrates Kaizen's schema into it and returns its clickhouse-go DSN.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	db := chtest.NewDatabase(t)
-	dsn := chtest.DSN(db)
-	conn := Open(t, dsn)
-	if _, err := schema.Migrate(context.Background(), conn, schema.Options{Database: db}); err != nil {
-		t.Fatalf("migrate %s: %v", db, err)
-	}
-	return dsn
+	db, _ := kaizendb.New(t)
+	return chtest.DSN(db)
 }
 
 // Open opens a clickhouse-go connection closed when the test ends.
-func Open(t testing.TB, dsn string) driver.Conn {
-	t.Helper()
-	opts, err := clickhouse.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("parse DSN: %v", err)
-	}
-	conn, err := clickhouse.Open(opts)
-	if err != nil {
-		t.Fatalf("open %s: %v", dsn, err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
-}
+func Open(t testing.TB, dsn string) driver.Conn { return kaizendb.Open(t, dsn) }
 
 // InsertRun writes r's spans into otel_traces and its calls into llm_calls.
 func InsertRun(t testing.TB, dsn string, r *run.Run) {
