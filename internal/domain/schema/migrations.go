@@ -58,6 +58,7 @@ var Migrations = []Migration{
 	{Version: 1, Name: "create otel_traces, llm_calls, analyses and findings", steps: v1, creates: v1Objects},
 	{Version: 2, Name: "prompt-hash index on llm_calls, dropped-findings count on analyses", steps: v2, columns: v2Columns},
 	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", steps: v3},
+	{Version: 4, Name: "analyzer version and analyzed run extent on analyses", steps: v4, columns: v4Columns},
 }
 
 // Latest is the schema version this binary writes.
@@ -90,6 +91,22 @@ var v2Columns = []addedColumn{
 func v2(o Options) ([]step, error) {
 	steps := tagged(TableLLMCalls, o.alter(TableLLMCalls, "ADD INDEX IF NOT EXISTS idx_prompt_hash PromptHash TYPE bloom_filter(0.01) GRANULARITY 1", false))
 	for _, c := range v2Columns {
+		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
+	}
+	return steps, nil
+}
+
+// v4Columns let kaizen serve tell which runs an analysis covered: by which
+// analyzer, and how many spans ending when, so a run that grew is analyzed again.
+var v4Columns = []addedColumn{
+	{table: TableAnalyses, definition: "AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3))", after: "Model"},
+	{table: TableAnalyses, definition: "RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3))", after: "Calls"},
+	{table: TableAnalyses, definition: "RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3))", after: "RunSpans"},
+}
+
+func v4(o Options) ([]step, error) {
+	var steps []step
+	for _, c := range v4Columns {
 		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
 	}
 	return steps, nil

@@ -178,3 +178,15 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `kaizen_cluster` ADD INDEX IF 
 ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
 
 ALTER TABLE `kaizen`.`analyses` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;

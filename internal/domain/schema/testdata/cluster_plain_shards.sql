@@ -179,3 +179,15 @@ ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS Dro
 ALTER TABLE `kaizen`.`otel_traces_local` ON CLUSTER `shards` MODIFY SETTING non_replicated_deduplication_window = 10000;
 
 ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;

@@ -175,3 +175,15 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `default` ADD INDEX IF NOT EXI
 ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
 
 ALTER TABLE `kaizen`.`analyses` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Findings;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
+
+ALTER TABLE `kaizen`.`analyses` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;

@@ -159,3 +159,9 @@ ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS DroppedFindings UInt32 
 ALTER TABLE `kaizen`.`otel_traces` MODIFY SETTING non_replicated_deduplication_window = 10000;
 
 ALTER TABLE `kaizen`.`llm_calls` MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;

@@ -162,3 +162,9 @@ ALTER TABLE `kaizen_prod`.`analyses` ADD COLUMN IF NOT EXISTS DroppedFindings UI
 ALTER TABLE `kaizen_prod`.`otel_traces` MODIFY SETTING non_replicated_deduplication_window = 10000;
 
 ALTER TABLE `kaizen_prod`.`llm_calls` MODIFY SETTING non_replicated_deduplication_window = 10000;
+
+ALTER TABLE `kaizen_prod`.`analyses` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCardinality(String) DEFAULT '' CODEC(ZSTD(3)) AFTER Model;
+
+ALTER TABLE `kaizen_prod`.`analyses` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
+
+ALTER TABLE `kaizen_prod`.`analyses` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
