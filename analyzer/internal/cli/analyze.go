@@ -2,17 +2,14 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
+	"github.com/kaizenhq/kaizen/analyzer/internal/analysis"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
-	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
-	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
 )
 
 type analyzeFlags struct {
@@ -61,63 +58,20 @@ GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION) is configured, and is skipped with 
 }
 
 func (g *globals) analyze(ctx context.Context, args []string, fl analyzeFlags, gate *report.Gate) error {
-	s, r, _, err := g.fetch(ctx, args)
+	id, err := traceArg(args)
+	if err != nil {
+		return err
+	}
+	s, err := g.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	a := store.NewAnalysis(r.TraceID, r.Workflow, time.Now())
-	a.Calls, a.Model = len(r.Calls), fl.model
-	save := func(st store.Status) error {
-		if fl.noStore {
-			return nil
-		}
-		return s.SaveAnalysis(ctx, a, st)
-	}
-	fail := func(err error) error {
-		a.Error = err.Error()
-		if serr := save(store.StatusFailed); serr != nil {
-			return fmt.Errorf("%w (and recording the failure failed: %v)", err, serr)
-		}
+	rep, err := g.analyzer(s).Analyze(ctx, id, analysis.Options{Offline: fl.offline, Model: fl.model, Timeout: fl.timeout, NoStore: fl.noStore})
+	if err != nil {
 		return err
 	}
-	if err := save(store.StatusPending); err != nil {
-		return err
-	}
-	if err := save(store.StatusAnalyzing); err != nil {
-		return fail(err)
-	}
-
-	hints := detect.Run(r, g.table)
-	g.progress("detect", "%d candidate findings", len(hints))
-	rep := &report.Analysis{TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls), PriceVersion: g.table.Version(),
-		Mode: "offline", Gate: gate}
-	if !fl.noStore {
-		rep.AnalysisID = a.ID.String()
-	}
-	all := append([]run.Finding(nil), hints...)
-	all = append(all, g.askGemini(ctx, r, hints, fl, rep)...)
-
-	verified, stats := verify.Verify(r, all, g.table)
-	rep.Findings, rep.Stats, rep.Summary = verified, stats, verify.Summarize(r, verified)
-	g.progress("verify", "%s", stats)
-
-	a.Mode, a.Model = rep.Mode, rep.Gemini.Model
-	a.OriginalCost, a.OptimizedCost, a.Savings = rep.Summary.Original, rep.Summary.Optimized, rep.Summary.Savings
-	a.Findings = len(verified)
-	a.AnalysisInputTokens, a.AnalysisOutputTokens, a.AnalysisCost = rep.Gemini.InputTokens, rep.Gemini.OutputTokens, rep.Gemini.Cost
-	if rep.Gemini.Status == "failed" {
-		a.Error = "gemini: " + rep.Gemini.Reason
-	}
-	if !fl.noStore {
-		if err := s.SaveFindings(ctx, a, verified); err != nil {
-			return fail(err)
-		}
-		if err := save(store.StatusAnalyzed); err != nil {
-			return err
-		}
-		g.progress("store", "analysis %s: %d findings written", a.ID, len(verified))
-	}
+	rep.Gate = gate
 	if gate != nil {
 		evaluateGate(gate, rep.Summary)
 	}
@@ -130,44 +84,7 @@ func (g *globals) analyze(ctx context.Context, args []string, fl analyzeFlags, g
 	return nil
 }
 
-// askGemini runs the Gemini stage and records its outcome in rep. It never
-// fails the analysis: on any error the report says why Gemini is missing.
-func (g *globals) askGemini(ctx context.Context, r *run.Run, hints []run.Finding, fl analyzeFlags, rep *report.Analysis) []run.Finding {
-	rep.Gemini.Model = fl.model
-	backend, ok := gemini.Credentials()
-	switch {
-	case fl.offline:
-		rep.Gemini.Status, rep.Gemini.Reason = "skipped", "--offline"
-	case !ok:
-		rep.Gemini.Status, rep.Gemini.Reason = "skipped", "no credentials (set GEMINI_API_KEY, or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION)"
-	}
-	if rep.Gemini.Status == "skipped" {
-		rep.Gemini.Model = ""
-		g.progress("gemini", "skipped: %s", rep.Gemini.Reason)
-		return nil
-	}
-	opts := append([]gemini.Option{gemini.WithModel(fl.model), gemini.WithTimeout(fl.timeout), gemini.WithPrices(g.table),
-		gemini.WithRetryObserver(func(attempt, status int, wait time.Duration) {
-			g.progress("gemini", "attempt %d answered HTTP %d, retrying in %s", attempt, status, wait.Round(time.Millisecond))
-		})}, g.cfg.GeminiOptions...)
-	c, err := gemini.New(ctx, opts...)
-	if err != nil {
-		rep.Gemini.Status, rep.Gemini.Reason = "failed", err.Error()
-		g.progress("gemini", "failed: %v", err)
-		return nil
-	}
-	g.progress("gemini", "asking %s via %s", fl.model, backend)
-	res, err := c.Analyze(ctx, r, hints)
-	if res != nil {
-		rep.Gemini.Model, rep.Gemini.InputTokens, rep.Gemini.OutputTokens, rep.Gemini.Cost = res.Model, res.InputTokens, res.OutputTokens, res.Cost
-	}
-	if err != nil {
-		rep.Gemini.Status, rep.Gemini.Reason = "failed", err.Error()
-		g.progress("gemini", "failed, continuing offline: %v", err)
-		return nil
-	}
-	rep.Mode, rep.Gemini.Status, rep.Gemini.Findings = "gemini", "ok", len(res.Findings)
-	g.progress("gemini", "%d findings, %d+%d tokens, %s, %d attempt(s)", len(res.Findings), res.InputTokens, res.OutputTokens,
-		res.Elapsed.Round(time.Millisecond), res.Attempts)
-	return res.Findings
+// analyzer is the analysis pipeline over s, reporting progress on stderr.
+func (g *globals) analyzer(s *store.Store) *analysis.Analyzer {
+	return analysis.New(s, g.table, g.progress, g.cfg.GeminiOptions...)
 }

@@ -33,7 +33,13 @@ type Analysis struct {
 	// Mode is "offline" or "gemini".
 	Mode  string
 	Model string
-	Calls int
+	// AnalyzerVersion is the analysis.Version that wrote the row.
+	AnalyzerVersion string
+	Calls           int
+	// RunSpans and RunEnd are the extent of the run when it was loaded: a
+	// run with more spans, or spans ending later, is analyzed again.
+	RunSpans int
+	RunEnd   time.Time
 	// Costs of the run before and after the verified findings.
 	OriginalCost, OptimizedCost, Savings pricing.USD
 	Findings                             int
@@ -53,7 +59,7 @@ func NewAnalysis(traceID, workflow string, now time.Time) *Analysis {
 }
 
 const insertAnalysis = "INSERT INTO " + schema.TableAnalyses + ` (AnalysisId, TraceId, Workflow, CreatedAt, UpdatedAt,
- Status, Mode, Model, Calls, OriginalCostUSD, OptimizedCostUSD, SavingsUSD, Findings, AnalysisInputTokens,
+ Status, Mode, Model, AnalyzerVersion, Calls, RunSpans, RunEnd, OriginalCostUSD, OptimizedCostUSD, SavingsUSD, Findings, AnalysisInputTokens,
  AnalysisOutputTokens, AnalysisCostUSD, Error)`
 
 // SaveAnalysis writes a version row of a with the given status. The table
@@ -77,7 +83,7 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *Analysis, status Status) er
 	}
 	defer func() { _ = batch.Abort() }()
 	if err := batch.Append(a.ID, a.TraceID, a.Workflow, a.CreatedAt, updated, string(status), a.Mode, a.Model,
-		uint32(a.Calls), fromUSD(a.OriginalCost), fromUSD(a.OptimizedCost), fromUSD(a.Savings),
+		a.AnalyzerVersion, uint32(a.Calls), uint32(a.RunSpans), a.RunEnd.UTC(), fromUSD(a.OriginalCost), fromUSD(a.OptimizedCost), fromUSD(a.Savings),
 		uint32(a.Findings), uint64(a.AnalysisInputTokens), uint64(a.AnalysisOutputTokens),
 		fromUSD(a.AnalysisCost), a.Error); err != nil {
 		return fmt.Errorf("analysis %s: append row: %w", a.ID, err)
