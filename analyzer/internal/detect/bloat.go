@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
 
@@ -24,38 +23,38 @@ const (
 )
 
 // detectBloat reports context blocks never reflected in the output: large
-// documents the answer does not use, earlier turns of a conversation
-// re-sent on every turn though no longer used, and the same large block
-// pasted into several agents' prompts. Calls with the same unused blocks
-// form one finding; RemovableTokens is the smallest per-call estimate of
-// the unused blocks' tokens (proportional share, see package doc).
+// documents, tables, retrieved passages or tool results the answer does
+// not use — inside the request message too — earlier turns of a
+// conversation re-sent on every turn though no longer used, and the same
+// large block pasted into several agents' prompts. Calls with the same
+// unused blocks form one finding; RemovableTokens is the smallest per-call
+// token count of the unused blocks (tokenizer counts, see tokens).
 func detectBloat(s *state) []run.Finding {
 	type group struct {
 		calls     []*callInfo
-		blocks    []block
+		runs      []unusedRun
 		removable int64
 	}
 	groups := map[uint64]*group{}
 	var order []uint64
 	for _, ci := range s.calls {
-		unused := s.unusedBlocks(ci)
-		if len(unused) == 0 {
+		runs := s.unusedBlocks(ci)
+		if len(runs) == 0 {
 			continue
 		}
-		d := xxhash.New()
-		bytes := 0
-		for _, b := range unused {
-			_, _ = fmt.Fprintf(d, "%x,", b.hash)
-			bytes += len(b.text)
+		hs := make([]uint64, 0, len(runs))
+		var tokens int64
+		for _, r := range runs {
+			hs = append(hs, r.hash)
+			tokens += r.tokens
 		}
-		tokens := ci.tokensFor(bytes)
 		if tokens < s.cfg.minBlockTokens {
 			continue
 		}
-		k := d.Sum64()
+		k := mix(hs)
 		g, ok := groups[k]
 		if !ok {
-			g = &group{blocks: unused, removable: tokens}
+			g = &group{runs: runs, removable: tokens}
 			groups[k] = g
 			order = append(order, k)
 		}
@@ -65,25 +64,39 @@ func detectBloat(s *state) []run.Finding {
 	out := make([]run.Finding, 0, len(order))
 	for _, k := range order {
 		g := groups[k]
-		out = append(out, bloatFinding(g.calls, g.blocks, g.removable))
+		out = append(out, bloatFinding(g.calls, g.runs, g.removable))
 	}
 	return out
 }
 
-// unusedBlocks returns the candidate blocks of a call that its output does
-// not reflect. Candidates are blocks of at least half the minimum size
-// (estimated tokens), except the final input part (the request itself)
-// and system blocks that read as instructions. Calls without recorded
-// output are not judged.
-func (s *state) unusedBlocks(ci *callInfo) []block {
+// unusedRun is a run of adjacent blocks of one part that the output does
+// not reflect: they can be dropped together.
+type unusedRun struct {
+	blocks []block
+	hash   uint64
+	tokens int64
+}
+
+// unusedBlocks returns the runs of unused candidate blocks of a call that
+// reach half the minimum size (tokenizer count). Every block is a
+// candidate except the request's instruction/question blocks (see
+// markRequest) and system blocks that read as instructions. Calls without
+// recorded output are not judged.
+func (s *state) unusedBlocks(ci *callInfo) []unusedRun {
 	if !ci.hasContent || strings.TrimSpace(ci.output) == "" || ci.c.Failed() {
 		return nil
 	}
 	// Words and shingles the output shares with the request itself say
 	// nothing about the context blocks.
-	last := ci.blocks[len(ci.blocks)-1].feat
-	outWords := difference(ci.outWords, last.words)
-	outSh := difference(ci.outSh, ci.lastSh)
+	var reqWords, reqSh [][]uint64
+	for _, b := range ci.blocks {
+		if b.request {
+			reqWords = append(reqWords, b.feat.words)
+			reqSh = append(reqSh, b.feat.shingles)
+		}
+	}
+	outWords := difference(ci.outWords, union(reqWords))
+	outSh := difference(ci.outSh, union(reqSh))
 	// Words that several blocks share (boilerplate, common vocabulary) do
 	// not show which block the answer used: count only each block's own.
 	seen := map[uint64]int{}
@@ -92,19 +105,43 @@ func (s *state) unusedBlocks(ci *callInfo) []block {
 			seen[w]++
 		}
 	}
-	var unused []block
-	for i, b := range ci.blocks {
-		if i == len(ci.blocks)-1 || ci.tokensFor(len(b.text))*2 < s.cfg.minBlockTokens {
-			continue
+	var runs []unusedRun
+	var cur []block
+	flush := func() {
+		if len(cur) == 0 {
+			return
 		}
-		if b.system && isInstructions(b.feat) {
-			continue
+		bytes := 0
+		for _, b := range cur {
+			bytes += len(b.text)
 		}
-		if !reflected(b.feat, seen, outSh, outWords) {
-			unused = append(unused, b)
+		// A token is at least one byte: smaller runs cannot reach the size.
+		if int64(bytes)*2 >= s.cfg.minBlockTokens {
+			r := unusedRun{blocks: cur}
+			hs := make([]uint64, len(cur))
+			for i, b := range cur {
+				hs[i] = b.hash
+				r.tokens += s.tokens(ci, b.text)
+			}
+			r.hash = mix(hs)
+			if r.tokens*2 >= s.cfg.minBlockTokens {
+				runs = append(runs, r)
+			}
 		}
+		cur = nil
 	}
-	return unused
+	for i, b := range ci.blocks {
+		if len(cur) > 0 && (cur[0].msg != b.msg || cur[0].part != b.part) {
+			flush()
+		}
+		if b.request || b.instructions || b.system && isInstructions(b.feat) || reflected(b.feat, seen, outSh, outWords) {
+			flush()
+			continue
+		}
+		cur = append(cur, ci.blocks[i])
+	}
+	flush()
+	return runs
 }
 
 // reflected reports whether the output reflects a block: they share
@@ -163,7 +200,7 @@ func isInstructions(f features) bool {
 	return f.wordCount > 0 && float64(f.markers) >= instructionShare*float64(f.wordCount)
 }
 
-func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Finding {
+func bloatFinding(calls []*callInfo, runs []unusedRun, removable int64) run.Finding {
 	ns := numbers(calls)
 	agents := map[string]bool{}
 	for _, ci := range calls {
@@ -171,14 +208,14 @@ func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Findin
 	}
 	history := false
 	first := calls[0]
-	for _, b := range blocks {
-		if !b.system && b.msg < len(first.msgs)-1 {
+	for _, r := range runs {
+		if b := r.blocks[0]; !b.system && b.msg < len(first.msgs)-1 {
 			history = true
 		}
 	}
-	what := fmt.Sprintf("%s (%q)", plural(len(blocks), "context block"), preview(blocks[0].text, 60))
+	what := describeRuns(first, runs)
 	subject := callsSubject(ns)
-	expl := fmt.Sprintf("%s %s of about %d tokens that the answer never uses.", subject, what, removable)
+	expl := fmt.Sprintf("%s %s that the answer never uses: about %d tokens in all.", subject, what, removable)
 	rec := "Drop the unused context, or retrieve only the passages the task needs."
 	switch {
 	case len(agents) > 1:
@@ -187,11 +224,11 @@ func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Findin
 			names = append(names, a)
 		}
 		slices.Sort(names)
-		expl = fmt.Sprintf("The same %s of about %d tokens is pasted into the prompts of agents %s (calls %s) and none of their answers uses it.",
+		expl = fmt.Sprintf("The same %s, about %d tokens, is pasted into the prompts of agents %s (calls %s) and none of their answers uses it.",
 			what, removable, strings.Join(names, ", "), callList(ns))
 		rec = "Stop broadcasting this block to every agent: give it only to the agent that needs it."
 	case history:
-		expl = fmt.Sprintf("%s the conversation history on every turn, including %s of about %d tokens that no later answer uses.",
+		expl = fmt.Sprintf("%s the conversation history on every turn, including %s that no later answer uses: about %d tokens.",
 			strings.Replace(subject, "send", "re-send", 1), what, removable)
 		rec = "Trim or summarize old turns (keep the last exchange and the facts still needed) instead of re-sending the whole history."
 	}
@@ -203,4 +240,47 @@ func bloatFinding(calls []*callInfo, blocks []block, removable int64) run.Findin
 		Explanation:     expl,
 		Recommendation:  rec,
 	}
+}
+
+// describeRuns names the unused blocks of a call: where each is, its kind,
+// its tokens and how it starts (at most three, then a count).
+func describeRuns(ci *callInfo, runs []unusedRun) string {
+	const shown = 3
+	var parts []string
+	for i, r := range runs {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("%d more", len(runs)-shown))
+			break
+		}
+		b := r.blocks[0]
+		where := "the system instructions"
+		if !b.system {
+			where = fmt.Sprintf("message %d (%s)", b.msg+1, ci.msgs[b.msg].Role)
+			if b.msg == len(ci.msgs)-1 {
+				where = fmt.Sprintf("the request message (%d)", b.msg+1)
+			}
+		}
+		if len(r.blocks) == 1 {
+			parts = append(parts, fmt.Sprintf("a %s in %s of ~%d tokens starting %q", kindLabel[b.kind], where, r.tokens, preview(b.text, 60)))
+			continue
+		}
+		// Several adjacent blocks: name the largest, which is the reason.
+		big := r.blocks[0]
+		for _, x := range r.blocks[1:] {
+			if len(x.text) > len(big.text) {
+				big = x
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d adjacent blocks in %s of ~%d tokens, mainly a %s starting %q", len(r.blocks), where, r.tokens, kindLabel[big.kind], preview(big.text, 60)))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// kindLabel names a block kind in explanations.
+var kindLabel = map[string]string{
+	KindParagraph: "paragraph", KindSection: "section", KindTagged: "tagged document", KindCode: "code block",
+	KindTable: "table", KindCSV: "CSV block", KindJSON: "JSON block", KindQuote: "quoted document", KindTool: "tool result",
 }

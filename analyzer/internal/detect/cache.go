@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
@@ -67,8 +68,15 @@ func (s *state) cacheFinding(seq []*callInfo) (run.Finding, bool) {
 	minTokens := minCacheable(m.Provider, m.Name)
 	prefixTokens := int64(-1)
 	missed := 0
+	for _, ci := range seq {
+		// The byte share bounds the count well enough to skip tokenizing
+		// prefixes far below the minimum.
+		if ci.tokensFor(len(ci.prefix))*2 < minTokens {
+			return run.Finding{}, false
+		}
+	}
 	for i, ci := range seq {
-		t := ci.tokensFor(len(ci.prefix))
+		t := s.tokens(ci, ci.prefix)
 		if prefixTokens < 0 || t < prefixTokens {
 			prefixTokens = t
 		}
@@ -91,9 +99,10 @@ func (s *state) cacheFinding(seq []*callInfo) (run.Finding, bool) {
 	}
 	if at, ok := firstDifference(seq); ok {
 		ci := seq[0]
-		f.Title = fmt.Sprintf("Calls %s: a volatile token at ~token %d breaks the prompt cache", callList(ns), ci.tokensFor(at))
+		tok := s.tokens(ci, strings.ToValidUTF8(ci.prefix[:at], ""))
+		f.Title = fmt.Sprintf("Calls %s: a volatile token at ~token %d breaks the prompt cache", callList(ns), tok)
 		f.Explanation += fmt.Sprintf(" The prefixes are identical except for volatile values: the first difference is at byte %d (~token %d), %q, so nothing after it can be served from the cache.",
-			at, ci.tokensFor(at), preview(ci.prefix[at:], 40))
+			at, tok, preview(ci.prefix[at:], 40))
 		f.Recommendation = "Move volatile values (timestamps, request ids) out of the system prompt to the end of the last message, then " + lowerFirst(cacheAdvice(m.Provider))
 	}
 	return f, true

@@ -20,6 +20,8 @@ type state struct {
 	calls   []*callInfo
 	claimed map[int]bool
 	byAgent [][]*callInfo
+	// memo caches token counts (detectors run on one goroutine).
+	memo tokenMemo
 }
 
 // detector is one waste detector.
@@ -56,7 +58,7 @@ func Run(r *run.Run, prices *pricing.Table, opts ...Option) []run.Finding {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &state{r: r, prices: prices, cfg: cfg, calls: analyze(r), claimed: map[int]bool{}}
+	s := &state{r: r, prices: prices, cfg: cfg, calls: analyze(r), claimed: map[int]bool{}, memo: tokenMemo{}}
 	s.byAgent = groupByAgent(s.calls)
 	var out []run.Finding
 	for _, d := range detectors {
@@ -163,15 +165,7 @@ func (s *state) claim(cis []*callInfo) {
 // sameSystem reports whether two calls have the same canonical system
 // instructions.
 func sameSystem(a, b *callInfo) bool {
-	if len(a.system) != len(b.system) {
-		return false
-	}
-	for i := range a.system {
-		if a.blocks[i].hash != b.blocks[i].hash {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(a.sysHash, b.sysHash)
 }
 
 // similarOutputs reports whether two calls' outputs are similar enough

@@ -10,12 +10,15 @@
 // gen_ai.input.messages, gen_ai.output.messages) when the content policy
 // kept it, and fall back to the processor's fingerprints otherwise.
 //
-// # Token estimates
+// # Token counts
 //
 // Spans report token counts per call, not per message. When a detector needs
 // the tokens of a part of a prompt (a context block, a stable prefix) it
-// takes the proportional share of the call's reported input tokens by byte
-// length: tokens(part) = InputTokens × bytes(part) / bytes(all prompt text),
-// rounded down. Calls that report no input tokens fall back to
-// bytes(part)/4, the usual English average.
+// counts them with a real BPE tokenizer (package tokencount: the model's own
+// encoding for OpenAI models, o200k_base as an approximation for other
+// providers) and scales the count to the call's reported input tokens:
+// tokens(part) = InputTokens × count(part) / count(all prompt text). A byte
+// share (InputTokens × bytes(part) / bytes(prompt), bytes/4 without usage)
+// only pre-filters text far below a threshold, so most calls are never
+// tokenized.
 package detect

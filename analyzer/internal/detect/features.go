@@ -11,13 +11,23 @@ import (
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
-// block is one context block of a prompt: a system part or a message part.
+// block is one context block of a prompt: a segment (see Segments) of a
+// system part or of a message part.
 type block struct {
 	text   string
 	hash   uint64 // xxhash of the canonical text
 	system bool   // part of the system instructions
 	msg    int    // index of the message (-1 for system parts)
-	feat   features
+	part   int    // index of the part in its message (or system part)
+	kind   string // Segment kind, KindTool for a tool result
+	// request marks the instruction/question of the final message: never
+	// removable, and what the output shares with it says nothing about
+	// the context.
+	request bool
+	// instructions marks the segments of a system part that reads as
+	// instructions as a whole: never removable.
+	instructions bool
+	feat         features
 }
 
 // callInfo holds what the detectors need about one call, computed once.
@@ -36,10 +46,15 @@ type callInfo struct {
 	promptHash, simHash uint64
 	// promptBytes is the byte length of all prompt text (system + parts).
 	promptBytes int
+	// sysHash is, per system part, the hash of its canonical segments.
+	sysHash []uint64
+	// promptTokens is the tokenizer's count of all prompt text (-1 until
+	// computed, see state.tokens).
+	promptTokens int64
 	// last is the final part of the final input message (the request).
 	last string
 	// qSh, lastSh and outSh are sorted distinct word-shingle hashes of the
-	// non-system blocks, the final block and the output.
+	// non-system blocks, the final part and the output.
 	qSh, lastSh, outSh []uint64
 	// outWords are the output's content-word hashes.
 	outWords []uint64
@@ -94,39 +109,91 @@ func newCallInfo(c *run.Call) *callInfo {
 	if n := len(msgs); n > 0 && len(msgs[n-1].Parts) > 0 {
 		ci.last = msgs[n-1].Parts[len(msgs[n-1].Parts)-1]
 	}
-	for _, s := range sys {
+	for p, s := range sys {
 		ci.promptBytes += len(s)
-		ci.blocks = append(ci.blocks, newBlock(s, true, -1))
+		first := len(ci.blocks)
+		ci.blocks = appendBlocks(ci.blocks, s, "system", -1, p)
+		hs := make([]uint64, 0, len(ci.blocks)-first)
+		var words, markers int
+		for _, b := range ci.blocks[first:] {
+			hs = append(hs, b.hash)
+			words += b.feat.wordCount
+			markers += b.feat.markers
+		}
+		// A system part that reads as instructions as a whole (a role
+		// prompt with its handbook) is kept whole: its reference text is
+		// part of the agent's instructions.
+		if words > 0 && float64(markers) >= instructionShare*float64(words) {
+			for i := first; i < len(ci.blocks); i++ {
+				ci.blocks[i].instructions = true
+			}
+		}
+		ci.sysHash = append(ci.sysHash, mix(hs))
 	}
+	lastStart := len(ci.blocks)
 	for i, m := range msgs {
-		for _, p := range m.Parts {
-			ci.promptBytes += len(p)
-			ci.blocks = append(ci.blocks, newBlock(p, false, i))
+		if i == len(msgs)-1 {
+			lastStart = len(ci.blocks)
+		}
+		for p, text := range m.Parts {
+			ci.promptBytes += len(text)
+			ci.blocks = appendBlocks(ci.blocks, text, m.Role, i, p)
 		}
 	}
+	markRequest(ci.blocks[lastStart:])
+	ci.promptTokens = -1
 	ci.prefix = stablePrefix(sys, msgs)
 	if ci.prefix != "" {
 		ci.canonPrefix = fingerprint.Hash(ci.prefix)
 	}
 	ci.promptHash, ci.simHash = fingerprints(c, sys, msgs, ci.hasContent)
-	var qs [][]uint64
+	var qs, ls [][]uint64
+	lastPart := -1
+	if n := len(msgs); n > 0 {
+		lastPart = len(msgs[n-1].Parts) - 1
+	}
 	for _, b := range ci.blocks {
 		if !b.system {
 			qs = append(qs, b.feat.shingles)
+			if b.msg == len(msgs)-1 && b.part == lastPart {
+				ls = append(ls, b.feat.shingles)
+			}
 		}
 	}
 	ci.qSh = union(qs)
-	if n := len(ci.blocks); n > 0 && !ci.blocks[n-1].system {
-		ci.lastSh = ci.blocks[n-1].feat.shingles
-	}
+	ci.lastSh = union(ls)
 	out := textFeatures(ci.output)
 	ci.outSh, ci.outWords = out.shingles, out.words
 	return ci
 }
 
-func newBlock(text string, system bool, msg int) block {
-	f := textFeatures(text)
-	return block{text: text, hash: f.hash, system: system, msg: msg, feat: f}
+// appendBlocks appends the segments of one part as blocks. A tool result
+// is one block: it is what a conversation re-sends.
+func appendBlocks(dst []block, text, role string, msg, part int) []block {
+	system := msg < 0
+	if role == "tool" {
+		f := textFeatures(text)
+		return append(dst, block{text: text, hash: f.hash, system: system, msg: msg, part: part, kind: KindTool, feat: f})
+	}
+	for _, sg := range Segments(text) {
+		t := text[sg.Start:sg.End]
+		f := textFeatures(t)
+		dst = append(dst, block{text: t, hash: f.hash, system: system, msg: msg, part: part, kind: sg.Kind, feat: f})
+	}
+	return dst
+}
+
+// markRequest marks the instruction/question blocks of the final message:
+// its last block, and every prose paragraph of it that asks something or
+// reads as instructions. Data blocks (tables, JSON, code, documents,
+// tool results) and prose that does neither stay candidates.
+func markRequest(final []block) {
+	for i := range final {
+		b := &final[i]
+		if i == len(final)-1 || b.kind == KindParagraph && (strings.Contains(b.text, "?") || isInstructions(b.feat)) {
+			b.request = true
+		}
+	}
 }
 
 // fingerprints returns the processor's prompt hash and SimHash when present,
@@ -254,6 +321,9 @@ func mix(ws []uint64) uint64 {
 
 // union returns the sorted distinct union of sorted sets.
 func union(sets [][]uint64) []uint64 {
+	if len(sets) == 0 {
+		return nil
+	}
 	if len(sets) == 1 {
 		return sets[0]
 	}

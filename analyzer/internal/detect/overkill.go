@@ -150,11 +150,7 @@ func systemKey(ci *callInfo) uint64 {
 	if len(ci.system) == 0 {
 		return 0
 	}
-	hs := make([]uint64, len(ci.system))
-	for i := range hs {
-		hs[i] = ci.blocks[i].hash
-	}
-	return mix(hs)
+	return mix(ci.sysHash)
 }
 
 func maxOutput(g []*callInfo) int64 {

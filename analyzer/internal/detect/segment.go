@@ -9,13 +9,13 @@ import (
 // Kinds of segments (Segment.Kind).
 const (
 	KindParagraph = "paragraph"
-	KindSection   = "section"   // a heading and what follows it, or BEGIN/END-delimited text
-	KindTagged    = "tagged"    // <document>…</document> and other XML-style wrappers
-	KindCode      = "code"      // a fenced code block
-	KindTable     = "table"     // a Markdown/pipe table
-	KindCSV       = "csv"       // comma- or tab-separated rows
-	KindJSON      = "json"      // a JSON object or array
-	KindQuote     = "quote"     // "> " lines or a triple-quoted document
+	KindSection   = "section" // a heading and what follows it, or BEGIN/END-delimited text
+	KindTagged    = "tagged"  // <document>…</document> and other XML-style wrappers
+	KindCode      = "code"    // a fenced code block
+	KindTable     = "table"   // a Markdown/pipe table
+	KindCSV       = "csv"     // comma- or tab-separated rows
+	KindJSON      = "json"    // a JSON object or array
+	KindQuote     = "quote"   // "> " lines or a triple-quoted document
 	KindTool      = "tool result"
 )
 
@@ -35,7 +35,7 @@ type Segment struct {
 func Segments(text string) []Segment {
 	ls := splitLines(text)
 	var units []Segment
-	heads := map[int]int{}    // unit index → heading level
+	heads := map[int]int{}  // unit index → heading level
 	ruled := map[int]bool{} // unit index → a horizontal rule precedes it
 	for i := 0; i < len(ls); {
 		l := ls[i]
@@ -129,7 +129,9 @@ func trimSeg(text string, s Segment) Segment {
 	return s
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 // isRule reports a horizontal rule: three or more of one of - * _ = only.
 func isRule(t string) bool {
