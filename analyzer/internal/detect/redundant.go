@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
@@ -27,6 +28,9 @@ type dupKind int
 const (
 	notDup dupKind = iota
 	dupFingerprint
+	// dupNearOtherAnswer: near-identical requests whose answers differ
+	// (sampling): the request alone is the evidence.
+	dupNearOtherAnswer
 	dupNear
 	dupExact
 )
@@ -108,20 +112,27 @@ func detectRedundant(s *state) []run.Finding {
 	return out
 }
 
-// dupOf says whether two calls ask the same question. With content, the
-// system instructions must match, the non-system messages must reach the
-// similarity threshold and the outputs must be similar; without content,
-// an exact hash or a SimHash within fingerprintOnlyMaxHamming is required.
+// dupOf says whether two calls ask the same question, judged on the
+// canonical request (system instructions and messages), not on the
+// answer: a different answer to the same request is sampling, not a
+// different question. With content, the system instructions must match
+// and either the canonical requests are equal, or they reach the
+// similarity threshold and the blocks in which they differ differ only in
+// filler (see minorDifference). Without content, an exact hash or a
+// SimHash within fingerprintOnlyMaxHamming is required.
 func (s *state) dupOf(a, b *callInfo, sameHash bool) dupKind {
 	if a.hasContent && b.hasContent {
-		if !sameSystem(a, b) || !s.similarOutputs(a, b) {
+		if !sameSystem(a, b) {
 			return notDup
 		}
-		if sameHash || jaccard(a.qSh, b.qSh) >= 0.999 {
+		if sameHash || jaccard(a.qSh, b.qSh) >= 0.999 && minorDifference(a, b) {
 			return dupExact
 		}
-		if jaccard(a.qSh, b.qSh) >= s.cfg.similarity {
-			return dupNear
+		if jaccard(a.qSh, b.qSh) >= s.cfg.similarity && minorDifference(a, b) {
+			if s.similarOutputs(a, b) {
+				return dupNear
+			}
+			return dupNearOtherAnswer
 		}
 		return notDup
 	}
@@ -130,6 +141,79 @@ func (s *state) dupOf(a, b *callInfo, sameHash bool) dupKind {
 	}
 	return notDup
 }
+
+// minorDifference reports whether two requests differ only in filler: the
+// non-system blocks one has and the other lacks (by canonical hash) must
+// use the same words, ignoring greetings, politeness and function words
+// (fillerWords). A different question over the same context, other data in
+// the same template, another number or a negation all leave a word on one
+// side only.
+func minorDifference(a, b *callInfo) bool {
+	count := map[uint64]int{}
+	for _, x := range a.blocks {
+		if !x.system {
+			count[x.hash]++
+		}
+	}
+	var onlyB []block
+	for _, x := range b.blocks {
+		if x.system {
+			continue
+		}
+		if count[x.hash] > 0 {
+			count[x.hash]--
+			continue
+		}
+		onlyB = append(onlyB, x)
+	}
+	var onlyA []block
+	for _, x := range a.blocks {
+		if !x.system && count[x.hash] > 0 {
+			count[x.hash]--
+			onlyA = append(onlyA, x)
+		}
+	}
+	wa, wb := significantWords(onlyA), significantWords(onlyB)
+	if len(wa) != len(wb) {
+		return false
+	}
+	for w := range wa {
+		if !wb[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// significantWords returns the canonical words of blocks that are not
+// filler.
+func significantWords(bs []block) map[string]bool {
+	out := map[string]bool{}
+	for _, b := range bs {
+		for _, w := range wordsOf(fingerprint.Canonical(b.text)) {
+			if !fillerWords[w] {
+				out[w] = true
+			}
+		}
+	}
+	return out
+}
+
+// fillerWords change the wording of a request, not what it asks:
+// articles, pronouns, auxiliaries, greetings and politeness. Negations
+// ("not", "no", "never"), numbers and every content word are significant.
+var fillerWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the of to in on at for by with from as and or but so if then
+		i me my we us our you your it its this that these those there here
+		is are was were be been am do does did can could would will shall should may might must
+		please pls kindly thanks thank thx cheers hi hello hey dear greetings regards sorry ok okay
+		quick quickly check again just also tell let know help question asking ask wondering wonder
+		hmm um well actually basically really still now real briefly short`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // sharesEarlierBand reports whether two SimHashes share a band before
 // band, so that each candidate pair is examined once.
@@ -168,22 +252,37 @@ func sortedRoots(m map[int][]*callInfo) []int {
 
 func redundantFinding(g []*callInfo, k dupKind) run.Finding {
 	ns := numbers(g)
-	conf, how := 0.95, "the same prompt"
+	conf, how, answers := 0.95, "the same request", "get the same answer"
 	switch k {
 	case dupNear:
-		conf, how = 0.8, "near-identical prompts (confirmed on content)"
+		conf, how = 0.85, "near-identical requests (differing only in wording filler, case, spacing or volatile ids)"
+	case dupNearOtherAnswer:
+		conf, how, answers = 0.75, "near-identical requests (differing only in wording filler, case, spacing or volatile ids)", "get differently sampled answers to it"
 	case dupFingerprint:
 		conf, how = 0.6, "the same prompt fingerprint (content not recorded)"
+	}
+	if k == dupExact && !sameOutputs(g) {
+		answers = "get differently sampled answers to it"
 	}
 	first := g[0]
 	return run.Finding{
 		Confidence: conf,
 		Calls:      ns,
 		Title:      fmt.Sprintf("Calls %s ask the same thing", callList(ns)),
-		Explanation: fmt.Sprintf("%d calls send %s to %s and get the same answer: %q.",
-			len(g), how, first.c.Model(), preview(first.last, 80)),
-		Recommendation: fmt.Sprintf("Cache the answer of call #%d (keyed on the prompt) and reuse it instead of calling the model again.", ns[0]),
+		Explanation: fmt.Sprintf("%d calls send %s to %s and %s: %q.",
+			len(g), how, first.c.Model(), answers, preview(first.last, 80)),
+		Recommendation: fmt.Sprintf("Cache the answer of call #%d (keyed on the canonical request) and reuse it instead of calling the model again.", ns[0]),
 	}
+}
+
+// sameOutputs reports whether every call of g got the same canonical answer.
+func sameOutputs(g []*callInfo) bool {
+	for _, ci := range g[1:] {
+		if jaccard(ci.outSh, g[0].outSh) < 0.999 {
+			return false
+		}
+	}
+	return true
 }
 
 // unionFind is a disjoint-set forest over 0..n-1.
