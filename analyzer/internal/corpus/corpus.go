@@ -16,6 +16,9 @@ import (
 type Label struct {
 	Type  run.Type `json:"type"`
 	Calls []int    `json:"calls"`
+	// Waste is the planted waste in dollars, when the generator knows it
+	// (the held-out corpus does; the frozen first corpus predates it).
+	Waste pricing.USD `json:"waste_usd,omitempty"`
 }
 
 // Case is one labeled run. A clean run has no labels.

@@ -45,16 +45,52 @@ type Mistake struct {
 
 // Accuracy is the result of Evaluate.
 type Accuracy struct {
+	// Name describes the corpus in the report.
+	Name            string
 	Runs, CleanRuns int
 	Scores          []Score // in run.Types order
 	Mistakes        []Mistake
+	// Dollars compares verified savings with planted waste.
+	Dollars Dollars
+	// CleanFindings counts findings on runs without labels.
+	CleanFindings int
+}
+
+// Dollars is the money side of the accuracy: what the verified findings
+// claim against what was planted.
+type Dollars struct {
+	// Planted is the sum of the labels' Waste; Labeled says whether every
+	// label of the corpus carries one (else the ratio is not reported).
+	Planted pricing.USD
+	Labeled bool
+	// Claimed is the verified savings of findings matching a label, in
+	// proportion to the finding's calls the label covers; OverClaimed the
+	// rest: savings on calls with no planted waste of that type.
+	Claimed, OverClaimed pricing.USD
+}
+
+// SavingsShare is Claimed/Planted (0 without planted dollars).
+func (d Dollars) SavingsShare() float64 {
+	if d.Planted <= 0 {
+		return 0
+	}
+	return float64(d.Claimed) / float64(d.Planted)
+}
+
+// OverClaimShare is OverClaimed / (Claimed + OverClaimed).
+func (d Dollars) OverClaimShare() float64 {
+	if t := d.Claimed + d.OverClaimed; t > 0 {
+		return float64(d.OverClaimed) / float64(t)
+	}
+	return 0
 }
 
 // Evaluate runs detect.Run then verify.Verify on every case and scores the
 // verified findings against the labels (matching rule in the package
 // comment).
 func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accuracy {
-	acc := Accuracy{Runs: len(cases)}
+	acc := Accuracy{Runs: len(cases), Name: fmt.Sprintf("first corpus: generator version %d, seed %d", Version, DefaultSeed)}
+	acc.Dollars.Labeled = true
 	scores := map[run.Type]*Score{}
 	for _, t := range run.Types {
 		scores[t] = &Score{Type: t}
@@ -64,17 +100,32 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 			acc.CleanRuns++
 		}
 		found, _ := verify.Verify(c.Run, detect.Run(c.Run, prices, opts...), prices)
+		if len(c.Labels) == 0 {
+			acc.CleanFindings += len(found)
+		}
 		covered := make([][]int, len(c.Labels))
 		for _, f := range found {
 			s := scores[f.Type]
 			s.Findings++
 			hit := false
+			var onLabel []int
 			for i, l := range c.Labels {
 				if l.Type == f.Type && overlap(f.Calls, l.Calls)*2 >= len(f.Calls) {
 					hit = true
 					covered[i] = append(covered[i], f.Calls...)
 				}
+				if l.Type == f.Type {
+					onLabel = append(onLabel, l.Calls...)
+				}
 			}
+			// Savings are split over the finding's calls: the share on
+			// calls a label of the type covers is claimed, the rest over-claimed.
+			share := pricing.USD(0)
+			if hit {
+				share = f.Savings * pricing.USD(overlap(f.Calls, uniq(onLabel))) / pricing.USD(len(f.Calls))
+			}
+			acc.Dollars.Claimed += share
+			acc.Dollars.OverClaimed += f.Savings - share
 			if hit {
 				s.TruePositives++
 			} else {
@@ -82,6 +133,10 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 			}
 		}
 		for i, l := range c.Labels {
+			acc.Dollars.Planted += l.Waste
+			if l.Waste <= 0 {
+				acc.Dollars.Labeled = false
+			}
 			s := scores[l.Type]
 			s.Labels++
 			if overlap(uniq(covered[i]), l.Calls)*2 >= len(l.Calls) {
@@ -116,7 +171,7 @@ func uniq(xs []int) []int {
 // Markdown renders the accuracy table.
 func (a Accuracy) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Corpus: %d runs (%d clean), generator version %d, seed %d.\n\n", a.Runs, a.CleanRuns, Version, DefaultSeed)
+	fmt.Fprintf(&b, "Corpus: %s — %d runs (%d clean).\n\n", a.Name, a.Runs, a.CleanRuns)
 	b.WriteString("| type | findings | true positives | labels | found | precision | recall |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
 	var tot Score
@@ -128,6 +183,15 @@ func (a Accuracy) Markdown() string {
 		tot.Found += s.Found
 	}
 	fmt.Fprintf(&b, "| **all** | %d | %d | %d | %d | %.3f | %.3f |\n", tot.Findings, tot.TruePositives, tot.Labels, tot.Found, tot.Precision(), tot.Recall())
+	d := a.Dollars
+	fmt.Fprintf(&b, "\nFindings on clean runs: %d.\n", a.CleanFindings)
+	if d.Labeled && d.Planted > 0 {
+		fmt.Fprintf(&b, "\nDollars: planted waste %s, verified savings on planted calls %s (**%.1f %%** of planted), savings on calls without planted waste of that type %s (**%.1f %%** of claimed savings).\n",
+			d.Planted.String(), d.Claimed.String(), 100*d.SavingsShare(), d.OverClaimed.String(), 100*d.OverClaimShare())
+	} else {
+		fmt.Fprintf(&b, "\nDollars: labels carry no planted amounts; verified savings on labeled calls %s, on calls without planted waste of that type %s (%.1f %% of claimed savings).\n",
+			d.Claimed.String(), d.OverClaimed.String(), 100*d.OverClaimShare())
+	}
 	if len(a.Mistakes) > 0 {
 		b.WriteString("\nMistakes:\n\n")
 		for _, m := range a.Mistakes {
