@@ -134,7 +134,7 @@ func (s *state) unusedBlocks(ci *callInfo) []unusedRun {
 		if len(cur) > 0 && (cur[0].msg != b.msg || cur[0].part != b.part) {
 			flush()
 		}
-		if b.request || b.instructions || b.system && isInstructions(b.feat) || reflected(b.feat, seen, outSh, outWords) {
+		if b.request || b.instructions || b.system && isInstructions(b.feat) || reflected(ci.blocks, i, seen, outSh, outWords) {
 			flush()
 			continue
 		}
@@ -144,12 +144,24 @@ func (s *state) unusedBlocks(ci *callInfo) []unusedRun {
 	return runs
 }
 
-// reflected reports whether the output reflects a block: they share
-// minSharedShingles word 3-shingles, or enough of the block's own
-// distinctive words (see the thresholds above).
-func reflected(f features, seen map[uint64]int, outSh, outWords []uint64) bool {
+// reflected reports whether the output reflects block i: they share
+// minSharedShingles word 3-shingles that no other context block has
+// (phrases common to several passages — templates, boilerplate — do not
+// show which one the answer used; earlier answers, which repeat what they
+// used, and identical copies do not count as other blocks), or enough of
+// the block's own distinctive words (see the thresholds above).
+func reflected(blocks []block, i int, seen map[uint64]int, outSh, outWords []uint64) bool {
+	f := blocks[i].feat
 	if intersect(f.shingles, outSh) >= minSharedShingles {
-		return true
+		own := 0
+		for _, sh := range intersection(f.shingles, outSh) {
+			if !elsewhere(blocks, i, sh) {
+				own++
+				if own >= minSharedShingles {
+					return true
+				}
+			}
+		}
 	}
 	shared, j := 0, 0
 	for _, w := range f.words {
@@ -161,6 +173,39 @@ func reflected(f features, seen map[uint64]int, outSh, outWords []uint64) bool {
 		}
 	}
 	return shared >= max(minSharedWords, int(sharedWordShare*float64(len(outWords))))
+}
+
+// elsewhere reports whether a context block other than blocks[i] (and not
+// an identical copy of it, nor an earlier answer) has shingle sh.
+func elsewhere(blocks []block, i int, sh uint64) bool {
+	for j, b := range blocks {
+		if j == i || b.answer || b.hash == blocks[i].hash {
+			continue
+		}
+		if _, ok := slices.BinarySearch(b.feat.shingles, sh); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// intersection returns the common elements of two sorted distinct sets.
+func intersection(a, b []uint64) []uint64 {
+	var out []uint64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			out = append(out, a[i])
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
 }
 
 // difference returns the elements of sorted set a not in sorted set b.

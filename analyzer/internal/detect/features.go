@@ -27,6 +27,9 @@ type block struct {
 	// instructions marks the segments of a system part that reads as
 	// instructions as a whole: never removable.
 	instructions bool
+	// answer marks blocks of earlier assistant messages, which repeat
+	// what they used of the context.
+	answer bool
 	feat         features
 }
 
@@ -178,7 +181,7 @@ func appendBlocks(dst []block, text, role string, msg, part int) []block {
 	for _, sg := range Segments(text) {
 		t := text[sg.Start:sg.End]
 		f := textFeatures(t)
-		dst = append(dst, block{text: t, hash: f.hash, system: system, msg: msg, part: part, kind: sg.Kind, feat: f})
+		dst = append(dst, block{text: t, hash: f.hash, system: system, msg: msg, part: part, kind: sg.Kind, feat: f, answer: role == "assistant"})
 	}
 	return dst
 }

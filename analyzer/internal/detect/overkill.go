@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -232,7 +233,10 @@ func answerShape(out string) string {
 			return "an enumerated answer"
 		}
 	}
-	if len(strings.Fields(t)) <= maxShortAnswerWords && len(lines) == 1 {
+	// Words are runs of letters and digits: a quoted record
+	// ("id":96663,"kind":…) has few spaces but many words.
+	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) <= maxShortAnswerWords && len(lines) == 1 {
 		return "a few-word answer"
 	}
 	return ""
