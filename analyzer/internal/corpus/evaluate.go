@@ -64,8 +64,9 @@ type Dollars struct {
 	Planted pricing.USD
 	Labeled bool
 	// Claimed is the verified savings of findings matching a label, in
-	// proportion to the finding's calls the label covers; OverClaimed the
-	// rest: savings on calls with no planted waste of that type.
+	// proportion to the finding's calls labels of its type cover, at most
+	// the label's planted Waste; OverClaimed the rest: savings on calls with
+	// no planted waste of that type, and claims beyond a label's Waste.
 	Claimed, OverClaimed pricing.USD
 }
 
@@ -104,14 +105,17 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 			acc.CleanFindings += len(found)
 		}
 		covered := make([][]int, len(c.Labels))
+		credit := make([]pricing.USD, len(c.Labels)) // savings claimed per label
 		for _, f := range found {
 			s := scores[f.Type]
 			s.Findings++
-			hit := false
+			hit := -1
 			var onLabel []int
 			for i, l := range c.Labels {
 				if l.Type == f.Type && overlap(f.Calls, l.Calls)*2 >= len(f.Calls) {
-					hit = true
+					if hit < 0 {
+						hit = i
+					}
 					covered[i] = append(covered[i], f.Calls...)
 				}
 				if l.Type == f.Type {
@@ -121,18 +125,24 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 			// Savings are split over the finding's calls: the share on
 			// calls a label of the type covers is claimed, the rest over-claimed.
 			share := pricing.USD(0)
-			if hit {
+			if hit >= 0 {
 				share = f.Savings * pricing.USD(overlap(f.Calls, uniq(onLabel))) / pricing.USD(len(f.Calls))
+				credit[hit] += share
 			}
-			acc.Dollars.Claimed += share
 			acc.Dollars.OverClaimed += f.Savings - share
-			if hit {
+			if hit >= 0 {
 				s.TruePositives++
 			} else {
 				acc.Mistakes = append(acc.Mistakes, Mistake{c.Name, "false positive", f.Type, f.Calls})
 			}
 		}
 		for i, l := range c.Labels {
+			// More than the planted waste of a label is an over-claim too.
+			if l.Waste > 0 && credit[i] > l.Waste {
+				acc.Dollars.OverClaimed += credit[i] - l.Waste
+				credit[i] = l.Waste
+			}
+			acc.Dollars.Claimed += credit[i]
 			acc.Dollars.Planted += l.Waste
 			if l.Waste <= 0 {
 				acc.Dollars.Labeled = false
@@ -186,7 +196,7 @@ func (a Accuracy) Markdown() string {
 	d := a.Dollars
 	fmt.Fprintf(&b, "\nFindings on clean runs: %d.\n", a.CleanFindings)
 	if d.Labeled && d.Planted > 0 {
-		fmt.Fprintf(&b, "\nDollars: planted waste %s, verified savings on planted calls %s (**%.1f %%** of planted), savings on calls without planted waste of that type %s (**%.1f %%** of claimed savings).\n",
+		fmt.Fprintf(&b, "\nDollars: planted waste %s, verified savings on planted calls %s (**%.1f %%** of planted), over-claimed (calls without planted waste of that type, or beyond a label's planted amount) %s (**%.1f %%** of claimed savings).\n",
 			d.Planted.String(), d.Claimed.String(), 100*d.SavingsShare(), d.OverClaimed.String(), 100*d.OverClaimShare())
 	} else {
 		fmt.Fprintf(&b, "\nDollars: labels carry no planted amounts; verified savings on labeled calls %s, on calls without planted waste of that type %s (%.1f %% of claimed savings).\n",

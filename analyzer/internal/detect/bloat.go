@@ -17,6 +17,11 @@ const (
 	minSharedShingles = 2
 	minSharedWords    = 3
 	sharedWordShare   = 0.1
+	// runFloor: a run of unused blocks counts toward a call's removable
+	// tokens from 1/runFloor of the minimum size (50 tokens by default), so
+	// unused passages between used ones add up while stray fragments do
+	// not; the call's total must still reach the minimum.
+	runFloor = 8
 	// instructionShare: a system block whose words are at least this share
 	// of imperative/second-person markers is instructions, not context.
 	instructionShare = 0.03
@@ -116,7 +121,7 @@ func (s *state) unusedBlocks(ci *callInfo) []unusedRun {
 			bytes += len(b.text)
 		}
 		// A token is at least one byte: smaller runs cannot reach the size.
-		if int64(bytes)*2 >= s.cfg.minBlockTokens {
+		if int64(bytes)*runFloor >= s.cfg.minBlockTokens {
 			r := unusedRun{blocks: cur}
 			hs := make([]uint64, len(cur))
 			for i, b := range cur {
@@ -124,7 +129,7 @@ func (s *state) unusedBlocks(ci *callInfo) []unusedRun {
 				r.tokens += s.tokens(ci, b.text)
 			}
 			r.hash = mix(hs)
-			if r.tokens*2 >= s.cfg.minBlockTokens {
+			if r.tokens*runFloor >= s.cfg.minBlockTokens {
 				runs = append(runs, r)
 			}
 		}

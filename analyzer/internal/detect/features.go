@@ -30,7 +30,7 @@ type block struct {
 	// answer marks blocks of earlier assistant messages, which repeat
 	// what they used of the context.
 	answer bool
-	feat         features
+	feat   features
 }
 
 // callInfo holds what the detectors need about one call, computed once.

@@ -86,7 +86,7 @@ func (g *rng) text(d domain, n int, paras bool) string {
 func (g *rng) cite(src string, k int) string {
 	sents := strings.FieldsFunc(src, func(r rune) bool { return r == '.' || r == '\n' })
 	var out []string
-	for i := 0; i < k && len(sents) > 0; i++ {
+	for tries := 0; len(out) < k && len(sents) > 0 && tries < 50; tries++ {
 		s := strings.TrimSpace(sents[g.n(len(sents))])
 		if len(s) > 20 {
 			out = append(out, s+".")
