@@ -11,13 +11,16 @@ import (
 
 const accuracyFile = "testdata/accuracy.md"
 
-// Gates. The first corpus keeps the bars it was built with. The held-out
-// corpus was never used to choose thresholds; its gates sit just under
-// what the detectors reach on it, so a regression fails while the report
-// (accuracy.md) states the issue's targets and how far each number is.
+// Gates. The first corpus keeps the bars it was built with; the held-out
+// corpus (never used to choose thresholds) must meet issue 14's targets.
 const (
 	minPrecision = 0.9
 	minRecall    = 0.85
+
+	targetPrecision = 0.95
+	targetRecall    = 0.9
+	targetSavings   = 0.9
+	maxOverClaim    = 0.05
 )
 
 // TestAccuracy measures precision and recall per type, findings on clean
@@ -31,9 +34,14 @@ func TestAccuracy(t *testing.T) {
 	first := corpus.Evaluate(cases, nil)
 	held := corpus.Evaluate(heldout.Generate(heldout.DefaultSeed, heldout.DefaultRuns, nil), nil)
 	held.Name = "held-out corpus (package heldout, written apart from the rules; thresholds not tuned on it), seed 7140014"
+	// The 72-run sample is small: a larger draw of the same generator shows
+	// the rates the sample may hide.
+	stress := corpus.Evaluate(heldout.Generate(99, 400, nil), nil)
+	stress.Name = "held-out generator, 400 runs, seed 99 (same generator, larger sample)"
 	md := "# Detector accuracy\n\nWritten by `go test ./analyzer/internal/corpus -run TestAccuracy`.\n" +
 		"Targets (issue 14): per type precision ≥ 0.95 and recall ≥ 0.9, savings ≥ 90 % of planted dollars, over-claims ≤ 5 %, no finding on a clean run.\n\n" +
-		"## First corpus\n\n" + first.Markdown() + "\n## Held-out corpus\n\n" + held.Markdown()
+		"## First corpus\n\n" + first.Markdown() + "\n## Held-out corpus\n\n" + held.Markdown() +
+		"\n## Held-out generator, larger sample\n\n" + stress.Markdown()
 	if err := os.WriteFile(filepath.Clean(accuracyFile), []byte(md), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -48,5 +56,18 @@ func TestAccuracy(t *testing.T) {
 	}
 	if first.CleanFindings > 0 {
 		t.Errorf("first corpus: %d findings on clean runs", first.CleanFindings)
+	}
+	for _, a := range []corpus.Accuracy{held, stress} {
+		for _, s := range a.Scores {
+			if s.Precision() < targetPrecision || s.Recall() < targetRecall {
+				t.Errorf("%s, %s: precision %.3f recall %.3f, want ≥ %.2f / ≥ %.2f", a.Name, s.Type, s.Precision(), s.Recall(), targetPrecision, targetRecall)
+			}
+		}
+		if d := a.Dollars; d.SavingsShare() < targetSavings || d.OverClaimShare() > maxOverClaim {
+			t.Errorf("%s: savings %.3f of planted (want ≥ %.2f), over-claims %.3f (want ≤ %.2f)", a.Name, d.SavingsShare(), targetSavings, d.OverClaimShare(), maxOverClaim)
+		}
+		if a.CleanFindings > 0 {
+			t.Errorf("%s: %d findings on clean runs", a.Name, a.CleanFindings)
+		}
 	}
 }

@@ -397,7 +397,8 @@ func (b *builder) polling(progress bool) ([]int, pricing.USD) {
 	g := b.g
 	job := "job-" + g.hex(8)
 	sys := "You run batch exports. Call the tools until the export finishes, then report."
-	hist := []message{user("Export last quarter's ledger and tell me when it's ready.")}
+	d := g.domain()
+	hist := []message{user(fmt.Sprintf("Export the Q%d %s ledger for %s and tell me when it's ready.", 1+g.n(4), d.name, g.of(d.entities)))}
 	var ns []int
 	var waste pricing.USD
 	steps := g.between(4, 6)
