@@ -88,7 +88,7 @@ func TestSlotsOnly(t *testing.T) {
 		{"is a new chassis needed in week 7", "is a new brake pad needed in week 26", true},
 		{"can the premium be waived", "if the premium is late can it be waived", false},
 		{"can the premium be waived", "can the premium be waived today", false}, // an insertion, not a slot
-		{"can the premium be waived", "can the premium be waived", false},      // no difference
+		{"can the premium be waived", "can the premium be waived", false},       // no difference
 		{"", "anything", false},
 	} {
 		if got := slotsOnly(w(c.a), w(c.b)); got != c.want {

@@ -26,7 +26,7 @@ type Client struct {
 // GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION).
 func New(ctx context.Context, opts ...Option) (*Client, error) {
 	cfg := config{model: DefaultModel, timeout: DefaultTimeout, maxAttempts: DefaultMaxAttempts,
-		backoff: DefaultBackoff, maxDelay: DefaultMaxDelay, render: DefaultRenderOptions()}
+		backoff: DefaultBackoff, maxDelay: DefaultMaxDelay, render: DefaultRenderOptions(), maxPairs: DefaultMaxPairs}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -77,24 +77,30 @@ type Result struct {
 	// RequestChars is the size of the rendered prompt (system instruction
 	// and user text).
 	RequestChars int
+	// CandidatePairs is the number of call pairs the request asked Gemini
+	// to judge for paraphrased redundant calls.
+	CandidatePairs int
 	// Elapsed is the wall time of the request, retries included.
 	Elapsed time.Duration
 }
 
 // Analyze sends one GenerateContent request about r with the detectors'
-// findings as hints. The returned Result is non-nil even on error, carrying
+// findings as hints and the candidate pairs (detect.CandidatePairs) not
+// already hinted, for Gemini to judge as paraphrases. The returned Result is non-nil even on error, carrying
 // what is known (attempts, request size, usage when the answer arrived but
 // did not parse).
 func (c *Client) Analyze(ctx context.Context, r *run.Run, hints []run.Finding) (*Result, error) {
-	prompt := userPrompt(Render(r, c.cfg.render), hints)
-	res := &Result{Model: c.cfg.model, RequestChars: len(systemInstruction) + len(prompt)}
+	pairs := candidatePairs(r, hints, c.cfg.maxPairs)
+	prompt := userPrompt(r, Render(r, c.cfg.render), hints, pairs)
+	instruction := instructionFor(len(pairs))
+	res := &Result{Model: c.cfg.model, RequestChars: len(instruction) + len(prompt), CandidatePairs: len(pairs)}
 	start := time.Now()
 	ctx, attempts := withAttemptCounter(ctx)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	temp := float32(0)
 	resp, err := c.genai.Models.GenerateContent(ctx, c.cfg.model, genai.Text(prompt), &genai.GenerateContentConfig{
-		SystemInstruction: genai.NewContentFromText(systemInstruction, genai.RoleUser),
+		SystemInstruction: genai.NewContentFromText(instruction, genai.RoleUser),
 		Temperature:       &temp,
 		ResponseMIMEType:  "application/json",
 		ResponseSchema:    responseSchema(),

@@ -25,6 +25,9 @@ const (
 	// token): 600,000 characters stay below Gemini Pro's 200k-token price
 	// tier.
 	DefaultBudgetChars = 600_000
+	// DefaultMaxPairs is the number of candidate pairs (detect.CandidatePairs)
+	// the request asks Gemini to judge for paraphrased redundant calls.
+	DefaultMaxPairs = 24
 )
 
 type config struct {
@@ -38,6 +41,7 @@ type config struct {
 	httpClient  *http.Client
 	prices      *pricing.Table
 	render      RenderOptions
+	maxPairs    int
 	// onRetry, when set, is told about every retry (for progress lines).
 	onRetry func(attempt int, status int, wait time.Duration)
 }
@@ -75,6 +79,10 @@ func WithPrices(t *pricing.Table) Option { return func(c *config) { c.prices = t
 
 // WithRender sets how the run is rendered (default DefaultRenderOptions).
 func WithRender(o RenderOptions) Option { return func(c *config) { c.render = o } }
+
+// WithCandidatePairs sets how many candidate pairs (default
+// DefaultMaxPairs) the request lists for Gemini to judge; 0 lists none.
+func WithCandidatePairs(n int) Option { return func(c *config) { c.maxPairs = max(n, 0) } }
 
 // WithRetryObserver is called before each retry with the attempt that
 // failed, its HTTP status and the wait.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
 
@@ -35,9 +36,28 @@ Rules: cite only call numbers that exist; do not report the same calls twice for
 precision over recall; state confidence honestly (0..1). Savings are recomputed from exact prices by
 the caller, so claimed_savings_usd is only your estimate. Answer with JSON matching the schema.`
 
-// userPrompt assembles the request text: the rendered run and the
-// detectors' candidates as hints.
-func userPrompt(runText string, hints []run.Finding) string {
+// pairsInstruction is added to the system instruction when the request
+// lists candidate pairs, so that a run without pairs sends what it sent
+// before pairs existed.
+const pairsInstruction = `
+CANDIDATE PAIRS are call pairs the offline rules could not decide (same instructions, similar context,
+other wording). Report a pair as redundant_call (earlier call first) only if the later request asks the
+same thing, so the earlier answer serves it. Shapes: reworded = paraphrase candidate;
+same_template_other_values = other slot values, a different question unless the values are synonyms;
+same_question_other_data = the context differs; other_question = few shared words.`
+
+// instructionFor returns the system instruction of a request listing
+// pairs candidate pairs.
+func instructionFor(pairs int) string {
+	if pairs == 0 {
+		return systemInstruction
+	}
+	return systemInstruction + "\n" + pairsInstruction
+}
+
+// userPrompt assembles the request text: the rendered run, the
+// detectors' candidates as hints and the candidate pairs of r to judge.
+func userPrompt(r *run.Run, runText string, hints []run.Finding, pairs []detect.Pair) string {
 	var b strings.Builder
 	b.WriteString(runText)
 	b.WriteString("\nDETECTOR HINTS (deterministic candidates; confirm, refine or ignore them, and find what rules cannot)\n")
@@ -51,5 +71,6 @@ func userPrompt(runText string, hints []run.Finding) string {
 		}
 		fmt.Fprintf(&b, "H%d %s calls=%s confidence=%.2f: %s\n", i+1, h.Type, strings.Join(calls, ","), h.Confidence, h.Title)
 	}
+	writePairs(&b, r, pairs)
 	return b.String()
 }

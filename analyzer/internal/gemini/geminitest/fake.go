@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kaizenhq/kaizen/analyzer/internal/tokencount"
 )
 
 // Reply is one scripted answer.
@@ -25,6 +27,11 @@ type Reply struct {
 	Text string
 	// PromptTokens and OutputTokens fill usageMetadata.
 	PromptTokens, OutputTokens int32
+	// CountPrompt replaces PromptTokens by the tokenizer's count of the
+	// request's text (system instruction and contents) in o200k_base, an
+	// offline approximation of Gemini's own tokenizer, so that the client
+	// prices what it really sent.
+	CountPrompt bool
 	// Hang blocks until the client gives up.
 	Hang bool
 	// Delay holds the answer back this long (or until the client gives up).
@@ -115,6 +122,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rep.Status, rep.Text)
 		return
 	}
+	if rep.CountPrompt {
+		rep.PromptTokens = int32(tokencount.Count(tokencount.O200k, requestText(req.Body)))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	model := strings.TrimSuffix(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], ":generateContent")
 	_ = json.NewEncoder(w).Encode(map[string]any{
@@ -126,6 +136,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			"totalTokenCount": rep.PromptTokens + rep.OutputTokens},
 		"modelVersion": model,
 	})
+}
+
+// requestText joins the text parts of a generateContent body's system
+// instruction and contents.
+func requestText(body map[string]any) string {
+	var b strings.Builder
+	addParts := func(content any) {
+		c, _ := content.(map[string]any)
+		parts, _ := c["parts"].([]any)
+		for _, p := range parts {
+			if pm, ok := p.(map[string]any); ok {
+				if t, ok := pm["text"].(string); ok {
+					b.WriteString(t)
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
+	addParts(body["systemInstruction"])
+	contents, _ := body["contents"].([]any)
+	for _, c := range contents {
+		addParts(c)
+	}
+	return b.String()
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
