@@ -115,17 +115,29 @@ func (s *Store) Backlog(ctx context.Context, b Backlog) ([]Due, error) {
 	return out, s.wrap("read the analysis backlog", rows.Err())
 }
 
-const selectGeminiSpend = `SELECT sum(Cost) FROM (
+const selectGeminiSpend = `SELECT sum(Cost), max(Cost) FROM (
   SELECT argMax(AnalysisCostUSD, UpdatedAt) AS Cost FROM ` + schema.TableAnalyses + `
   WHERE CreatedAt >= {since:DateTime64(3)} GROUP BY AnalysisId)`
 
+// Spend is what analyses spent on Gemini.
+type Spend struct {
+	// Total is the sum over the analyses, Largest the dearest one.
+	Total, Largest pricing.USD
+}
+
 // AnalysisSpend is what the analyses created since a time spent on Gemini,
 // as their rows record it (every server's, so a restart keeps the count).
-func (s *Store) AnalysisSpend(ctx context.Context, since time.Time) (pricing.USD, error) {
+func (s *Store) AnalysisSpend(ctx context.Context, since time.Time) (Spend, error) {
 	qctx := params(ctx, map[string]string{"since": since.UTC().Format("2006-01-02 15:04:05.000")})
-	var cost decimal.Decimal
-	if err := s.conn.QueryRow(qctx, selectGeminiSpend).Scan(&cost); err != nil {
-		return 0, s.wrap("read Gemini spend from analyses", err)
+	var total, largest decimal.Decimal
+	if err := s.conn.QueryRow(qctx, selectGeminiSpend).Scan(&total, &largest); err != nil {
+		return Spend{}, s.wrap("read Gemini spend from analyses", err)
 	}
-	return toUSD(cost, "sum(AnalysisCostUSD)")
+	var sp Spend
+	var err error
+	if sp.Total, err = toUSD(total, "sum(AnalysisCostUSD)"); err != nil {
+		return Spend{}, err
+	}
+	sp.Largest, err = toUSD(largest, "max(AnalysisCostUSD)")
+	return sp, err
 }

@@ -96,10 +96,13 @@ const SampleTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 // Sample is a small run with planted waste: call #3 repeats call #1's
 // question, call #2 uses gpt-4o to translate one word, call #4 sends a long
 // catalog the answer never uses.
-func Sample() *run.Run {
+func Sample() *run.Run { return Build(SampleTrace, "checkout", SampleSpecs()) }
+
+// SampleSpecs are the calls of Sample, for runs shaped like it.
+func SampleSpecs() []CallSpec {
 	catalog := strings.Repeat("SKU-1001 blue widget, 12 USD, in stock. ", 120)
 	sys := "You are the research agent of an online shop. Answer precisely and cite product ids when relevant."
-	return Build(SampleTrace, "checkout", []CallSpec{
+	return []CallSpec{
 		{Agent: "researcher", Provider: "openai", Model: "gpt-4o", System: sys,
 			User: "What is the return policy for opened electronics?", Answer: "Opened electronics can be returned within 14 days with a 10% restocking fee.", In: 1200, Out: 60},
 		{Agent: "translator", Provider: "openai", Model: "gpt-4o", System: "Translate to French. Answer with the translation only.",
@@ -108,7 +111,7 @@ func Sample() *run.Run {
 			User: "What is the return policy for opened electronics?", Answer: "Opened electronics can be returned within 14 days with a 10% restocking fee.", In: 1200, Out: 60},
 		{Agent: "writer", Provider: "anthropic", Model: "claude-sonnet-4-5", System: "Write a one-line order confirmation.\n\n" + catalog,
 			User: "Order 1234: one blue widget.", Answer: "Your order 1234 for one blue widget is confirmed.", In: 8500, Out: 20},
-	})
+	}
 }
 
 // Synthetic is a run of n calls over four agents with about contentBytes of
