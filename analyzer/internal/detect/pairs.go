@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
@@ -91,8 +92,18 @@ type pairInfo struct {
 	// history are the canonical hashes of the blocks before the final
 	// message: a later turn of the same conversation re-sends them.
 	history map[uint64]bool
-	// request are the instruction/question blocks of the final message.
-	request []block
+	// request are the instruction/question blocks of the final message,
+	// requestWords their number of words.
+	request      []requestBlock
+	requestWords int
+}
+
+// requestBlock is one instruction/question block with its canonical words.
+type requestBlock struct {
+	hash    uint64
+	text    string
+	words   []string
+	content []uint64 // sorted distinct content-word hashes
 }
 
 // CandidatePairs returns the pairs of calls a semantic judge should look at
@@ -120,24 +131,33 @@ func CandidatePairs(r *run.Run, opts ...Option) []Pair {
 		if !ci.hasContent || ci.c.Failed() {
 			continue
 		}
+		p := newPairInfo(ci)
+		// Without context a long request is data itself (a ticket to
+		// classify, an email to translate): other words are other data,
+		// not a paraphrase.
+		if len(p.request) == 0 || !p.hasCtx && p.requestWords > maxBareQuestion {
+			continue
+		}
 		k := intentKey(ci)
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
-		groups[k] = append(groups[k], newPairInfo(ci))
+		groups[k] = append(groups[k], p)
 	}
 	var out []Pair
 	for _, k := range order {
 		g := groups[k]
 		for j := 1; j < len(g); j++ {
-			var best []Pair
+			var best []candidate
 			for i := max(0, j-pairWindow); i < j; i++ {
-				if p, ok := s.pairOf(g[i], g[j]); ok {
-					best = append(best, p)
+				if c, ok := s.pairOf(g[i], g[j]); ok {
+					best = append(best, c)
 				}
 			}
-			slices.SortStableFunc(best, func(a, b Pair) int { return cmp.Compare(b.Score, a.Score) })
-			out = append(out, best[:min(len(best), pairsPerCall)]...)
+			slices.SortStableFunc(best, func(a, b candidate) int { return cmp.Compare(b.Score, a.Score) })
+			for _, c := range best[:min(len(best), pairsPerCall)] {
+				out = append(out, c.details())
+			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Pair) int {
@@ -175,7 +195,8 @@ func newPairInfo(ci *callInfo) *pairInfo {
 		switch {
 		case b.system:
 		case b.request:
-			p.request = append(p.request, b)
+			p.request = append(p.request, requestBlock{hash: b.hash, text: b.text})
+			p.requestWords += b.feat.wordCount
 		default:
 			ctx = append(ctx, b.feat.shingles)
 			p.hasCtx = true
@@ -185,6 +206,13 @@ func newPairInfo(ci *callInfo) *pairInfo {
 		}
 	}
 	p.ctxSh = union(ctx)
+	// Words are needed only for requests that can pair.
+	if p.hasCtx || p.requestWords <= maxBareQuestion {
+		for i := range p.request {
+			p.request[i].words = wordsOf(fingerprint.Canonical(p.request[i].text))
+			p.request[i].content = contentHashes(p.request[i].words)
+		}
+	}
 	return p
 }
 
@@ -195,73 +223,100 @@ func isContentWord(w string) bool {
 }
 
 // question is the part of a call's request that another call's request
-// lacks: its canonical words and content words, and the raw text.
+// lacks: its blocks, canonical words and sorted distinct content-word
+// hashes.
 type question struct {
-	text    string
+	blocks  []requestBlock
 	words   []string
-	content map[string]bool
+	content []uint64
+}
+
+func (q question) empty() bool { return len(q.blocks) == 0 }
+
+func (q question) text() string {
+	texts := make([]string, len(q.blocks))
+	for i, b := range q.blocks {
+		texts[i] = b.text
+	}
+	return strings.Join(texts, "\n\n")
 }
 
 // differingQuestions returns the request blocks of a that b lacks and of b
 // that a lacks (request blocks both send — a pasted record that reads as
 // instructions — are shared context, not the question).
-func differingQuestions(a, b []block) (question, question) {
-	only := func(x, y []block) question {
-		in := map[uint64]int{}
-		for _, k := range y {
-			in[k.hash]++
-		}
-		var texts []string
+func differingQuestions(a, b []requestBlock) (question, question) {
+	only := func(x, y []requestBlock) question {
+		var q question
 		for _, k := range x {
-			if in[k.hash] > 0 {
-				in[k.hash]--
-				continue
-			}
-			texts = append(texts, k.text)
-		}
-		q := question{text: strings.Join(texts, "\n\n"), content: map[string]bool{}}
-		q.words = wordsOf(fingerprint.Canonical(q.text))
-		for _, w := range q.words {
-			if isContentWord(w) {
-				q.content[w] = true
+			if !slices.ContainsFunc(y, func(o requestBlock) bool { return o.hash == k.hash }) {
+				q.blocks = append(q.blocks, k)
 			}
 		}
+		// One differing block (the usual question) is used without copies.
+		if len(q.blocks) == 1 {
+			q.words, q.content = q.blocks[0].words, q.blocks[0].content
+			return q
+		}
+		sets := make([][]uint64, len(q.blocks))
+		for i, k := range q.blocks {
+			q.words = append(q.words, k.words...)
+			sets[i] = k.content
+		}
+		q.content = union(sets)
 		return q
 	}
 	return only(a, b), only(b, a)
 }
 
-// pairOf decides whether a (earlier) and b form a candidate pair.
-func (s *state) pairOf(a, b *pairInfo) (Pair, bool) {
-	if a.hasCtx != b.hasCtx || len(a.request) == 0 || len(b.request) == 0 ||
-		s.dupOf(a.ci, b.ci, a.ci.promptHash == b.ci.promptHash) != notDup {
-		return Pair{}, false
+// contentHashes returns the sorted distinct hashes of the content words of
+// ws.
+func contentHashes(ws []string) []uint64 {
+	var out []uint64
+	for _, w := range ws {
+		if isContentWord(w) {
+			out = append(out, xxhash.Sum64String(w))
+		}
 	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// candidate is a pair with the calls it compares, until its details are
+// written.
+type candidate struct {
+	Pair
+	qa, qb question
+}
+
+// pairOf decides whether a (earlier) and b form a candidate pair. Cheap
+// tests come first: most pairs of a busy agent fail on context.
+func (s *state) pairOf(a, b *pairInfo) (candidate, bool) {
 	// A later turn of the same conversation re-sends the earlier question.
-	if b.history[a.request[len(a.request)-1].hash] {
-		return Pair{}, false
+	if a.hasCtx != b.hasCtx || b.history[a.request[len(a.request)-1].hash] {
+		return candidate{}, false
 	}
 	p := Pair{First: a.ci.c.Number, Second: b.ci.c.Number, ContextSim: -1}
 	if a.hasCtx {
 		p.ContextSim = jaccard(a.ctxSh, b.ctxSh)
 		if p.ContextSim < minPairContext {
-			return Pair{}, false
+			return candidate{}, false
 		}
 	}
+	if s.dupOf(a.ci, b.ci, a.ci.promptHash == b.ci.promptHash) != notDup {
+		return candidate{}, false
+	}
 	qa, qb := differingQuestions(a.request, b.request)
-	p.QuestionSim = wordJaccard(qa.content, qb.content)
-	if qa.text == "" && qb.text == "" {
-		p.QuestionSim = 1
-	}
-	// Without context a long request is data itself (a ticket to classify,
-	// an email to translate): other words are other data, not a paraphrase.
-	if !a.hasCtx && (p.QuestionSim < minPairQuestion || len(qa.words) > maxBareQuestion || len(qb.words) > maxBareQuestion) {
-		return Pair{}, false
-	}
-	p.FirstQuestion, p.SecondQuestion = qa.text, qb.text
-	p.OnlyFirst, p.OnlySecond = onlyIn(qa.words, qb.content), onlyIn(qb.words, qa.content)
 	switch {
-	case qa.text == "" && qb.text == "":
+	case qa.empty() && qb.empty():
+		p.QuestionSim = 1
+	case len(qa.content) > 0 || len(qb.content) > 0:
+		p.QuestionSim = jaccard(qa.content, qb.content)
+	}
+	if !a.hasCtx && p.QuestionSim < minPairQuestion {
+		return candidate{}, false
+	}
+	switch {
+	case qa.empty() && qb.empty():
 		p.Shape = PairOtherData
 	case slotsOnly(qa.words, qb.words):
 		p.Shape = PairSlots
@@ -275,31 +330,27 @@ func (s *state) pairOf(a, b *pairInfo) (Pair, bool) {
 		sim = (p.ContextSim + 3*p.QuestionSim) / 4
 	}
 	p.Score = sim * shapeWeight[p.Shape]
-	return p, true
+	return candidate{p, qa, qb}, true
 }
 
-// wordJaccard is |a∩b| / |a∪b| of two word sets (0 when both are empty).
-func wordJaccard(a, b map[string]bool) float64 {
-	inter := 0
-	for w := range a {
-		if b[w] {
-			inter++
-		}
-	}
-	if u := len(a) + len(b) - inter; u > 0 {
-		return float64(inter) / float64(u)
-	}
-	return 0
+// details fills the texts and the words only one question has, for the
+// pairs kept.
+func (c candidate) details() Pair {
+	p := c.Pair
+	p.FirstQuestion, p.SecondQuestion = c.qa.text(), c.qb.text()
+	p.OnlyFirst, p.OnlySecond = onlyIn(c.qa.words, c.qb.content), onlyIn(c.qb.words, c.qa.content)
+	return p
 }
 
-// onlyIn returns the distinct content words of ws (in order) that other
-// lacks, at most maxOnlyWords.
-func onlyIn(ws []string, other map[string]bool) []string {
+// onlyIn returns the distinct content words of ws (in order) whose hash
+// other (sorted) lacks, at most maxOnlyWords.
+func onlyIn(ws []string, other []uint64) []string {
 	var out []string
-	seen := map[string]bool{}
 	for _, w := range ws {
-		if isContentWord(w) && !other[w] && !seen[w] {
-			seen[w] = true
+		if !isContentWord(w) || slices.Contains(out, w) {
+			continue
+		}
+		if _, found := slices.BinarySearch(other, xxhash.Sum64String(w)); !found {
 			if out = append(out, w); len(out) == maxOnlyWords {
 				break
 			}

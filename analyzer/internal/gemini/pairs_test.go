@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini/geminitest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
+	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/verify"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
@@ -261,5 +263,22 @@ func TestCorpusRequestCost(t *testing.T) {
 		if on.tokens < off.tokens || share > 0.06 {
 			t.Errorf("%s: pairs change the prompt by %+.2f %% of its tokens, want 0..6 %%", set.name, 100*share)
 		}
+	}
+}
+
+// BenchmarkCandidatePairs times the pairs the request adds (detect's
+// analysis of every call, then the bounded comparisons) on synthetic runs
+// with 2 KB of content per call.
+func BenchmarkCandidatePairs(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run("calls="+strconv.Itoa(n), func(b *testing.B) {
+			r := storetest.Synthetic("0af7651916cd43dd8448eb211c80319c", n, 2048)
+			r.Build()
+			pairs := 0
+			for b.Loop() {
+				pairs = len(candidatePairs(r, nil, DefaultMaxPairs))
+			}
+			b.ReportMetric(float64(pairs), "pairs")
+		})
 	}
 }
