@@ -11,6 +11,10 @@ import (
 
 var varRef = regexp.MustCompile(`\$\{(\w+)(?::\w+)?\}|\$(\w+)`)
 
+// leftover finds what is still a macro or variable reference ('$' before a
+// quote, as in a '$' literal, is neither).
+var leftover = regexp.MustCompile(`\$(\{|\w)`)
+
 // Variables lists the dashboard variables sql refers to, macros excluded.
 func Variables(sql string) []string {
 	var names []string
@@ -54,17 +58,41 @@ func Expand(sql string, vars map[string]string, from, to time.Time, interval tim
 	if bad != nil {
 		return "", bad
 	}
-	for _, name := range []string{"timeFilter", "timeInterval"} {
-		re := regexp.MustCompile(`\$__` + name + `\(([^()]*)\)`)
-		sql = re.ReplaceAllStringFunc(sql, func(m string) string {
-			c := strings.TrimSpace(re.FindStringSubmatch(m)[1])
-			if name == "timeFilter" {
-				return fmt.Sprintf("%s >= toDateTime(%d) AND %s <= toDateTime(%d)", c, from.Unix(), c, to.Unix())
-			}
-			return fmt.Sprintf("toStartOfInterval(toDateTime(%s), INTERVAL %d second)", c, max(int(interval.Seconds()), 1))
-		})
+	sec := func(t time.Time) string { return fmt.Sprintf("toDateTime(%d)", t.Unix()) }
+	ms := func(t time.Time) string { return fmt.Sprintf("fromUnixTimestamp64Milli(%d)", t.UnixMilli()) }
+	day := func(t time.Time) string { return fmt.Sprintf("toDate('%s')", t.UTC().Format(time.DateOnly)) }
+	between := func(c string, bound func(time.Time) string) string {
+		return fmt.Sprintf("%s >= %s AND %s <= %s", c, bound(from), c, bound(to))
 	}
-	if strings.Contains(sql, "$") {
+	seconds := max(int(interval.Seconds()), 1)
+	withArg := []struct {
+		name   string
+		expand func(c string) string
+	}{
+		{"timeFilter_ms", func(c string) string { return between(c, ms) }},
+		{"timeFilter", func(c string) string { return between(c, sec) }},
+		{"dateFilter", func(c string) string { return between(c, day) }},
+		{"timeInterval_ms", func(c string) string {
+			return fmt.Sprintf("toStartOfInterval(toDateTime64(%s, 3), INTERVAL %d millisecond)", c, max(interval.Milliseconds(), 1))
+		}},
+		{"timeInterval", func(c string) string {
+			return fmt.Sprintf("toStartOfInterval(toDateTime(%s), INTERVAL %d second)", c, seconds)
+		}},
+	}
+	for _, m := range withArg {
+		re := regexp.MustCompile(`\$__` + m.name + `\(([^()]*)\)`)
+		sql = re.ReplaceAllStringFunc(sql, func(s string) string { return m.expand(strings.TrimSpace(re.FindStringSubmatch(s)[1])) })
+	}
+	// Longer names first, so $__fromTime does not match inside $__fromTime_ms.
+	bare := strings.NewReplacer("$__fromTime_ms", ms(from), "$__toTime_ms", ms(to), "$__interval_s", fmt.Sprint(seconds))
+	sql = bare.Replace(sql)
+	sql = regexp.MustCompile(`\$__(fromTime|toTime)\b`).ReplaceAllStringFunc(sql, func(s string) string {
+		if s == "$__fromTime" {
+			return sec(from)
+		}
+		return sec(to)
+	})
+	if leftover.MatchString(sql) {
 		return "", fmt.Errorf("unexpanded macro in %q", sql)
 	}
 	return sql, nil

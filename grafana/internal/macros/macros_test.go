@@ -27,7 +27,14 @@ func TestExpand(t *testing.T) {
 		{name: "variable at All outside conditionalAll", sql: "WHERE w = $workflow",
 			vars: map[string]string{"workflow": "$__all"}, wantErr: "interpolated at All"},
 		{name: "undefined variable", sql: "WHERE w = $nope", wantErr: "interpolated at All"},
-		{name: "unknown macro", sql: "WHERE $__dateFilter(d)", wantErr: "unexpanded macro"},
+		{name: "time filter in ms", sql: "WHERE $__timeFilter_ms(t)",
+			want: "WHERE t >= fromUnixTimestamp64Milli(1000000) AND t <= fromUnixTimestamp64Milli(2000000)"},
+		{name: "date filter", sql: "WHERE $__dateFilter(d)", want: "WHERE d >= toDate('1970-01-01') AND d <= toDate('1970-01-01')"},
+		{name: "range bounds", sql: "SELECT $__fromTime, $__toTime, $__fromTime_ms, $__toTime_ms",
+			want: "SELECT toDateTime(1000), toDateTime(2000), fromUnixTimestamp64Milli(1000000), fromUnixTimestamp64Milli(2000000)"},
+		{name: "interval", sql: "SELECT $__interval_s, $__timeInterval_ms(t)",
+			want: "SELECT 60, toStartOfInterval(toDateTime64(t, 3), INTERVAL 60000 millisecond)"},
+		{name: "unknown macro", sql: "WHERE $__unixEpochFilter(d)", wantErr: "unexpanded macro"},
 		{name: "unclosed conditionalAll", sql: "WHERE $__conditionalAll(a, $m", wantErr: "bad $__conditionalAll"},
 	}
 	for _, tt := range tests {
