@@ -1,74 +1,107 @@
 package dashboards
 
 import (
-	"encoding/json"
 	"fmt"
 
+	"github.com/grafana/grafana-foundation-sdk/go/barchart"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
-// OverviewUID is the Overview dashboard's stable uid.
-const OverviewUID = "kaizen-overview"
-
-// Filters narrows llm_calls by the dashboard variables ($__conditionalAll
-// drops a filter when its variable is at All).
-const Filters = `$__timeFilter(Timestamp)
-  AND $__conditionalAll(Workflow IN (${workflow:singlequote}), $workflow)
-  AND $__conditionalAll(ServiceName IN (${service:singlequote}), $service)
-  AND $__conditionalAll(Provider IN (${provider:singlequote}), $provider)
-  AND $__conditionalAll(RequestModel IN (${model:singlequote}), $model)`
-
-// Variables are the variables of the Overview dashboard: name → the column
-// its values come from.
-var Variables = []struct{ Name, Column string }{
-	{"workflow", "Workflow"}, {"service", "ServiceName"}, {"provider", "Provider"}, {"model", "RequestModel"},
+// spendBy is a time series of spend split by a column expression.
+func spendBy(id uint32, what, expr string) *timeseries.PanelBuilder {
+	return timeseries.NewPanelBuilder().Id(id).Title("Spend by "+what).Unit("currencyUSD").Height(8).Span(12).
+		Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal)).FillOpacity(20).
+		WithTarget(SQL("A", FormatTimeSeries, fmt.Sprintf(`SELECT $__timeInterval(Timestamp) AS time, %s AS %s, toFloat64(sum(CostUSD)) AS spend_usd
+FROM llm_calls WHERE %s
+GROUP BY time, %s ORDER BY time, %s`, expr, what, Filters, what, what)))
 }
 
-// Overview builds the Overview dashboard.
+// Overview builds the Overview dashboard: where the money goes, how calls
+// behave, and the waste the analyzer found.
 func Overview() (dashboard.Dashboard, error) {
-	b := dashboard.NewDashboardBuilder("Kaizen — Overview").
-		Uid(OverviewUID).Tags([]string{"kaizen"}).Time("now-7d", "now").Refresh("1m").Timezone("utc").Readonly()
-	for _, v := range Variables {
-		q := fmt.Sprintf("SELECT DISTINCT %s FROM llm_calls WHERE $__timeFilter(Timestamp) AND %s != '' ORDER BY 1", v.Column, v.Column)
-		b = b.WithVariable(dashboard.NewQueryVariableBuilder(v.Name).Label(v.Name).
-			Query(dashboard.StringOrMap{String: &q}).Datasource(*Datasource()).
-			IncludeAll(true).Multi(true).Refresh(dashboard.VariableRefreshOnTimeRangeChanged))
-	}
+	b := withFilterVariables(newDashboard(OverviewUID, "Kaizen — Overview",
+		"LLM spend by model, provider, workflow and agent; tokens, caching, errors and latency; the waste found in analyzed runs."))
 	b = b.
-		WithPanel(stat.NewPanelBuilder().Id(1).Title("Spend").Unit("currencyUSD").Decimals(4).Height(4).Span(6).
+		WithPanel(stat.NewPanelBuilder().Id(1).Title("Spend").Unit("currencyUSD").Decimals(2).Height(4).Span(4).
+			Description("Priced cost of the calls in range; unpriced calls add nothing here and are counted apart.").
 			WithTarget(SQL("A", FormatTable, "SELECT toFloat64(sum(CostUSD)) AS spend_usd FROM llm_calls WHERE "+Filters))).
-		WithPanel(stat.NewPanelBuilder().Id(2).Title("Calls").Height(4).Span(6).
+		WithPanel(stat.NewPanelBuilder().Id(2).Title("Calls").Height(4).Span(4).
 			WithTarget(SQL("A", FormatTable, "SELECT count() AS calls FROM llm_calls WHERE "+Filters))).
-		WithPanel(stat.NewPanelBuilder().Id(3).Title("Unpriced / partially priced calls").
-			Description("Calls whose cost is missing or incomplete: never a silent $0.").Height(4).Span(6).
+		WithPanel(stat.NewPanelBuilder().Id(3).Title("Runs").Height(4).Span(4).
+			WithTarget(SQL("A", FormatTable, "SELECT uniqExact(TraceId) AS runs FROM llm_calls WHERE "+Filters))).
+		WithPanel(stat.NewPanelBuilder().Id(4).Title("Unpriced / partially priced calls").
+			Description("Calls whose cost is missing or incomplete: never a silent $0. Always a number (0 when every call is priced).").
+			Height(4).Span(4).ColorMode(common.BigValueColorModeBackground).Thresholds(warnAbove(1)).
 			WithTarget(SQL("A", FormatTable, "SELECT countIf(PriceStatus = 'unpriced') AS unpriced, countIf(PriceStatus = 'partial') AS partial FROM llm_calls WHERE "+Filters))).
-		WithPanel(timeseries.NewPanelBuilder().Id(4).Title("Spend by model").Unit("currencyUSD").Height(8).Span(24).
-			WithTarget(SQL("A", FormatTimeSeries, "SELECT $__timeInterval(Timestamp) AS time, RequestModel AS model, toFloat64(sum(CostUSD)) AS spend_usd FROM llm_calls WHERE "+Filters+"\nGROUP BY time, model ORDER BY time, model")))
+		WithPanel(stat.NewPanelBuilder().Id(5).Title("Waste found").Height(4).Span(4).
+			Description("Savings in the newest completed analysis of each run analyzed in range, and their share of those runs' cost.").
+			OverrideByName("savings_usd", unit("currencyUSD")).OverrideByName("waste_share", unit("percentunit")).
+			WithTarget(SQL("A", FormatTable, Latest+`SELECT sum(savings) AS savings_usd, if(sum(original) = 0, 0, sum(savings) / sum(original)) AS waste_share, count() AS analyzed_runs FROM latest`))).
+		WithPanel(stat.NewPanelBuilder().Id(6).Title("Projected monthly waste").Unit("currencyUSD").Decimals(2).Height(4).Span(4).
+			Description("Savings per analyzed run times the runs of the range, scaled to 30 days.").
+			WithTarget(SQL("A", FormatTable, Latest+`SELECT if(count() = 0, 0, sum(savings) / count())
+  * (SELECT uniqExact(TraceId) FROM llm_calls WHERE `+Filters+`)
+  * 2592000 / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS projected_monthly_waste_usd
+FROM latest`))).
+		WithPanel(stat.NewPanelBuilder().Id(7).Title("Cache hit ratio").Unit("percentunit").Decimals(1).Height(4).Span(6).
+			Description("Prompt tokens served from the provider's prompt cache.").
+			WithTarget(SQL("A", FormatTable, "SELECT if(sum("+PromptTokens+") = 0, 0, sum(CacheReadTokens) / sum("+PromptTokens+")) AS cache_hit_ratio FROM llm_calls WHERE "+Filters))).
+		WithPanel(stat.NewPanelBuilder().Id(8).Title("Error and truncation rate").Unit("percentunit").Decimals(1).Height(4).Span(6).
+			Description("Calls that failed, and calls cut at their output-token limit (finish reason length / max_tokens).").
+			WithTarget(SQL("A", FormatTable, "SELECT if(count() = 0, 0, countIf("+Failed+") / count()) AS error_rate, if(count() = 0, 0, countIf("+Truncated+") / count()) AS truncation_rate FROM llm_calls WHERE "+Filters))).
+		WithPanel(stat.NewPanelBuilder().Id(9).Title("Latency").Unit("s").Decimals(2).Height(4).Span(12).
+			Description("Call duration, and time to the first chunk of streamed calls.").
+			WithTarget(SQL("A", FormatTable, `SELECT quantile(0.5)(Duration) / 1e9 AS p50_s, quantile(0.95)(Duration) / 1e9 AS p95_s,
+  quantileIf(0.5)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p50_s, quantileIf(0.95)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p95_s
+FROM llm_calls WHERE `+Filters))).
+		WithPanel(spendBy(10, "model", "RequestModel")).
+		WithPanel(spendBy(11, "provider", "Provider")).
+		WithPanel(spendBy(12, "workflow", "if(Workflow = '', '(none)', Workflow)")).
+		WithPanel(spendBy(13, "agent", "if(Agent = '', '(none)', Agent)")).
+		WithPanel(timeseries.NewPanelBuilder().Id(14).Title("Tokens").Unit("short").Height(8).Span(12).
+			Description("Input (cache reads and writes included), output (reasoning included), cache read, cache write and reasoning tokens.").
+			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, sum(`+PromptTokens+`) AS input, sum(OutputTokens) AS output,
+  sum(CacheReadTokens) AS cache_read, sum(CacheWriteTokens) AS cache_write, sum(ReasoningTokens) AS reasoning
+FROM llm_calls WHERE `+Filters+`
+GROUP BY time ORDER BY time`))).
+		WithPanel(timeseries.NewPanelBuilder().Id(15).Title("Calls, errors and truncations").Height(8).Span(12).
+			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, count() AS calls, countIf(`+Failed+`) AS errors, countIf(`+Truncated+`) AS truncated
+FROM llm_calls WHERE `+Filters+`
+GROUP BY time ORDER BY time`))).
+		WithPanel(timeseries.NewPanelBuilder().Id(16).Title("Latency over time").Unit("s").Height(8).Span(12).
+			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, quantile(0.5)(Duration) / 1e9 AS p50, quantile(0.95)(Duration) / 1e9 AS p95,
+  quantileIf(0.95)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p95
+FROM llm_calls WHERE `+Filters+`
+GROUP BY time ORDER BY time`))).
+		WithPanel(barchart.NewPanelBuilder().Id(17).Title("Cost per run").Height(8).Span(12).XField("cost_per_run").
+			Description("Runs by their cost, in 1-2-5 buckets.").
+			WithTarget(SQL("A", FormatTable, `SELECT if(lo = 0, 'zero or unpriced', concat('$', toString(lo), '–$', toString(hi))) AS cost_per_run, count() AS runs
+FROM (SELECT round(if(cost <= 0, 0, d * multiIf(m < 2, 1, m < 5, 2, 5)), 9) AS lo, round(if(cost <= 0, 0, d * multiIf(m < 2, 2, m < 5, 5, 10)), 9) AS hi
+  FROM (SELECT cost, exp10(floor(log10(cost))) AS d, cost / d AS m
+    FROM (SELECT toFloat64(sum(CostUSD)) AS cost FROM llm_calls WHERE `+Filters+` GROUP BY TraceId)))
+GROUP BY lo, hi ORDER BY lo`))).
+		WithPanel(table.NewPanelBuilder().Id(18).Title("Most expensive runs").Height(10).Span(16).
+			Description("Savings are those of the run's newest completed analysis; empty when it is not analyzed.").
+			OverrideByName("trace_id", RunLink()).OverrideByName("cost_usd", unit("currencyUSD")).OverrideByName("savings_usd", unit("currencyUSD")).
+			WithTarget(SQL("A", FormatTable, `WITH runs AS (
+  SELECT TraceId, anyIf(Workflow, Workflow != '') AS workflow, any(ServiceName) AS service, count() AS calls,
+    sum(InputTokens + OutputTokens) AS tokens, toFloat64(sum(CostUSD)) AS cost_usd, countIf(PriceStatus != 'priced') AS unpriced_calls, min(Timestamp) AS started
+  FROM llm_calls WHERE `+Filters+`
+  GROUP BY TraceId ORDER BY cost_usd DESC, TraceId LIMIT 20)
+SELECT runs.TraceId AS trace_id, workflow, service, calls, tokens, cost_usd, unpriced_calls, a.savings AS savings_usd, started
+FROM runs LEFT JOIN (
+  SELECT TraceId, toNullable(toFloat64(argMax(SavingsUSD, (CreatedAt, UpdatedAt)))) AS savings
+  FROM analyses WHERE Status = 'analyzed' AND TraceId IN (SELECT TraceId FROM runs) GROUP BY TraceId) AS a ON a.TraceId = runs.TraceId
+ORDER BY cost_usd DESC, trace_id`))).
+		WithPanel(barchart.NewPanelBuilder().Id(19).Title("Savings found by waste type").Unit("currencyUSD").Height(10).Span(8).
+			XField("waste_type").Orientation(common.VizOrientationHorizontal).
+			Description("Findings of the newest completed analysis of each run analyzed in range.").
+			WithTarget(SQL("A", FormatTable, Latest+`SELECT Type AS waste_type, toFloat64(sum(SavingsUSD)) AS savings_usd
+FROM findings WHERE `+InLatest+`
+GROUP BY waste_type ORDER BY savings_usd DESC, waste_type`)))
 	return b.Build()
-}
-
-// JSON renders a dashboard as the indented JSON Grafana provisions.
-func JSON(d dashboard.Dashboard) ([]byte, error) {
-	out, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("marshal dashboard %v: %w", d.Uid, err)
-	}
-	return append(out, '\n'), nil
-}
-
-// All builds every dashboard, keyed by file name.
-func All() (map[string][]byte, error) {
-	files := map[string][]byte{}
-	for name, build := range map[string]func() (dashboard.Dashboard, error){"overview.json": Overview} {
-		d, err := build()
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %w", name, err)
-		}
-		if files[name], err = JSON(d); err != nil {
-			return nil, err
-		}
-	}
-	return files, nil
 }
