@@ -48,9 +48,12 @@ type Analysis struct {
 	AnalysisCost                              pricing.USD
 	Error                                     string
 
-	// updatedAt is the UpdatedAt of the last version written.
+	// updatedAt is the UpdatedAt of the last version written or read.
 	updatedAt time.Time
 }
+
+// UpdatedAt is when the version last written or read was written.
+func (a *Analysis) UpdatedAt() time.Time { return a.updatedAt }
 
 // NewAnalysis starts a new analysis of a trace with a fresh id; re-analysis
 // therefore never overwrites an earlier analysis.
@@ -58,9 +61,13 @@ func NewAnalysis(traceID, workflow string, now time.Time) *Analysis {
 	return &Analysis{ID: uuid.New(), TraceID: traceID, Workflow: workflow, CreatedAt: now.UTC(), Status: StatusPending}
 }
 
-const insertAnalysis = "INSERT INTO " + schema.TableAnalyses + ` (AnalysisId, TraceId, Workflow, CreatedAt, UpdatedAt,
+// analysisColumns are the analyses columns SaveAnalysis writes and
+// LoadAnalysis reads, in this order.
+const analysisColumns = `AnalysisId, TraceId, Workflow, CreatedAt, UpdatedAt,
  Status, Mode, Model, AnalyzerVersion, Calls, RunSpans, RunEnd, OriginalCostUSD, OptimizedCostUSD, SavingsUSD, Findings, AnalysisInputTokens,
- AnalysisOutputTokens, AnalysisCostUSD, Error)`
+ AnalysisOutputTokens, AnalysisCostUSD, Error`
+
+const insertAnalysis = "INSERT INTO " + schema.TableAnalyses + " (" + analysisColumns + ")"
 
 // SaveAnalysis writes a version row of a with the given status. The table
 // is a ReplacingMergeTree on UpdatedAt, so the newest version wins; every
@@ -94,8 +101,11 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *Analysis, status Status) er
 	return nil
 }
 
-const insertFindings = "INSERT INTO " + schema.TableFindings + ` (AnalysisId, TraceId, CreatedAt, Ordinal, Type,
- Severity, Confidence, CallNumbers, SpanIds, Title, Explanation, Recommendation, SavingsUSD, Source)`
+// findingColumns are the findings columns after AnalysisId, TraceId and
+// CreatedAt that SaveFindings writes and the readers read, in this order.
+const findingColumns = `Ordinal, Type, Severity, Confidence, CallNumbers, SpanIds, Title, Explanation, Recommendation, SavingsUSD, Source`
+
+const insertFindings = "INSERT INTO " + schema.TableFindings + " (AnalysisId, TraceId, CreatedAt, " + findingColumns + ")"
 
 // SaveFindings writes the findings of analysis a in one batch, Ordinal
 // being their position in the report (from 1).

@@ -43,12 +43,20 @@ type AnalysisStatus struct {
 
 // Filter selects runs for ListRuns.
 type Filter struct {
-	// Since keeps runs that started at or after this time (zero: any time).
-	Since time.Time
-	// Workflow keeps runs of this workflow ("" : every workflow).
-	Workflow string
+	// Since and Until keep runs that started in [Since, Until) (zero: no bound).
+	Since, Until time.Time
+	// Workflow, Service and Model keep runs of this workflow, of this
+	// service, and with a call to this model (requested or answering);
+	// "" keeps every one.
+	Workflow, Service, Model string
+	// MinCost keeps runs that cost at least this much.
+	MinCost pricing.USD
+	// Analyzed keeps only runs whose newest analysis is analyzed (true) or
+	// runs without one (false); nil keeps both.
+	Analyzed *bool
 	// Limit caps the number of runs (the newest first); 0 means 20.
-	Limit int
+	// Offset skips that many runs first.
+	Limit, Offset int
 }
 
 // Token counts above {max:UInt64} (run.MaxTokens) are counted as 0 and
@@ -58,7 +66,14 @@ const listRuns = `SELECT TraceId, anyIf(Workflow, Workflow != ''), any(ServiceNa
  countIf(InputTokens > {max:UInt64}) + countIf(OutputTokens > {max:UInt64}), sum(CostUSD)
 FROM ` + schema.TableLLMCalls + `
 WHERE Timestamp >= {since:DateTime64(9)} AND ({workflow:String} = '' OR Workflow = {workflow:String})
-GROUP BY TraceId ORDER BY min(Timestamp) DESC, TraceId LIMIT {limit:UInt32}`
+  AND ({service:String} = '' OR ServiceName = {service:String})
+GROUP BY TraceId
+HAVING min(Timestamp) < {until:DateTime64(9)} AND sum(CostUSD) >= {min_cost:Decimal(18, 12)}
+  AND ({model:String} = '' OR countIf(RequestModel = {model:String} OR ResponseModel = {model:String}) > 0)
+  AND ({analyzed:Int8} = -1 OR (TraceId IN (
+    SELECT TraceId FROM ` + schema.TableAnalyses + ` GROUP BY TraceId
+    HAVING argMax(Status, (CreatedAt, UpdatedAt)) = 'analyzed')) = {analyzed:Int8})
+ORDER BY min(Timestamp) DESC, TraceId LIMIT {limit:UInt32} OFFSET {offset:UInt32}`
 
 // The newest analysis per trace: the latest CreatedAt, and of its version
 // rows the latest UpdatedAt (analyses is a ReplacingMergeTree on UpdatedAt).
@@ -71,14 +86,20 @@ func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	since := f.Since
-	if since.Before(time.Unix(0, 0)) {
-		since = time.Unix(0, 0) // DateTime64(9) starts in 1900; zero means any time
+	analyzed := "-1"
+	if f.Analyzed != nil {
+		analyzed = map[bool]string{true: "1", false: "0"}[*f.Analyzed]
 	}
 	qctx := params(ctx, map[string]string{
-		"since":    since.UTC().Format("2006-01-02 15:04:05.000000000"),
+		"since":    ts9(f.Since),
+		"until":    ts9(untilOrMax(f.Until)),
 		"workflow": f.Workflow,
+		"service":  f.Service,
+		"model":    f.Model,
+		"min_cost": f.MinCost.String(),
+		"analyzed": analyzed,
 		"limit":    strconv.Itoa(f.Limit),
+		"offset":   strconv.Itoa(max(f.Offset, 0)),
 		"max":      strconv.FormatUint(run.MaxTokens, 10),
 	})
 	rows, err := s.conn.Query(qctx, listRuns)
