@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/spf13/cobra"
 
-	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
-	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/whatif"
 )
 
@@ -19,38 +20,24 @@ func newWhatIfCmd(g *globals) *cobra.Command {
   kaizen what-if 4bf92f3577b34da6a3ce929d0e0e4736 --cache`,
 		Args: exactArgs(1, "one trace id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			n := 0
-			for _, set := range []bool{model != "", cache, batch} {
-				if set {
-					n++
-				}
-			}
-			if n != 1 {
+			sc := whatif.Scenario{Model: model, Cache: cache, Batch: batch}
+			switch err := sc.Validate(g.table); {
+			case errors.Is(err, whatif.ErrOneChange):
 				return usagef("give exactly one of --model, --cache or --batch")
+			case err != nil:
+				return usagef("--%s (add models with --prices)", strings.TrimPrefix(err.Error(), whatif.ErrScenario.Error()+": "))
 			}
 			if _, err := traceArg(args); err != nil {
 				return err
-			}
-			if model != "" {
-				if _, ok := g.table.Resolve("", model); !ok {
-					return usagef("--model %q is not in the price table %s (add it with --prices)", model, g.table.Version())
-				}
 			}
 			s, r, _, err := g.fetch(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			var res *whatif.Result
-			switch {
-			case model != "":
-				if res, err = whatif.Model(r, g.table, model); err != nil {
-					return usageError{err}
-				}
-			case cache:
-				res = whatif.Cache(r, g.table, detect.Run(r, g.table, detect.WithOnly(run.CacheMiss)))
-			default:
-				res = whatif.Batch(r, g.table)
+			res, err := sc.Apply(r, g.table)
+			if err != nil {
+				return usageError{err}
 			}
 			g.progress("price", "%s: %d of %d calls re-priced", res.Scenario, len(res.Lines)-res.Unchanged, len(res.Lines))
 			return report.WriteWhatIf(g.cfg.Stdout, g.fmtOut, r.TraceID, res)
