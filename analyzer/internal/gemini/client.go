@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/genai"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
@@ -80,24 +81,36 @@ type Result struct {
 	// CandidatePairs is the number of call pairs the request asked Gemini
 	// to judge for paraphrased redundant calls.
 	CandidatePairs int
+	// EmbeddedTexts, EmbeddingTokens and EmbeddingCost are what embedding
+	// the candidate questions sent and cost (WithEmbeddings; tokens counted
+	// offline, the API reports none); EmbeddingError says why the lexical
+	// ranking was used instead. The embedding requests count in Attempts.
+	EmbeddedTexts   int
+	EmbeddingTokens int64
+	EmbeddingCost   pricing.USD
+	EmbeddingError  string
 	// Elapsed is the wall time of the request, retries included.
 	Elapsed time.Duration
 }
 
 // Analyze sends one GenerateContent request about r with the detectors'
 // findings as hints and the candidate pairs (detect.CandidatePairs) not
-// already hinted, for Gemini to judge as paraphrases. The returned Result is non-nil even on error, carrying
+// already hinted, for Gemini to judge as paraphrases — with WithEmbeddings,
+// those whose questions' embeddings are similar. The returned Result is non-nil even on error, carrying
 // what is known (attempts, request size, usage when the answer arrived but
 // did not parse).
 func (c *Client) Analyze(ctx context.Context, r *run.Run, hints []run.Finding) (*Result, error) {
-	pairs := candidatePairs(r, hints, c.cfg.maxPairs)
-	prompt := userPrompt(r, Render(r, c.cfg.render), hints, pairs)
-	instruction := instructionFor(len(pairs))
-	res := &Result{Model: c.cfg.model, RequestChars: len(instruction) + len(prompt), CandidatePairs: len(pairs)}
+	res := &Result{Model: c.cfg.model}
+	pool := c.pairPool(r, hints)
+	runText := Render(r, c.cfg.render)
 	start := time.Now()
 	ctx, attempts := withAttemptCounter(ctx)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
+	pairs := c.listPairs(ctx, pool, res)
+	prompt := userPrompt(r, runText, hints, pairs)
+	instruction := instructionFor(len(pairs))
+	res.RequestChars, res.CandidatePairs = len(instruction)+len(prompt), len(pairs)
 	temp := float32(0)
 	resp, err := c.genai.Models.GenerateContent(ctx, c.cfg.model, genai.Text(prompt), &genai.GenerateContentConfig{
 		SystemInstruction: genai.NewContentFromText(instruction, genai.RoleUser),
@@ -118,6 +131,33 @@ func (c *Client) Analyze(ctx context.Context, r *run.Run, hints []run.Finding) (
 		return res, err
 	}
 	return res, nil
+}
+
+// pairPool returns the lexical candidate pairs the request chooses from:
+// as many as it lists, or embedPoolFactor times more to re-rank by
+// embeddings.
+func (c *Client) pairPool(r *run.Run, hints []run.Finding) []detect.Pair {
+	n := c.cfg.maxPairs
+	if c.cfg.embedModel != "" {
+		n *= embedPoolFactor
+	}
+	return candidatePairs(r, hints, n)
+}
+
+// listPairs chooses the candidate pairs the request lists: the best of
+// the lexical pool, or with embeddings its most similar, recording the
+// embedding's usage in res.
+func (c *Client) listPairs(ctx context.Context, pool []detect.Pair, res *Result) []listedPair {
+	if c.cfg.embedModel == "" || len(pool) == 0 {
+		return lexical(pool)
+	}
+	ranked, u, err := c.rankByEmbeddings(ctx, pool)
+	res.EmbeddedTexts, res.EmbeddingTokens, res.EmbeddingCost = u.texts, u.tokens, u.cost
+	if err != nil {
+		res.EmbeddingError = err.Error()
+		return lexical(pool[:min(len(pool), c.cfg.maxPairs)])
+	}
+	return ranked[:min(len(ranked), c.cfg.maxPairs)]
 }
 
 func (c *Client) usage(res *Result, resp *genai.GenerateContentResponse) {

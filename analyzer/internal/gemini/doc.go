@@ -10,11 +10,14 @@
 // calls the offline redundancy rule could not decide (detect.CandidatePairs:
 // same instructions, similar context, other wording — each marked reworded,
 // same template with other values, same question over other data, or
-// another question) for Gemini to judge as paraphrases, and a
-// ResponseSchema so the answer is JSON findings. Findings come back with
-// Source gemini and no trusted savings: the verifier recomputes every
-// saving from the price table (a redundant_call saves the later calls'
-// cost, budgeted once against the detectors' findings).
+// another question) for Gemini to judge as paraphrases — optionally
+// (WithEmbeddings) re-ranked and filtered by the cosine similarity of the
+// questions' Gemini embeddings, one batchEmbedContents request before the
+// long-context call — and a ResponseSchema so the answer is JSON findings.
+// Findings come back with Source gemini and no trusted savings: the
+// verifier recomputes every saving from the price table (a redundant_call
+// saves the later calls' cost, budgeted once against the detectors'
+// findings).
 //
 // The client is google.golang.org/genai: the Gemini API with GEMINI_API_KEY
 // (or GOOGLE_API_KEY), or Vertex AI through the SDK's environment

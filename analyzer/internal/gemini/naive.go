@@ -38,7 +38,7 @@ func RequestRatio(r *run.Run, hints []run.Finding) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	pairs := candidatePairs(r, hints, DefaultMaxPairs)
+	pairs := lexical(candidatePairs(r, hints, DefaultMaxPairs))
 	req := len(instructionFor(len(pairs))) + len(userPrompt(r, Render(r, DefaultRenderOptions()), hints, pairs))
 	return float64(req) / float64(len(naive)), nil
 }

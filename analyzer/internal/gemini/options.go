@@ -42,6 +42,9 @@ type config struct {
 	prices      *pricing.Table
 	render      RenderOptions
 	maxPairs    int
+	// embedModel, when set, embeds candidate questions (WithEmbeddings).
+	embedModel  string
+	minEmbedSim float64
 	// onRetry, when set, is told about every retry (for progress lines).
 	onRetry func(attempt int, status int, wait time.Duration)
 }

@@ -33,6 +33,15 @@ func candidatePairs(r *run.Run, hints []run.Finding, max int) []detect.Pair {
 	return out
 }
 
+// lexical lists pairs without embedding similarities.
+func lexical(pairs []detect.Pair) []listedPair {
+	out := make([]listedPair, len(pairs))
+	for i, p := range pairs {
+		out[i] = listedPair{p, -1}
+	}
+	return out
+}
+
 // hinted reports whether a redundant, loop or retry hint names both calls.
 func hinted(hints []run.Finding, a, b int) bool {
 	for _, h := range hints {
@@ -47,10 +56,11 @@ func hinted(hints []run.Finding, a, b int) bool {
 }
 
 // writePairs writes the CANDIDATE PAIRS section, nothing without pairs: per pair the calls, its
-// shape, the agents when they differ, the similarities, and what differs
+// shape, the agents when they differ, the similarities (the embeddings'
+// when computed), and what differs
 // between the questions: both quoted when reworded, else the content words
 // only one has (their full text is in CALLS).
-func writePairs(b *strings.Builder, r *run.Run, pairs []detect.Pair) {
+func writePairs(b *strings.Builder, r *run.Run, pairs []listedPair) {
 	if len(pairs) == 0 {
 		return
 	}
@@ -63,7 +73,11 @@ func writePairs(b *strings.Builder, r *run.Run, pairs []detect.Pair) {
 		if p.ContextSim >= 0 {
 			fmt.Fprintf(b, " context_sim=%.2f", p.ContextSim)
 		}
-		fmt.Fprintf(b, " question_sim=%.2f: ", p.QuestionSim)
+		fmt.Fprintf(b, " question_sim=%.2f", p.QuestionSim)
+		if p.embedSim >= 0 {
+			fmt.Fprintf(b, " embedding_sim=%.2f", p.embedSim)
+		}
+		b.WriteString(": ")
 		switch p.Shape {
 		case detect.PairOtherData:
 			b.WriteString("the same question; the contexts differ\n")

@@ -232,26 +232,29 @@ func TestCorpusRequestCost(t *testing.T) {
 		{"held-out corpus", heldout.Generate(heldout.DefaultSeed, heldout.DefaultRuns, nil)},
 	} {
 		type total struct {
-			chars, pairs, runs int
-			tokens             int64
-			cost               pricing.USD
+			chars, pairs, runs, embedTexts int
+			tokens, embedTokens            int64
+			cost, embedCost                pricing.USD
 		}
-		var off, on total
+		var off, on, emb total
 		for _, c := range set.cases {
 			c.Run.Build()
 			hints := detect.Run(c.Run, nil)
 			for _, x := range []struct {
 				t    *total
 				opts []Option
-			}{{&off, []Option{WithCandidatePairs(0)}}, {&on, nil}} {
+			}{{&off, []Option{WithCandidatePairs(0)}}, {&on, nil}, {&emb, []Option{WithEmbeddings("", 0)}}} {
 				res, err := newClient(t, srv, x.opts...).Analyze(context.Background(), c.Run, hints)
-				if err != nil {
-					t.Fatal(err)
+				if err != nil || res.EmbeddingError != "" {
+					t.Fatal(err, res.EmbeddingError)
 				}
 				x.t.chars += res.RequestChars
 				x.t.tokens += res.InputTokens
 				x.t.cost += res.Cost
 				x.t.pairs += res.CandidatePairs
+				x.t.embedTexts += res.EmbeddedTexts
+				x.t.embedTokens += res.EmbeddingTokens
+				x.t.embedCost += res.EmbeddingCost
 				if res.CandidatePairs > 0 {
 					x.t.runs++
 				}
@@ -260,8 +263,13 @@ func TestCorpusRequestCost(t *testing.T) {
 		share := float64(on.tokens-off.tokens) / float64(off.tokens)
 		t.Logf("%s (%d runs): without pairs %d chars, %d prompt tokens, %s; with pairs %d chars, %d prompt tokens, %s (+%.2f %% tokens); %d pairs in %d runs",
 			set.name, len(set.cases), off.chars, off.tokens, off.cost, on.chars, on.tokens, on.cost, 100*share, on.pairs, on.runs)
+		t.Logf("%s with embeddings (bag-of-words stand-in, floor %.2f): %d texts embedded, %d tokens, %s; then %d prompt tokens, %s; %d pairs in %d runs",
+			set.name, DefaultMinEmbeddingSim, emb.embedTexts, emb.embedTokens, emb.embedCost, emb.tokens, emb.cost, emb.pairs, emb.runs)
 		if on.tokens < off.tokens || share > 0.06 {
 			t.Errorf("%s: pairs change the prompt by %+.2f %% of its tokens, want 0..6 %%", set.name, 100*share)
+		}
+		if emb.embedTexts == 0 || emb.embedCost <= 0 || emb.pairs > on.pairs {
+			t.Errorf("%s: embeddings sent %d texts for %s and kept %d of %d pairs", set.name, emb.embedTexts, emb.embedCost, emb.pairs, on.pairs)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
 
@@ -57,7 +56,7 @@ func instructionFor(pairs int) string {
 
 // userPrompt assembles the request text: the rendered run, the
 // detectors' candidates as hints and the candidate pairs of r to judge.
-func userPrompt(r *run.Run, runText string, hints []run.Finding, pairs []detect.Pair) string {
+func userPrompt(r *run.Run, runText string, hints []run.Finding, pairs []listedPair) string {
 	var b strings.Builder
 	b.WriteString(runText)
 	b.WriteString("\nDETECTOR HINTS (deterministic candidates; confirm, refine or ignore them, and find what rules cannot)\n")

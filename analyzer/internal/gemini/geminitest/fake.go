@@ -1,11 +1,13 @@
 // Package geminitest is a fake Gemini API server speaking the REST API the
-// genai SDK uses (POST /v1beta/models/{model}:generateContent), for tests
-// that run the real client against it through HTTPOptions.BaseURL.
+// genai SDK uses (POST /v1beta/models/{model}:generateContent and
+// :batchEmbedContents), for tests that run the real client against it
+// through HTTPOptions.BaseURL.
 package geminitest
 
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/tokencount"
 )
@@ -55,6 +58,8 @@ type Server struct {
 	replies  []Reply
 	choose   func(req Request, n int) Reply
 	requests []Request
+	embedder func(text string) []float32
+	embeds   []Request
 }
 
 // New starts a server with the scripted replies, closed when t ends.
@@ -83,10 +88,30 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
+// SetEmbedder makes batchEmbedContents answer with f's vectors (by
+// default, BagOfWords); a nil vector makes the request fail with HTTP 500.
+func (s *Server) SetEmbedder(f func(text string) []float32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.embedder = f
+}
+
+// EmbedRequests returns the batchEmbedContents requests received so far
+// (Requests holds the generateContent ones).
+func (s *Server) EmbedRequests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.embeds...)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
 	req := Request{Path: r.URL.Path, APIKey: r.Header.Get("x-goog-api-key"), Raw: raw, At: time.Now()}
 	_ = json.Unmarshal(raw, &req.Body)
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ":batchEmbedContents") {
+		s.serveEmbed(w, req)
+		return
+	}
 	s.mu.Lock()
 	n := len(s.requests)
 	s.requests = append(s.requests, req)
@@ -138,26 +163,66 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+func (s *Server) serveEmbed(w http.ResponseWriter, req Request) {
+	s.mu.Lock()
+	s.embeds = append(s.embeds, req)
+	f := s.embedder
+	s.mu.Unlock()
+	if f == nil {
+		f = BagOfWords
+	}
+	reqs, _ := req.Body["requests"].([]any)
+	out := make([]any, 0, len(reqs))
+	for _, r := range reqs {
+		rm, _ := r.(map[string]any)
+		var b strings.Builder
+		addText(&b, rm["content"])
+		v := f(b.String())
+		if v == nil {
+			writeError(w, http.StatusInternalServerError, "embedder declined the text")
+			return
+		}
+		out = append(out, map[string]any{"values": v})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"embeddings": out})
+}
+
+// BagOfWords embeds text as counts of its lower-cased words hashed into 64
+// dimensions: similar wording gives similar vectors, a paraphrase with other
+// words does not (tests that need semantics supply their own embedder).
+func BagOfWords(text string) []float32 {
+	v := make([]float32, 64)
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(w))
+		v[h.Sum32()%64]++
+	}
+	return v
+}
+
+// addText appends the text parts of one Content object.
+func addText(b *strings.Builder, content any) {
+	c, _ := content.(map[string]any)
+	parts, _ := c["parts"].([]any)
+	for _, p := range parts {
+		if pm, ok := p.(map[string]any); ok {
+			if t, ok := pm["text"].(string); ok {
+				b.WriteString(t)
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
 // requestText joins the text parts of a generateContent body's system
 // instruction and contents.
 func requestText(body map[string]any) string {
 	var b strings.Builder
-	addParts := func(content any) {
-		c, _ := content.(map[string]any)
-		parts, _ := c["parts"].([]any)
-		for _, p := range parts {
-			if pm, ok := p.(map[string]any); ok {
-				if t, ok := pm["text"].(string); ok {
-					b.WriteString(t)
-					b.WriteByte('\n')
-				}
-			}
-		}
-	}
-	addParts(body["systemInstruction"])
+	addText(&b, body["systemInstruction"])
 	contents, _ := body["contents"].([]any)
 	for _, c := range contents {
-		addParts(c)
+		addText(&b, c)
 	}
 	return b.String()
 }
