@@ -2,14 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
+	"github.com/kaizenhq/kaizen/analyzer/internal/timearg"
 )
 
 func newTracesCmd(g *globals) *cobra.Command {
@@ -51,17 +50,9 @@ func newTracesCmd(g *globals) *cobra.Command {
 // parseSince accepts a Go duration, a number of days ("7d") or an RFC 3339
 // time.
 func parseSince(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	t, err := timearg.Parse(s, now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--since %w", err)
 	}
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		if n, err := strconv.Atoi(d); err == nil && n >= 0 {
-			return now.Add(-time.Duration(n) * 24 * time.Hour), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q: want a duration (90m, 24h, 7d) or an RFC 3339 time (2025-06-01T10:00:00Z)", s)
+	return t, nil
 }

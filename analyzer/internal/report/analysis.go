@@ -232,14 +232,7 @@ func (a *Analysis) json() any {
 		j.Verification.Dropped[string(k)] = v
 	}
 	for i, f := range a.Findings {
-		spans := f.SpanIDs
-		if spans == nil {
-			spans = []string{}
-		}
-		j.Findings = append(j.Findings, jsonFinding{Ordinal: i + 1, Type: string(f.Type), Severity: string(f.Severity),
-			Confidence: f.Confidence, Calls: f.Calls, SpanIDs: spans, Title: f.Title, Explanation: f.Explanation,
-			Recommendation: f.Recommendation, SuggestedModel: f.SuggestedModel, RemovableTokens: f.RemovableTokens,
-			SavingsUSD: f.Savings.String(), Source: string(f.Source)})
+		j.Findings = append(j.Findings, findingJSON(i+1, f))
 	}
 	if g := a.Gate; g != nil {
 		j.Gate = &jsonGate{MaxWastePct: g.MaxPct, Exceeded: g.Exceeded, Reason: g.Reason}

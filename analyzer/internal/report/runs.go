@@ -95,11 +95,13 @@ type jsonLastAnal struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
+type runsDoc struct {
+	header
+	Runs []jsonRun `json:"runs"`
+}
+
 func (rs Runs) json() any {
-	out := struct {
-		header
-		Runs []jsonRun `json:"runs"`
-	}{header: head("runs"), Runs: []jsonRun{}}
+	out := runsDoc{header: head("runs"), Runs: []jsonRun{}}
 	for _, r := range rs {
 		j := jsonRun{TraceID: r.TraceID, Workflow: r.Workflow, Service: r.Service, Start: r.Start.UTC(), Calls: r.Calls,
 			Tokens: r.Tokens, BadTokens: r.BadTokenCounts, CostUSD: r.Cost.String()}
