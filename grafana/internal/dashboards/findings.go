@@ -32,12 +32,15 @@ FROM latest GROUP BY time ORDER BY time`))).
 		WithPanel(table.NewPanelBuilder().Id(4).Title("Most repeated prompts").Height(9).Span(12).
 			Description("Calls with the same prompt fingerprint (kaizen.prompt.hash); repeat cost is what every call after the first cost.").
 			OverrideByName("cost_usd", unit("currencyUSD")).OverrideByName("repeat_cost_usd", unit("currencyUSD")).
-			WithTarget(SQL("A", FormatTable, `SELECT PromptHash AS fingerprint, count() AS calls, uniqExact(TraceId) AS runs, toFloat64(sum(CostUSD)) AS cost_usd,
+			WithTarget(SQL("A", FormatTable, `WITH top AS (
+  SELECT PromptHash FROM llm_calls WHERE `+Filters+` AND PromptHash != ''
+  GROUP BY PromptHash HAVING count() > 1 ORDER BY count() DESC, sum(CostUSD) DESC, PromptHash LIMIT 20)
+SELECT PromptHash AS fingerprint, count() AS calls, uniqExact(TraceId) AS runs, toFloat64(sum(CostUSD)) AS cost_usd,
   toFloat64(sum(CostUSD) - argMin(CostUSD, (Timestamp, SpanId))) AS repeat_cost_usd,
   arrayStringConcat(arraySort(groupUniqArray(Agent)), ', ') AS agents, arrayStringConcat(arraySort(groupUniqArray(RequestModel)), ', ') AS models,
   min(Timestamp) AS first_seen, max(Timestamp) AS last_seen
-FROM llm_calls WHERE `+Filters+` AND PromptHash != ''
-GROUP BY fingerprint HAVING calls > 1 ORDER BY calls DESC, repeat_cost_usd DESC, fingerprint LIMIT 20`))).
+FROM llm_calls WHERE `+Filters+` AND PromptHash IN (SELECT PromptHash FROM top)
+GROUP BY fingerprint ORDER BY calls DESC, cost_usd DESC, fingerprint`))).
 		WithPanel(table.NewPanelBuilder().Id(5).Title("Models most flagged as overkill").Height(9).Span(12).
 			Description("Calls named by model_overkill findings, by model; a finding's savings are split evenly over its calls.").
 			OverrideByName("flagged_cost_usd", unit("currencyUSD")).OverrideByName("savings_usd", unit("currencyUSD")).
@@ -65,9 +68,9 @@ FROM latest GROUP BY workflow ORDER BY waste_share DESC, savings_usd DESC, workf
 			WithTarget(SQL("A", FormatTable, `SELECT workflow, avgIf(cost, started < midpoint) AS before_usd_per_run, avgIf(cost, started >= midpoint) AS after_usd_per_run,
   countIf(started >= midpoint) AS runs_after, greatest(before_usd_per_run - after_usd_per_run, 0) * runs_after AS realized_savings_usd
 FROM (
-  SELECT TraceId, anyIf(Workflow, Workflow != '') AS workflow, min(Timestamp) AS started, toFloat64(sum(CostUSD)) AS cost,
+  SELECT anyIf(Workflow, Workflow != '') AS workflow, min(Timestamp) AS started, toFloat64(sum(CostUSD)) AS cost,
     toDateTime(intDiv(toUInt32($__fromTime) + toUInt32($__toTime), 2)) AS midpoint
-  FROM llm_calls WHERE `+Filters+` GROUP BY TraceId)
+  FROM llm_calls WHERE `+Filters+` GROUP BY cityHash64(TraceId))
 GROUP BY workflow HAVING countIf(started < midpoint) > 0 AND runs_after > 0
 ORDER BY realized_savings_usd DESC, workflow`))).
 		WithPanel(table.NewPanelBuilder().Id(8).Title("Recent findings").Height(10).Span(24).

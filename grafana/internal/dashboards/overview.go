@@ -32,7 +32,7 @@ func Overview() (dashboard.Dashboard, error) {
 		WithPanel(stat.NewPanelBuilder().Id(2).Title("Calls").Height(4).Span(4).
 			WithTarget(SQL("A", FormatTable, "SELECT count() AS calls FROM llm_calls WHERE "+Filters))).
 		WithPanel(stat.NewPanelBuilder().Id(3).Title("Runs").Height(4).Span(4).
-			WithTarget(SQL("A", FormatTable, "SELECT uniqExact(TraceId) AS runs FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, "SELECT uniqExact(cityHash64(TraceId)) AS runs FROM llm_calls WHERE "+Filters))).
 		WithPanel(stat.NewPanelBuilder().Id(4).Title("Unpriced / partially priced calls").
 			Description("Calls whose cost is missing or incomplete: never a silent $0. Always a number (0 when every call is priced).").
 			Height(4).Span(4).ColorMode(common.BigValueColorModeBackground).Thresholds(warnAbove(1)).
@@ -44,7 +44,7 @@ func Overview() (dashboard.Dashboard, error) {
 		WithPanel(stat.NewPanelBuilder().Id(6).Title("Projected monthly waste").Unit("currencyUSD").Decimals(2).Height(4).Span(4).
 			Description("Savings per analyzed run times the runs of the range, scaled to 30 days.").
 			WithTarget(SQL("A", FormatTable, Latest+`SELECT if(count() = 0, 0, sum(savings) / count())
-  * (SELECT uniqExact(TraceId) FROM llm_calls WHERE `+Filters+`)
+  * (SELECT uniqExact(cityHash64(TraceId)) FROM llm_calls WHERE `+Filters+`)
   * 2592000 / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS projected_monthly_waste_usd
 FROM latest`))).
 		WithPanel(stat.NewPanelBuilder().Id(7).Title("Cache hit ratio").Unit("percentunit").Decimals(1).Height(4).Span(6).
@@ -82,20 +82,22 @@ GROUP BY time ORDER BY time`))).
 			WithTarget(SQL("A", FormatTable, `SELECT if(lo = 0, 'zero or unpriced', concat('$', toString(lo), '–$', toString(hi))) AS cost_per_run, count() AS runs
 FROM (SELECT round(if(cost <= 0, 0, d * multiIf(m < 2, 1, m < 5, 2, 5)), 9) AS lo, round(if(cost <= 0, 0, d * multiIf(m < 2, 2, m < 5, 5, 10)), 9) AS hi
   FROM (SELECT cost, exp10(floor(log10(cost))) AS d, cost / d AS m
-    FROM (SELECT toFloat64(sum(CostUSD)) AS cost FROM llm_calls WHERE `+Filters+` GROUP BY TraceId)))
+    FROM (SELECT toFloat64(sum(CostUSD)) AS cost FROM llm_calls WHERE `+Filters+` GROUP BY cityHash64(TraceId))))
 GROUP BY lo, hi ORDER BY lo`))).
 		WithPanel(table.NewPanelBuilder().Id(18).Title("Most expensive runs").Height(10).Span(16).
 			Description("Savings are those of the run's newest completed analysis; empty when it is not analyzed.").
 			OverrideByName("trace_id", RunLink()).OverrideByName("cost_usd", unit("currencyUSD")).OverrideByName("savings_usd", unit("currencyUSD")).
-			WithTarget(SQL("A", FormatTable, `WITH runs AS (
-  SELECT TraceId, anyIf(Workflow, Workflow != '') AS workflow, any(ServiceName) AS service, count() AS calls,
-    sum(InputTokens + OutputTokens) AS tokens, toFloat64(sum(CostUSD)) AS cost_usd, countIf(PriceStatus != 'priced') AS unpriced_calls, min(Timestamp) AS started
-  FROM llm_calls WHERE `+Filters+`
-  GROUP BY TraceId ORDER BY cost_usd DESC, TraceId LIMIT 20)
-SELECT runs.TraceId AS trace_id, workflow, service, calls, tokens, cost_usd, unpriced_calls, a.savings AS savings_usd, started
-FROM runs LEFT JOIN (
+			WithTarget(SQL("A", FormatTable, `WITH top AS (
+  SELECT TraceId FROM llm_calls WHERE `+Filters+`
+  GROUP BY TraceId ORDER BY sum(CostUSD) DESC, TraceId LIMIT 20)
+SELECT c.TraceId AS trace_id, anyIf(Workflow, Workflow != '') AS workflow, any(ServiceName) AS service, count() AS calls,
+  sum(InputTokens + OutputTokens) AS tokens, toFloat64(sum(CostUSD)) AS cost_usd, countIf(PriceStatus != 'priced') AS unpriced_calls,
+  any(a.savings) AS savings_usd, min(Timestamp) AS started
+FROM llm_calls AS c LEFT JOIN (
   SELECT TraceId, toNullable(toFloat64(argMax(SavingsUSD, (CreatedAt, UpdatedAt)))) AS savings
-  FROM analyses WHERE Status = 'analyzed' AND TraceId IN (SELECT TraceId FROM runs) GROUP BY TraceId) AS a ON a.TraceId = runs.TraceId
+  FROM analyses WHERE Status = 'analyzed' AND CreatedAt >= $__fromTime GROUP BY TraceId) AS a ON a.TraceId = c.TraceId
+WHERE `+Filters+` AND c.TraceId IN (SELECT TraceId FROM top)
+GROUP BY trace_id
 ORDER BY cost_usd DESC, trace_id`))).
 		WithPanel(barchart.NewPanelBuilder().Id(19).Title("Savings found by waste type").Unit("currencyUSD").Height(10).Span(8).
 			XField("waste_type").Orientation(common.VizOrientationHorizontal).
