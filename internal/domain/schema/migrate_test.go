@@ -160,3 +160,26 @@ func allVersions() string {
 	}
 	return "[" + strings.Join(v, ",") + "]"
 }
+
+// TestCallsHourlyProjection checks that a query over whole hours, grouped
+// and filtered by the projection's keys and spelling its aggregates, is
+// answered from calls_hourly, and gives what the calls give.
+func TestCallsHourlyProjection(t *testing.T) {
+	db := chtest.NewDatabase(t)
+	if _, err := Migrate(context.Background(), connect(t, db), Options{Database: db}); err != nil {
+		t.Fatal(err)
+	}
+	chtest.Exec(t, "INSERT INTO `"+db+"`.llm_calls (Timestamp, TraceId, SpanId, Workflow, RequestModel, InputTokens, CacheReadTokens, CostUSD, PriceStatus, FinishReasons, StatusCode) "+
+		"SELECT toDateTime64('2026-01-01 00:00:00', 9) + toIntervalMinute(number * 7), hex(number), toString(number), if(number % 2 = 0, 'a', 'b'), 'gpt-4o', "+
+		"100 + number, number % 3, toDecimal64(number, 12) / 1000, if(number % 5 = 0, 'unpriced', 'priced'), if(number % 4 = 0, ['MAX_TOKENS'], ['stop']), "+
+		"if(number % 6 = 0, 'Error', 'Ok') FROM numbers(1000)")
+	q := "SELECT toStartOfHour(Timestamp) AS hour, Workflow, count(), sum(CostUSD), countIf(PriceStatus = 'unpriced'), countIf(" + CallFailed + "), " +
+		"countIf(" + CallTruncated + "), sum(" + CallPromptTokens + "), sum(CacheReadTokens) FROM `" + db + "`.llm_calls " +
+		"WHERE toStartOfHour(Timestamp) >= '2026-01-01 03:00:00' AND toStartOfHour(Timestamp) < '2026-01-03 00:00:00' AND Workflow IN ('a') " +
+		"GROUP BY hour, Workflow ORDER BY hour, Workflow"
+	fromProjection := chtest.Scalar(t, q+" SETTINGS force_optimize_projection = 1")
+	fromCalls := chtest.Scalar(t, q+" SETTINGS optimize_use_projections = 0")
+	if fromProjection != fromCalls || fromCalls == "" {
+		t.Errorf("projection gives\n%s\ncalls give\n%s", fromProjection, fromCalls)
+	}
+}

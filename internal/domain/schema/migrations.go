@@ -59,6 +59,7 @@ var Migrations = []Migration{
 	{Version: 2, Name: "prompt-hash index on llm_calls, dropped-findings count on analyses", steps: v2, columns: v2Columns},
 	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", steps: v3},
 	{Version: 4, Name: "analyzer version and analyzed run extent on analyses", steps: v4, columns: v4Columns},
+	{Version: 5, Name: "hourly aggregate projection on llm_calls for the dashboards", steps: v5},
 }
 
 // Latest is the schema version this binary writes.
@@ -110,6 +111,41 @@ func v4(o Options) ([]step, error) {
 		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
 	}
 	return steps, nil
+}
+
+// ProjectionCallsHourly is the projection of llm_calls that sums calls per
+// hour, service, workflow, provider, request model and agent (migration 5):
+// a query over whole hours that groups and filters by those columns, and
+// aggregates only what it holds, is answered from it instead of the calls.
+const ProjectionCallsHourly = "calls_hourly"
+
+// Expressions the calls_hourly projection aggregates; a query is answered
+// from the projection only when it spells them the same way.
+const (
+	// CallFailed is true for a call that ended in error.
+	CallFailed = "StatusCode = 'Error' OR ErrorType != ''"
+	// CallTruncated is true for a call stopped at its output-token limit
+	// (finish reason length, max_tokens or max_output_tokens in any case);
+	// written without a lambda, which projections cannot match.
+	CallTruncated = "hasAny(splitByChar(',', lower(arrayStringConcat(FinishReasons, ','))), ['length', 'max_tokens', 'max_output_tokens'])"
+	// CallPromptTokens is a call's whole prompt: InputTokens includes cache
+	// reads and writes unless it is smaller than them (see pricing.Usage).
+	CallPromptTokens = "if(InputTokens < CacheReadTokens + CacheWriteTokens, InputTokens + CacheReadTokens + CacheWriteTokens, InputTokens)"
+)
+
+// callsHourly is the SELECT of the calls_hourly projection.
+var callsHourly = `SELECT toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent,
+    count(), sum(CostUSD), countIf(PriceStatus = 'unpriced'), countIf(PriceStatus = 'partial'),
+    countIf(` + CallFailed + `), countIf(` + CallTruncated + `),
+    sum(` + CallPromptTokens + `), sum(OutputTokens), sum(CacheReadTokens), sum(CacheWriteTokens), sum(ReasoningTokens)
+  GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent`
+
+// v5 adds the calls_hourly projection to the table that stores llm_calls
+// rows and builds it for the parts written before (a mutation the server
+// runs in the background; until it ends, those parts are read in full).
+func v5(o Options) ([]step, error) {
+	steps := tagged(TableLLMCalls, o.alter(TableLLMCalls, "ADD PROJECTION IF NOT EXISTS "+ProjectionCallsHourly+" (\n  "+callsHourly+")", false))
+	return append(steps, tagged(TableLLMCalls, o.alter(TableLLMCalls, "MATERIALIZE PROJECTION "+ProjectionCallsHourly, false))...), nil
 }
 
 // tagged marks statements as building object.

@@ -191,3 +191,12 @@ ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS Run
 ALTER TABLE `kaizen`.`analyses_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
 
 ALTER TABLE `kaizen`.`analyses` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` ADD PROJECTION IF NOT EXISTS calls_hourly (
+  SELECT toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent,
+    count(), sum(CostUSD), countIf(PriceStatus = 'unpriced'), countIf(PriceStatus = 'partial'),
+    countIf(StatusCode = 'Error' OR ErrorType != ''), countIf(hasAny(splitByChar(',', lower(arrayStringConcat(FinishReasons, ','))), ['length', 'max_tokens', 'max_output_tokens'])),
+    sum(if(InputTokens < CacheReadTokens + CacheWriteTokens, InputTokens + CacheReadTokens + CacheWriteTokens, InputTokens)), sum(OutputTokens), sum(CacheReadTokens), sum(CacheWriteTokens), sum(ReasoningTokens)
+  GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` MATERIALIZE PROJECTION calls_hourly;

@@ -165,3 +165,12 @@ ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS AnalyzerVersion LowCard
 ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS RunSpans UInt32 DEFAULT 0 CODEC(ZSTD(3)) AFTER Calls;
 
 ALTER TABLE `kaizen`.`analyses` ADD COLUMN IF NOT EXISTS RunEnd DateTime64(9) DEFAULT 0 CODEC(Delta, ZSTD(3)) AFTER RunSpans;
+
+ALTER TABLE `kaizen`.`llm_calls` ADD PROJECTION IF NOT EXISTS calls_hourly (
+  SELECT toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent,
+    count(), sum(CostUSD), countIf(PriceStatus = 'unpriced'), countIf(PriceStatus = 'partial'),
+    countIf(StatusCode = 'Error' OR ErrorType != ''), countIf(hasAny(splitByChar(',', lower(arrayStringConcat(FinishReasons, ','))), ['length', 'max_tokens', 'max_output_tokens'])),
+    sum(if(InputTokens < CacheReadTokens + CacheWriteTokens, InputTokens + CacheReadTokens + CacheWriteTokens, InputTokens)), sum(OutputTokens), sum(CacheReadTokens), sum(CacheWriteTokens), sum(ReasoningTokens)
+  GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
+
+ALTER TABLE `kaizen`.`llm_calls` MATERIALIZE PROJECTION calls_hourly;
