@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+
+	"github.com/kaizenhq/kaizen/internal/domain/schema"
 )
 
 // The dashboards' stable uids: links and provisioning refer to them.
@@ -17,13 +20,15 @@ const (
 	FindingsUID = "kaizen-findings"
 )
 
-// Filters narrows llm_calls by the dashboard variables ($__conditionalAll
-// drops a filter when its variable is at All).
-const Filters = `$__timeFilter(Timestamp)
-  AND $__conditionalAll(Workflow IN (${workflow:singlequote}), $workflow)
+// VariableFilters narrows llm_calls by the filter variables
+// ($__conditionalAll drops a filter when its variable is at All).
+const VariableFilters = `$__conditionalAll(Workflow IN (${workflow:singlequote}), $workflow)
   AND $__conditionalAll(ServiceName IN (${service:singlequote}), $service)
   AND $__conditionalAll(Provider IN (${provider:singlequote}), $provider)
   AND $__conditionalAll(RequestModel IN (${model:singlequote}), $model)`
+
+// Filters narrows llm_calls to the time range and the filter variables.
+const Filters = "$__timeFilter(Timestamp)\n  AND " + VariableFilters
 
 // RunFilters narrows rows keyed by TraceId (analyses, findings) to the runs
 // with a call of the selected services, providers and models; each
@@ -51,17 +56,61 @@ const Latest = `WITH latest AS (
 // InLatest keeps findings of the analyses in Latest.
 const InLatest = "(TraceId, AnalysisId) IN (SELECT TraceId, analysis_id FROM latest)"
 
-// Truncated is true for a call stopped at its output-token limit (the
-// analyzer's retry detector uses the same finish reasons).
-const Truncated = "arrayExists(r -> lower(r) IN ('length', 'max_tokens', 'max_output_tokens'), FinishReasons)"
+// Truncated, Failed and PromptTokens are spelled as the calls_hourly
+// projection aggregates them, so panels over whole hours are served by it:
+// a call stopped at its output-token limit (the finish reasons the
+// analyzer's retry detector uses), a call that ended in error, and a call's
+// whole prompt (cache reads and writes included, as in pricing.Usage).
+const (
+	Truncated    = schema.CallTruncated
+	Failed       = "(" + schema.CallFailed + ")"
+	PromptTokens = schema.CallPromptTokens
+)
 
-// Failed is true for a call that ended in error.
-const Failed = "(StatusCode = 'Error' OR ErrorType != '')"
-
-// PromptTokens is a call's whole prompt: InputTokens includes cache reads
-// and writes unless it is smaller than them (Anthropic's raw usage), as in
-// internal/domain/pricing.
-const PromptTokens = "if(InputTokens < CacheReadTokens + CacheWriteTokens, InputTokens + CacheReadTokens + CacheWriteTokens, InputTokens)"
+// Hourly renders a query over llm_calls whose whole hours are answered by
+// the calls_hourly projection (schema migration 5) and the minutes at either
+// end of the range by the calls themselves, so its sums are exact and most
+// of a long range is read pre-aggregated. keys are group columns besides
+// time, over the projection's keys ("RequestModel AS model"); parts are
+// aggregates the projection holds, each with an alias of its own; outer is
+// the select list over the aliases. A time series groups by $__interval_s,
+// rounded up to whole hours over ranges of 2 days or more (where that still
+// gives 48 points or more), and reads the projection only when its step is
+// whole hours.
+func Hourly(keys, parts []string, outer string, series bool) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k[strings.LastIndex(k, " AS ")+len(" AS "):]
+	}
+	with := "WITH toStartOfHour(addSeconds($__fromTime, 3599)) AS from_hour, toStartOfHour($__toTime) AS to_hour\n"
+	if series {
+		with = "WITH if(dateDiff('second', $__fromTime, $__toTime) >= 172800, intDiv($__interval_s + 3599, 3600) * 3600, $__interval_s) AS step,\n" +
+			"  toStartOfHour(addSeconds($__fromTime, 3599)) AS from_hour, if(step % 3600 = 0, toStartOfHour($__toTime), from_hour) AS to_hour\n"
+	}
+	part := func(bucket, where string) string {
+		cols := slices.Concat(keys, parts)
+		group := names
+		if series {
+			cols = slices.Concat([]string{bucket + " AS time"}, cols)
+			group = slices.Concat([]string{"time"}, names)
+		}
+		q := "SELECT " + strings.Join(cols, ", ") + "\n  FROM llm_calls WHERE " + where + "\n    AND " + VariableFilters
+		if len(group) > 0 {
+			q += "\n  GROUP BY " + strings.Join(group, ", ")
+		}
+		return q
+	}
+	head, tail := outer, ""
+	if series {
+		group := strings.Join(slices.Concat([]string{"time"}, names), ", ")
+		head, tail = group+", "+outer, "\nGROUP BY "+group+" ORDER BY "+group
+	}
+	return with + "SELECT " + head + " FROM (\n  " +
+		part("toStartOfInterval(toStartOfHour(Timestamp), toIntervalSecond(step))", "toStartOfHour(Timestamp) >= from_hour AND toStartOfHour(Timestamp) < to_hour") +
+		"\n  UNION ALL\n  " +
+		part("toStartOfInterval(toDateTime(Timestamp), toIntervalSecond(step))", "$__timeFilter(Timestamp) AND (Timestamp < from_hour OR Timestamp >= to_hour)") +
+		")" + tail
+}
 
 // Variables are the filter variables of the Overview and Findings
 // dashboards: name → the llm_calls column its values come from.

@@ -1,7 +1,6 @@
 package dashboards
 
 import (
-	"fmt"
 
 	"github.com/grafana/grafana-foundation-sdk/go/barchart"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
@@ -15,9 +14,7 @@ import (
 func spendBy(id uint32, what, expr string) *timeseries.PanelBuilder {
 	return timeseries.NewPanelBuilder().Id(id).Title("Spend by "+what).Unit("currencyUSD").Height(8).Span(12).
 		Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal)).FillOpacity(20).
-		WithTarget(SQL("A", FormatTimeSeries, fmt.Sprintf(`SELECT $__timeInterval(Timestamp) AS time, %s AS %s, toFloat64(sum(CostUSD)) AS spend_usd
-FROM llm_calls WHERE %s
-GROUP BY time, %s ORDER BY time, %s`, expr, what, Filters, what, what)))
+		WithTarget(SQL("A", FormatTimeSeries, Hourly([]string{expr + " AS " + what}, []string{"sum(CostUSD) AS cost"}, "toFloat64(sum(cost)) AS spend_usd", true)))
 }
 
 // Overview builds the Overview dashboard: where the money goes, how calls
@@ -28,15 +25,16 @@ func Overview() (dashboard.Dashboard, error) {
 	b = b.
 		WithPanel(stat.NewPanelBuilder().Id(1).Title("Spend").Unit("currencyUSD").Decimals(2).Height(4).Span(4).
 			Description("Priced cost of the calls in range; unpriced calls add nothing here and are counted apart.").
-			WithTarget(SQL("A", FormatTable, "SELECT toFloat64(sum(CostUSD)) AS spend_usd FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"sum(CostUSD) AS cost"}, "toFloat64(sum(cost)) AS spend_usd", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(2).Title("Calls").Height(4).Span(4).
-			WithTarget(SQL("A", FormatTable, "SELECT count() AS calls FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"count() AS n"}, "sum(n) AS calls", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(3).Title("Runs").Height(4).Span(4).
 			WithTarget(SQL("A", FormatTable, "SELECT uniqExact(cityHash64(TraceId)) AS runs FROM llm_calls WHERE "+Filters))).
 		WithPanel(stat.NewPanelBuilder().Id(4).Title("Unpriced / partially priced calls").
 			Description("Calls whose cost is missing or incomplete: never a silent $0. Always a number (0 when every call is priced).").
 			Height(4).Span(4).ColorMode(common.BigValueColorModeBackground).Thresholds(warnAbove(1)).
-			WithTarget(SQL("A", FormatTable, "SELECT countIf(PriceStatus = 'unpriced') AS unpriced, countIf(PriceStatus = 'partial') AS partial FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"countIf(PriceStatus = 'unpriced') AS u", "countIf(PriceStatus = 'partial') AS p"},
+				"sum(u) AS unpriced, sum(p) AS partial", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(5).Title("Waste found").Height(4).Span(4).
 			Description("Savings in the newest completed analysis of each run analyzed in range, and their share of those runs' cost.").
 			OverrideByName("savings_usd", unit("currencyUSD")).OverrideByName("waste_share", unit("percentunit")).
@@ -49,10 +47,12 @@ func Overview() (dashboard.Dashboard, error) {
 FROM latest`))).
 		WithPanel(stat.NewPanelBuilder().Id(7).Title("Cache hit ratio").Unit("percentunit").Decimals(1).Height(4).Span(6).
 			Description("Prompt tokens served from the provider's prompt cache.").
-			WithTarget(SQL("A", FormatTable, "SELECT if(sum("+PromptTokens+") = 0, 0, sum(CacheReadTokens) / sum("+PromptTokens+")) AS cache_hit_ratio FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"sum(" + PromptTokens + ") AS prompt", "sum(CacheReadTokens) AS cached"},
+				"if(sum(prompt) = 0, 0, sum(cached) / sum(prompt)) AS cache_hit_ratio", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(8).Title("Error and truncation rate").Unit("percentunit").Decimals(1).Height(4).Span(6).
 			Description("Calls that failed, and calls cut at their output-token limit (finish reason length / max_tokens).").
-			WithTarget(SQL("A", FormatTable, "SELECT if(count() = 0, 0, countIf("+Failed+") / count()) AS error_rate, if(count() = 0, 0, countIf("+Truncated+") / count()) AS truncation_rate FROM llm_calls WHERE "+Filters))).
+			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"count() AS n", "countIf(" + Failed + ") AS failed", "countIf(" + Truncated + ") AS cut"},
+				"if(sum(n) = 0, 0, sum(failed) / sum(n)) AS error_rate, if(sum(n) = 0, 0, sum(cut) / sum(n)) AS truncation_rate", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(9).Title("Latency").Unit("s").Decimals(2).Height(4).Span(12).
 			Description("Call duration, and time to the first chunk of streamed calls.").
 			WithTarget(SQL("A", FormatTable, `SELECT quantile(0.5)(Duration) / 1e9 AS p50_s, quantile(0.95)(Duration) / 1e9 AS p95_s,
@@ -64,14 +64,12 @@ FROM llm_calls WHERE `+Filters))).
 		WithPanel(spendBy(13, "agent", "if(Agent = '', '(none)', Agent)")).
 		WithPanel(timeseries.NewPanelBuilder().Id(14).Title("Tokens").Unit("short").Height(8).Span(12).
 			Description("Input (cache reads and writes included), output (reasoning included), cache read, cache write and reasoning tokens.").
-			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, sum(`+PromptTokens+`) AS input, sum(OutputTokens) AS output,
-  sum(CacheReadTokens) AS cache_read, sum(CacheWriteTokens) AS cache_write, sum(ReasoningTokens) AS reasoning
-FROM llm_calls WHERE `+Filters+`
-GROUP BY time ORDER BY time`))).
+			WithTarget(SQL("A", FormatTimeSeries, Hourly(nil, []string{"sum(" + PromptTokens + ") AS input_p", "sum(OutputTokens) AS output_p",
+				"sum(CacheReadTokens) AS cache_read_p", "sum(CacheWriteTokens) AS cache_write_p", "sum(ReasoningTokens) AS reasoning_p"},
+				"sum(input_p) AS input, sum(output_p) AS output, sum(cache_read_p) AS cache_read, sum(cache_write_p) AS cache_write, sum(reasoning_p) AS reasoning", true)))).
 		WithPanel(timeseries.NewPanelBuilder().Id(15).Title("Calls, errors and truncations").Height(8).Span(12).
-			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, count() AS calls, countIf(`+Failed+`) AS errors, countIf(`+Truncated+`) AS truncated
-FROM llm_calls WHERE `+Filters+`
-GROUP BY time ORDER BY time`))).
+			WithTarget(SQL("A", FormatTimeSeries, Hourly(nil, []string{"count() AS n", "countIf(" + Failed + ") AS failed", "countIf(" + Truncated + ") AS cut"},
+				"sum(n) AS calls, sum(failed) AS errors, sum(cut) AS truncated", true)))).
 		WithPanel(timeseries.NewPanelBuilder().Id(16).Title("Latency over time").Unit("s").Height(8).Span(12).
 			WithTarget(SQL("A", FormatTimeSeries, `SELECT $__timeInterval(Timestamp) AS time, quantile(0.5)(Duration) / 1e9 AS p50, quantile(0.95)(Duration) / 1e9 AS p95,
   quantileIf(0.95)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p95
