@@ -1,7 +1,6 @@
 package dashboards
 
 import (
-
 	"github.com/grafana/grafana-foundation-sdk/go/barchart"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
@@ -12,7 +11,7 @@ import (
 
 // spendBy is a time series of spend split by a column expression.
 func spendBy(id uint32, what, expr string) *timeseries.PanelBuilder {
-	return timeseries.NewPanelBuilder().Id(id).Title("Spend by "+what).Unit("currencyUSD").Height(8).Span(12).
+	return timeseries.NewPanelBuilder().Id(id).Title("Spend by " + what).Unit("currencyUSD").Height(8).Span(12).
 		Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal)).FillOpacity(20).
 		WithTarget(SQL("A", FormatTimeSeries, Hourly([]string{expr + " AS " + what}, []string{"sum(CostUSD) AS cost"}, "toFloat64(sum(cost)) AS spend_usd", true)))
 }

@@ -38,7 +38,7 @@ GROUP BY AnalysisId ORDER BY created DESC, max(UpdatedAt) DESC`
 
 // costBy is the run's cost split by a column expression.
 func costBy(id uint32, what, expr string) *barchart.PanelBuilder {
-	return barchart.NewPanelBuilder().Id(id).Title("Cost by "+what).Unit("currencyUSD").Height(7).Span(12).
+	return barchart.NewPanelBuilder().Id(id).Title("Cost by " + what).Unit("currencyUSD").Height(7).Span(12).
 		XField(what).Orientation(common.VizOrientationHorizontal).
 		WithTarget(SQL("A", FormatTable, `SELECT `+expr+` AS `+what+`, toFloat64(sum(CostUSD)) AS cost_usd
 FROM llm_calls WHERE `+ThisRun+`
