@@ -308,7 +308,7 @@ func TestPanelQueriesOnEngine(t *testing.T) {
 			"Error and truncation rate": {"all": {First: []any{0.2, 0.2}}, "workflow": {First: []any{0.0, 1.0 / 3}},
 				"service": {First: []any{0.5, 0.0}}},
 			// Durations 1, 2, 2, 3, 4 s; streamed first chunks 0.4, 0.5, 1 s.
-			"Latency":                       {"all": {First: []any{2.0, 3.8, 0.5, 0.95}}},
+			"Latency":                       {"all": {First: []any{2.0, 3.8, 0.5, 0.95}}, "service": {First: []any{2.0, 2.9, nil, nil}}},
 			"Spend by model":                {"all": {Folded: [][]any{{"claude-sonnet-4", 1.25}, {"gpt-4o", 1.25}, {"mystery", 0.0}}}},
 			"Spend by provider":             {"all": {Folded: [][]any{{"anthropic", 1.25}, {"openai", 1.25}}}},
 			"Spend by workflow":             {"all": {Folded: [][]any{{"report", 0.25}, {"triage", 2.25}}}},

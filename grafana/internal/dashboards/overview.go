@@ -53,9 +53,10 @@ FROM latest`))).
 			WithTarget(SQL("A", FormatTable, Hourly(nil, []string{"count() AS n", "countIf(" + Failed + ") AS failed", "countIf(" + Truncated + ") AS cut"},
 				"if(sum(n) = 0, 0, sum(failed) / sum(n)) AS error_rate, if(sum(n) = 0, 0, sum(cut) / sum(n)) AS truncation_rate", false)))).
 		WithPanel(stat.NewPanelBuilder().Id(9).Title("Latency").Unit("s").Decimals(2).Height(4).Span(12).
-			Description("Call duration, and time to the first chunk of streamed calls.").
-			WithTarget(SQL("A", FormatTable, `SELECT quantile(0.5)(Duration) / 1e9 AS p50_s, quantile(0.95)(Duration) / 1e9 AS p95_s,
-  quantileIf(0.5)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p50_s, quantileIf(0.95)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9 AS ttfc_p95_s
+			Description("Call duration, and time to the first chunk of streamed calls; empty, not NaN, without such calls.").
+			WithTarget(SQL("A", FormatTable, `SELECT if(count() = 0, NULL, quantile(0.5)(Duration) / 1e9) AS p50_s, if(count() = 0, NULL, quantile(0.95)(Duration) / 1e9) AS p95_s,
+  if(countIf(TimeToFirstChunk > 0) = 0, NULL, quantileIf(0.5)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9) AS ttfc_p50_s,
+  if(countIf(TimeToFirstChunk > 0) = 0, NULL, quantileIf(0.95)(TimeToFirstChunk, TimeToFirstChunk > 0) / 1e9) AS ttfc_p95_s
 FROM llm_calls WHERE `+Filters))).
 		WithPanel(spendBy(10, "model", "RequestModel")).
 		WithPanel(spendBy(11, "provider", "Provider")).
