@@ -28,6 +28,12 @@
 // TABLE) so the next start recreates it. Check reports the same without
 // changing anything; extra columns are allowed.
 //
+// Migration 5 gives llm_calls the calls_hourly aggregate projection (calls,
+// cost, price status, failures, truncations and tokens per hour, service,
+// workflow, provider, request model and agent): ClickHouse keeps it with
+// each part and answers the dashboards' whole-hour sums from it. Columns it
+// reads cannot be dropped or retyped while it exists.
+//
 // In cluster mode every table is created ON CLUSTER as <name>_local with a
 // replicated engine, and a Distributed table named <name> routes reads and
 // writes to the shards (by trace id, so one run stays on one shard). Readers
