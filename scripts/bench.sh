@@ -37,6 +37,8 @@ section exporter ./exporter/kaizenclickhouseexporter 'BenchmarkPushTraces' 5x \
   "exporter-level spans/s, ours vs the contrib clickhouseexporter (issue 5; the collector-level run is make bench-collector)"
 section analyzer ./analyzer/internal/cli 'BenchmarkOfflineAnalysis' 3x \
   "offline analysis incl. fetch from the embedded ClickHouse: 1,000 calls ≤ 1 s, 10,000 calls ≤ 10 s (issue 6)"
+section serve ./analyzer/cmd/kaizen 'BenchmarkServeThroughput' 1x \
+  "kaizen serve keeps up with 100 finished runs/min of 50 calls each while the collector ingests them (issue 12)"
 section gemini-request ./analyzer/internal/gemini 'BenchmarkRequestRatio' 1x \
   "Gemini request size ≤ 0.35 × the naive JSON dump of the run (issue 6)"
 

@@ -144,7 +144,13 @@ func TestEndToEnd(t *testing.T) {
 // startCollector builds kaizen-collector and runs it with
 // collector/config.yaml on free loopback ports and a temporary data
 // directory; it returns the embedded ClickHouse and OTLP gRPC addresses.
-func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr, dataDir string) {
+func startCollector(ctx context.Context, t testing.TB) (chAddr, grpcAddr, dataDir string) {
+	chAddr, grpcAddr, dataDir, _ = startCollectorPid(ctx, t)
+	return chAddr, grpcAddr, dataDir
+}
+
+// startCollectorPid is startCollector that also returns the process id.
+func startCollectorPid(ctx context.Context, t testing.TB) (chAddr, grpcAddr, dataDir string, pid int) {
 	t.Helper()
 	bin, err := e2e.BuildCollector(ctx, t.TempDir(), false)
 	if err != nil {
@@ -169,7 +175,7 @@ func startCollector(ctx context.Context, t *testing.T) (chAddr, grpcAddr, dataDi
 	if err := p.WaitHealthy(ctx, ports.Health, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	return ports.CHDB, ports.GRPC, dir
+	return ports.CHDB, ports.GRPC, dir, p.Pid()
 }
 
 // runTriage runs one support-triage workflow exporting to the collector

@@ -211,7 +211,7 @@ func lateSpan(t *testing.T, traceID string) ptrace.Traces {
 	return td
 }
 
-func storeConn(t *testing.T, chAddr, dataDir string) driver.Conn {
+func storeConn(t testing.TB, chAddr, dataDir string) driver.Conn {
 	t.Helper()
 	writer, err := e2e.CollectorWriter(dataDir)
 	if err != nil {
@@ -226,7 +226,7 @@ func storeConn(t *testing.T, chAddr, dataDir string) driver.Conn {
 	return conn
 }
 
-func scalar(t *testing.T, conn driver.Conn, q string) string {
+func scalar(t testing.TB, conn driver.Conn, q string) string {
 	t.Helper()
 	var s string
 	if err := conn.QueryRow(context.Background(), q).Scan(&s); err != nil {
