@@ -134,6 +134,14 @@ func (l *layer) addGenAI(gp genaiProvider) error {
 		}
 		p.append(m)
 	}
+	// Kaizen rule: a model's own id names it even where genai-prices' match
+	// rules miss it (e.g. Bedrock's "regional.*" ids), unless another model
+	// of the provider matches the id, which calcPrice would return.
+	for pos, m := range p.models {
+		if id := normModel(m.Name); p.find(id) == nil {
+			p.exact[id] = pos
+		}
+	}
 	return nil
 }
 
