@@ -19,6 +19,10 @@ type Label struct {
 	// Waste is the planted waste in dollars, when the generator knows it
 	// (the held-out corpus does; the frozen first corpus predates it).
 	Waste pricing.USD `json:"waste_usd,omitempty"`
+	// Semantic marks waste only a semantic judge can see (the same
+	// question asked again in other words): offline recall and dollars
+	// leave it out, and a finding on it is still a true positive.
+	Semantic bool `json:"semantic,omitempty"`
 }
 
 // Case is one labeled run. A clean run has no labels.

@@ -17,5 +17,7 @@
 // A verified finding is a true positive when a label of its type in the
 // same run covers at least half of the finding's calls. A label is found
 // (recall) when the findings of its type that match it cover at least
-// half of its calls.
+// half of its calls. Semantic labels (a question asked again in other
+// words, which offline rules cannot see) are counted apart: not in recall
+// or the planted dollars, yet a finding on one is a true positive.
 package corpus

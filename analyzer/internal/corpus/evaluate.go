@@ -54,6 +54,19 @@ type Accuracy struct {
 	Dollars Dollars
 	// CleanFindings counts findings on runs without labels.
 	CleanFindings int
+	// Semantic is the semantic waste (paraphrases), left out of Scores'
+	// labels and of Dollars.
+	Semantic Semantic
+}
+
+// Semantic counts the labels only a semantic judge can see and what the
+// offline findings recover of them anyway.
+type Semantic struct {
+	// Labels and Planted are the semantic labels and their planted waste;
+	// Found how many the findings recover and Claimed the savings they
+	// verify on them (at most each label's waste).
+	Labels, Found    int
+	Planted, Claimed pricing.USD
 }
 
 // Dollars is the money side of the accuracy: what the verified findings
@@ -142,6 +155,18 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 				acc.Dollars.OverClaimed += credit[i] - l.Waste
 				credit[i] = l.Waste
 			}
+			found := overlap(uniq(covered[i]), l.Calls)*2 >= len(l.Calls)
+			// Offline rules are not expected to see a paraphrase: what
+			// they find of one is counted apart, neither recall nor loss.
+			if l.Semantic {
+				acc.Semantic.Labels++
+				acc.Semantic.Planted += l.Waste
+				acc.Semantic.Claimed += credit[i]
+				if found {
+					acc.Semantic.Found++
+				}
+				continue
+			}
 			acc.Dollars.Claimed += credit[i]
 			acc.Dollars.Planted += l.Waste
 			if l.Waste <= 0 {
@@ -149,7 +174,7 @@ func Evaluate(cases []Case, prices *pricing.Table, opts ...detect.Option) Accura
 			}
 			s := scores[l.Type]
 			s.Labels++
-			if overlap(uniq(covered[i]), l.Calls)*2 >= len(l.Calls) {
+			if found {
 				s.Found++
 			} else {
 				acc.Mistakes = append(acc.Mistakes, Mistake{c.Name, "missed", l.Type, l.Calls})
@@ -201,6 +226,10 @@ func (a Accuracy) Markdown() string {
 	} else {
 		fmt.Fprintf(&b, "\nDollars: labels carry no planted amounts; verified savings on labeled calls %s, on calls without planted waste of that type %s (%.1f %% of claimed savings).\n",
 			d.Claimed.String(), d.OverClaimed.String(), 100*d.OverClaimShare())
+	}
+	if sm := a.Semantic; sm.Labels > 0 {
+		fmt.Fprintf(&b, "\nSemantic paraphrases (not in the table or the dollars above; for the Gemini path): %d planted, $%s; offline found %d (expected 0), claiming $%s.\n",
+			sm.Labels, sm.Planted.String(), sm.Found, sm.Claimed.String())
 	}
 	if len(a.Mistakes) > 0 {
 		b.WriteString("\nMistakes:\n\n")

@@ -6,11 +6,14 @@
 // retrieved passages of which the answer uses one, a brief pasted into
 // several agents' prompts, tool results re-sent on later turns,
 // near-identical requests with differently sampled answers, model overkill,
-// uncached stable prefixes, truncation and error retries, polling loops —
+// uncached stable prefixes, truncation and error retries, polling loops,
+// the same question asked again in other words over the same material by
+// one agent or two (labeled semantic: only the Gemini path can see it) —
 // each with its planted waste in dollars, a near-miss for each (the data
 // used, another question in the same template, the same question over
-// other data, cached prefixes, zero-cost rate limits, hard tasks), clean
-// runs, and runs whose content is shaped as the processor stores
+// other data, cached prefixes, zero-cost rate limits, hard tasks, one
+// wording asked with other values or two questions about the same things),
+// clean runs, and runs whose content is shaped as the processor stores
 // OpenInference and OpenLLMetry spans (system prompt as the first input
 // message, one part per message, or the legacy {"role","content"} shape).
 //

@@ -2,10 +2,12 @@ package heldout
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/corpus"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
+	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -60,5 +62,55 @@ func TestShape(t *testing.T) {
 	}
 	if clean < DefaultRuns/5 || legacy == 0 || sysMsg == 0 {
 		t.Errorf("clean=%d legacy-shape=%d system-as-message=%d", clean, legacy, sysMsg)
+	}
+}
+
+// TestParaphrasePools: every two wordings of an intent differ in at least
+// three words each way, so a paraphrase is never a slot swap or a case
+// change, and semantic labels name two calls whose questions differ.
+func TestParaphrasePools(t *testing.T) {
+	words := func(s string) map[string]bool {
+		out := map[string]bool{}
+		for _, w := range strings.Fields(fingerprint.Canonical(s)) {
+			out[strings.Trim(w, "?.:,")] = true
+		}
+		return out
+	}
+	for k, ws := range intents {
+		for i := range ws {
+			for j := range ws {
+				if i == j {
+					continue
+				}
+				only := 0
+				for w := range words(ws[i]) {
+					if !words(ws[j])[w] {
+						only++
+					}
+				}
+				if only < 3 {
+					t.Errorf("intent %d: %q has %d words %q lacks, want ≥ 3", k, ws[i], only, ws[j])
+				}
+			}
+		}
+	}
+	semantic := 0
+	for _, c := range Generate(DefaultSeed, DefaultRuns, nil) {
+		for _, l := range c.Labels {
+			if !l.Semantic {
+				continue
+			}
+			semantic++
+			if l.Type != run.Redundant || len(l.Calls) != 2 {
+				t.Fatalf("%s: semantic label %+v", c.Name, l)
+			}
+			a, b := c.Run.Call(l.Calls[0]), c.Run.Call(l.Calls[1])
+			if a.SystemInstructions != b.SystemInstructions || a.InputMessages == b.InputMessages || b.Cost != l.Waste {
+				t.Fatalf("%s: calls %v are not one question reworded with the second's cost as waste", c.Name, l.Calls)
+			}
+		}
+	}
+	if semantic < DefaultRuns/5 {
+		t.Errorf("%d semantic labels in %d runs", semantic, DefaultRuns)
 	}
 }
