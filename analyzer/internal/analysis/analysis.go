@@ -119,7 +119,7 @@ func (j *Job) Run(ctx context.Context) (*report.Analysis, error) {
 	x, r := j.x, j.Trace
 	hints := detect.Run(r, x.prices)
 	x.progress("detect", "%d candidate findings", len(hints))
-	rep := &report.Analysis{TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls), PriceVersion: x.prices.Version(),
+	rep := &report.Analysis{TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls), PriceVersion: x.prices.Version(), Gaps: r.PriceGaps(),
 		Mode: "offline", AnalysisID: j.ID()}
 	all := append([]run.Finding(nil), hints...)
 	all = append(all, j.askGemini(ctx, hints, rep)...)

@@ -36,10 +36,12 @@ type Analysis struct {
 	Mode         string
 	Calls        int
 	PriceVersion string
-	Findings     []run.Finding
-	Stats        verify.Stats
-	Summary      verify.Summary
-	Gemini       Gemini
+	// Gaps are the run's calls without a complete price: its costs are short by them.
+	Gaps     run.PriceGaps
+	Findings []run.Finding
+	Stats    verify.Stats
+	Summary  verify.Summary
+	Gemini   Gemini
 	// Gate is set when a CI threshold was given.
 	Gate *Gate
 }
@@ -108,7 +110,7 @@ func (a *Analysis) text(w *writer) {
 		w.f("    why: %s\n    fix: %s\n", escape.Text(f.Explanation), escape.Text(f.Recommendation))
 	}
 	w.f("\nVerification: %s\n", escape.Text(a.Stats.String()))
-	w.f("\nOriginal cost:  %s\n", usd(a.Summary.Original))
+	w.f("\nOriginal cost:  %s\n", cost(a.Summary.Original, a.Gaps))
 	w.f("Optimized cost: %s\n", usd(a.Summary.Optimized))
 	w.f("Savings:        %s (%.1f%%)\n", usd(a.Summary.Savings), a.Summary.Pct)
 	w.f("Analysis cost:  %s\n", a.analysisCost())
@@ -146,7 +148,7 @@ func (a *Analysis) markdown(w *writer) {
 	}
 	w.f("\n## Summary\n\n| | |\n|---|---|\n")
 	w.f("| Original cost | %s |\n| Optimized cost | %s |\n| Savings | %s (%.1f%%) |\n| Analysis cost | %s |\n",
-		usd(a.Summary.Original), usd(a.Summary.Optimized), usd(a.Summary.Savings), a.Summary.Pct, escape.Markdown(a.analysisCost()))
+		escape.Markdown(cost(a.Summary.Original, a.Gaps)), usd(a.Summary.Optimized), usd(a.Summary.Savings), a.Summary.Pct, escape.Markdown(a.analysisCost()))
 	w.f("| Verification | %s |\n", escape.Markdown(a.Stats.String()))
 	if a.Gate != nil {
 		w.f("| CI gate | %s |\n", escape.Markdown(a.gateReason()))
@@ -172,12 +174,13 @@ type jsonFinding struct {
 
 type jsonAnalysis struct {
 	header
-	TraceID      string        `json:"trace_id"`
-	Workflow     string        `json:"workflow"`
-	AnalysisID   string        `json:"analysis_id,omitempty"`
-	Mode         string        `json:"mode"`
-	Calls        int           `json:"calls"`
-	PriceVersion string        `json:"price_version"`
+	TraceID      string `json:"trace_id"`
+	Workflow     string `json:"workflow"`
+	AnalysisID   string `json:"analysis_id,omitempty"`
+	Mode         string `json:"mode"`
+	Calls        int    `json:"calls"`
+	PriceVersion string `json:"price_version"`
+	jsonGaps
 	Gemini       jsonGemini    `json:"gemini"`
 	Findings     []jsonFinding `json:"findings"`
 	Verification jsonStats     `json:"verification"`
@@ -220,7 +223,7 @@ type jsonGate struct {
 
 func (a *Analysis) json() any {
 	j := jsonAnalysis{header: head("analysis"), TraceID: a.TraceID, Workflow: a.Workflow, AnalysisID: a.AnalysisID,
-		Mode: a.Mode, Calls: a.Calls, PriceVersion: a.PriceVersion, Findings: []jsonFinding{},
+		Mode: a.Mode, Calls: a.Calls, PriceVersion: a.PriceVersion, jsonGaps: gapsJSON(a.Gaps), Findings: []jsonFinding{},
 		Gemini: jsonGemini{Status: a.Gemini.Status, Reason: a.Gemini.Reason, Model: a.Gemini.Model, Findings: a.Gemini.Findings,
 			InputTokens: a.Gemini.InputTokens, OutputTokens: a.Gemini.OutputTokens, CostUSD: a.Gemini.Cost.String()},
 		Verification: jsonStats{Input: a.Stats.Input, Verified: a.Stats.Verified, Merged: a.Stats.Merged, Capped: a.Stats.Capped,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
@@ -82,6 +83,30 @@ func usd(u pricing.USD) string {
 	return "$" + u.String()
 }
 
+// cost renders a total with the calls it leaves out: "$0.0123 + 1 unpriced
+// call, 2 partially priced".
+func cost(u pricing.USD, g run.PriceGaps) string {
+	s := usd(u)
+	var gaps []string
+	if g.Unpriced > 0 {
+		gaps = append(gaps, plural(g.Unpriced, "unpriced call"))
+	}
+	if g.Partial > 0 {
+		gaps = append(gaps, plural(g.Partial, "partially priced call"))
+	}
+	if len(gaps) > 0 {
+		s += " + " + strings.Join(gaps, ", ")
+	}
+	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 // tokens renders a token total with, when some counts were out of range,
 // how many were counted as 0, so a total is never silently short.
 func tokens(n int64, bad int) string {
@@ -98,3 +123,11 @@ type header struct {
 }
 
 func head(kind string) header { return header{SchemaVersion: SchemaVersion, Kind: kind} }
+
+// jsonGaps are the price gaps of a JSON total, always present.
+type jsonGaps struct {
+	Unpriced int `json:"unpriced_calls"`
+	Partial  int `json:"partially_priced_calls"`
+}
+
+func gapsJSON(g run.PriceGaps) jsonGaps { return jsonGaps{Unpriced: g.Unpriced, Partial: g.Partial} }

@@ -50,8 +50,11 @@ func TestGolden(t *testing.T) {
 	runs := []store.RunSummary{
 		{TraceID: r.TraceID, Workflow: "checkout", Service: "agents", Start: storetest.Epoch, Calls: 4, Tokens: 11083, Cost: r.TotalCost(),
 			LastAnalysis: &store.AnalysisStatus{AnalysisID: "6f1c2d4e-0000-4000-8000-000000000001", Status: store.StatusAnalyzed, Savings: 3_600_000_000, UpdatedAt: storetest.Epoch.Add(time.Hour)}},
-		{TraceID: "0af7651916cd43dd8448eb211c80319c", Workflow: "triage", Service: "agents", Start: storetest.Epoch.Add(-time.Hour), Calls: 2, Tokens: 900, Cost: 1_000_000_000},
+		{TraceID: "0af7651916cd43dd8448eb211c80319c", Workflow: "triage", Service: "agents", Start: storetest.Epoch.Add(-time.Hour), Calls: 2, Tokens: 900, Cost: 1_000_000_000,
+			Gaps: run.PriceGaps{Unpriced: 1}},
 	}
+	// A call of an unknown model: the offline report's total says it is short.
+	offline.Gaps = run.PriceGaps{Unpriced: 1, Partial: 2}
 	docs := map[string]func(f Format) ([]byte, error){
 		"analysis": func(f Format) ([]byte, error) {
 			return out(func(b *bytes.Buffer) error { return WriteAnalysis(b, f, sampleAnalysis()) })

@@ -54,7 +54,7 @@ func (rs Runs) text(w *writer) {
 	for _, r := range rs {
 		st, sav := lastAnalysis(r)
 		w.f("%-32s  %-20s  %-20s  %6d  %10s  %-14s  %-9s  %s\n", escape.Text(r.TraceID), escape.Text(r.Workflow), r.Start.UTC().Format(time.DateTime),
-			r.Calls, tokenCell(r), usd(r.Cost), st, sav)
+			r.Calls, tokenCell(r), cost(r.Cost, r.Gaps), st, sav)
 	}
 	if len(rs) == 0 {
 		w.f("(no runs)\n")
@@ -69,7 +69,7 @@ func (rs Runs) markdown(w *writer) {
 	for _, r := range rs {
 		st, sav := lastAnalysis(r)
 		w.f("| %s | %s | %s | %d | %s | %s | %s | %s |\n", escape.MarkdownCode(r.TraceID), escape.Markdown(r.Workflow), r.Start.UTC().Format(time.DateTime),
-			r.Calls, tokenCell(r), usd(r.Cost), escape.Markdown(st), sav)
+			r.Calls, tokenCell(r), escape.Markdown(cost(r.Cost, r.Gaps)), escape.Markdown(st), sav)
 	}
 	if note := rs.badFootnote(); note != "" {
 		w.f("\n%s\n", escape.Markdown(note))
@@ -77,14 +77,15 @@ func (rs Runs) markdown(w *writer) {
 }
 
 type jsonRun struct {
-	TraceID      string        `json:"trace_id"`
-	Workflow     string        `json:"workflow"`
-	Service      string        `json:"service"`
-	Start        time.Time     `json:"start"`
-	Calls        int           `json:"calls"`
-	Tokens       int64         `json:"tokens"`
-	BadTokens    int           `json:"bad_token_counts,omitempty"`
-	CostUSD      string        `json:"cost_usd"`
+	TraceID   string    `json:"trace_id"`
+	Workflow  string    `json:"workflow"`
+	Service   string    `json:"service"`
+	Start     time.Time `json:"start"`
+	Calls     int       `json:"calls"`
+	Tokens    int64     `json:"tokens"`
+	BadTokens int       `json:"bad_token_counts,omitempty"`
+	CostUSD   string    `json:"cost_usd"`
+	jsonGaps
 	LastAnalysis *jsonLastAnal `json:"last_analysis"`
 }
 
@@ -104,7 +105,7 @@ func (rs Runs) json() any {
 	out := runsDoc{header: head("runs"), Runs: []jsonRun{}}
 	for _, r := range rs {
 		j := jsonRun{TraceID: r.TraceID, Workflow: r.Workflow, Service: r.Service, Start: r.Start.UTC(), Calls: r.Calls,
-			Tokens: r.Tokens, BadTokens: r.BadTokenCounts, CostUSD: r.Cost.String()}
+			Tokens: r.Tokens, BadTokens: r.BadTokenCounts, CostUSD: r.Cost.String(), jsonGaps: gapsJSON(r.Gaps)}
 		if a := r.LastAnalysis; a != nil {
 			j.LastAnalysis = &jsonLastAnal{AnalysisID: a.AnalysisID, Status: string(a.Status), SavingsUSD: a.Savings.String(), UpdatedAt: a.UpdatedAt.UTC()}
 		}

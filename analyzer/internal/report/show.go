@@ -85,14 +85,14 @@ func (s *Show) walk(visit func(sp *run.Span, depth int)) {
 func (s *Show) text(w *writer) {
 	r := s.Run
 	w.f("Trace %s · workflow \"%s\" · %d calls · %s tokens · %s · %s\n\n", escape.Text(r.TraceID), escape.Text(r.Workflow), len(r.Calls),
-		tokens(s.totals()), usd(r.TotalCost()), r.End.Sub(r.Start).Round(time.Millisecond))
+		tokens(s.totals()), cost(r.TotalCost(), r.PriceGaps()), r.End.Sub(r.Start).Round(time.Millisecond))
 	s.walk(func(sp *run.Span, depth int) { w.f("%s%s\n", strings.Repeat("  ", depth), spanLine(sp)) })
 }
 
 func (s *Show) markdown(w *writer) {
 	r := s.Run
 	w.f("# Trace %s\n\n- Workflow: %s\n- Calls: %d\n- Tokens: %s\n- Cost: %s\n\n", escape.MarkdownCode(r.TraceID), escape.Markdown(r.Workflow),
-		len(r.Calls), escape.Markdown(tokens(s.totals())), usd(r.TotalCost()))
+		len(r.Calls), escape.Markdown(tokens(s.totals())), escape.Markdown(cost(r.TotalCost(), r.PriceGaps())))
 	s.walk(func(sp *run.Span, depth int) {
 		w.f("%s- %s\n", strings.Repeat("  ", depth), escape.Markdown(spanLine(sp)))
 	})
@@ -147,15 +147,16 @@ func (s *Show) json() any {
 	r := s.Run
 	out := struct {
 		header
-		TraceID  string      `json:"trace_id"`
-		Workflow string      `json:"workflow"`
-		Calls    int         `json:"calls"`
-		Tokens   int64       `json:"tokens"`
-		Bad      int         `json:"bad_token_counts,omitempty"`
-		CostUSD  string      `json:"cost_usd"`
-		Spans    []*jsonSpan `json:"spans"`
+		TraceID  string `json:"trace_id"`
+		Workflow string `json:"workflow"`
+		Calls    int    `json:"calls"`
+		Tokens   int64  `json:"tokens"`
+		Bad      int    `json:"bad_token_counts,omitempty"`
+		CostUSD  string `json:"cost_usd"`
+		jsonGaps
+		Spans []*jsonSpan `json:"spans"`
 	}{header: head("run"), TraceID: r.TraceID, Workflow: r.Workflow, Calls: len(r.Calls),
-		CostUSD: r.TotalCost().String(), Spans: []*jsonSpan{}}
+		CostUSD: r.TotalCost().String(), jsonGaps: gapsJSON(r.PriceGaps()), Spans: []*jsonSpan{}}
 	out.Tokens, out.Bad = s.totals()
 	for _, root := range s.Roots {
 		out.Spans = append(out.Spans, toJSONSpan(root))

@@ -105,6 +105,25 @@ func (r *Run) TotalCost() pricing.USD {
 	return total
 }
 
+// PriceGaps counts the calls whose cost is incomplete: unpriced (no price
+// known, cost 0) and partially priced (a token class without a rate).
+func (r *Run) PriceGaps() PriceGaps {
+	var g PriceGaps
+	for _, c := range r.Calls {
+		switch c.PriceStatus {
+		case pricing.StatusUnpriced:
+			g.Unpriced++
+		case pricing.StatusPartial:
+			g.Partial++
+		}
+	}
+	return g
+}
+
+// PriceGaps says how many calls of a total are not fully priced, so that
+// no total is shown bare when it is short.
+type PriceGaps struct{ Unpriced, Partial int }
+
 // Call returns call number n, or nil when the run has no such call.
 func (r *Run) Call(n int) *Call {
 	if n < 1 || n > len(r.Calls) {

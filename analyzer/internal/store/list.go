@@ -29,6 +29,8 @@ type RunSummary struct {
 	// (above run.MaxTokens) and counted as 0 in Tokens.
 	BadTokenCounts int
 	Cost           pricing.USD
+	// Gaps counts the calls Cost leaves out (unpriced) or prices in part.
+	Gaps run.PriceGaps
 	// LastAnalysis is the newest analysis of the run (nil when never analyzed).
 	LastAnalysis *AnalysisStatus
 }
@@ -63,7 +65,8 @@ type Filter struct {
 // counted apart; the rest are summed as UInt128, which cannot wrap.
 const listRuns = `SELECT TraceId, anyIf(Workflow, Workflow != ''), any(ServiceName), min(Timestamp), count(),
  sum(toUInt128(if(InputTokens <= {max:UInt64}, InputTokens, 0)) + toUInt128(if(OutputTokens <= {max:UInt64}, OutputTokens, 0))),
- countIf(InputTokens > {max:UInt64}) + countIf(OutputTokens > {max:UInt64}), sum(CostUSD)
+ countIf(InputTokens > {max:UInt64}) + countIf(OutputTokens > {max:UInt64}), sum(CostUSD),
+ countIf(PriceStatus = 'unpriced'), countIf(PriceStatus = 'partial')
 FROM ` + schema.TableLLMCalls + `
 WHERE Timestamp >= {since:DateTime64(9)} AND ({workflow:String} = '' OR Workflow = {workflow:String})
   AND ({service:String} = '' OR ServiceName = {service:String})
@@ -111,13 +114,14 @@ func (s *Store) ListRuns(ctx context.Context, f Filter) ([]RunSummary, error) {
 	index := map[string]int{}
 	for rows.Next() {
 		var rs RunSummary
-		var calls, bad uint64
+		var calls, bad, unpriced, partial uint64
 		var tokens big.Int
 		var cost decimal.Decimal
-		if err := rows.Scan(&rs.TraceID, &rs.Workflow, &rs.Service, &rs.Start, &calls, &tokens, &bad, &cost); err != nil {
+		if err := rows.Scan(&rs.TraceID, &rs.Workflow, &rs.Service, &rs.Start, &calls, &tokens, &bad, &cost, &unpriced, &partial); err != nil {
 			return nil, s.wrap("scan run summary", err)
 		}
 		rs.Calls, rs.BadTokenCounts = int(min(calls, math.MaxInt32)), int(min(bad, math.MaxInt32))
+		rs.Gaps = run.PriceGaps{Unpriced: int(min(unpriced, math.MaxInt32)), Partial: int(min(partial, math.MaxInt32))}
 		if tokens.IsInt64() {
 			rs.Tokens = tokens.Int64()
 		} else {

@@ -23,7 +23,8 @@ const (
 
 // readFixture stores three runs: checkout (4 calls, gpt-4o and claude,
 // analyzed twice), support (an hour later, service "helpdesk", one cheap
-// call, being analyzed) and refunds (never analyzed).
+// call, being analyzed) and refunds (never analyzed, one call of a model
+// no price table knows).
 func readFixture(t *testing.T) (*Store, map[string]*run.Run, *Analysis) {
 	t.Helper()
 	s, dsn := openStore(t)
@@ -33,7 +34,7 @@ func readFixture(t *testing.T) (*Store, map[string]*run.Run, *Analysis) {
 		traceSupport: storetest.Build(traceSupport, "support", []storetest.CallSpec{{Agent: "triage", Provider: "openai",
 			Model: "gpt-4o-mini", User: "Where is my order?", Answer: "It ships tomorrow.", In: 100, Out: 10}}),
 		traceRefunds: storetest.Build(traceRefunds, "refunds", []storetest.CallSpec{{Agent: "clerk", Provider: "openai",
-			Model: "gpt-4o", User: "Refund order 7.", Answer: "Refunded.", In: 300, Out: 5}}),
+			Model: "inhouse-llm-7b", User: "Refund order 7.", Answer: "Refunded.", In: 300, Out: 5}}),
 	}
 	for _, c := range runs[traceSupport].Calls {
 		c.Service, c.Timestamp = "helpdesk", c.Timestamp.Add(time.Hour)
@@ -114,6 +115,11 @@ func TestListRunsFilters(t *testing.T) {
 			}
 			if !slices.Equal(ids, tc.want) {
 				t.Errorf("runs %v, want %v", ids, tc.want)
+			}
+			for _, r := range got {
+				if want := (run.PriceGaps{Unpriced: map[bool]int{true: 1}[r.TraceID == traceRefunds]}); r.Gaps != want {
+					t.Errorf("%s: price gaps %+v, want %+v", r.TraceID, r.Gaps, want)
+				}
 			}
 		})
 	}
