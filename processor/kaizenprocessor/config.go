@@ -3,8 +3,11 @@ package kaizenprocessor
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
@@ -23,12 +26,28 @@ type Config struct {
 	// internal/domain/pricing/prices.yaml) merged over the built-in table; with
 	// `replace: true` in the file it is used alone.
 	PriceFile string `mapstructure:"price_file"`
+	// Prices replaces the embedded genai-prices data at runtime; off by default.
+	Prices PricesConfig `mapstructure:"prices"`
 	// KeepOriginalAttributes keeps the dialect's attributes next to the
 	// canonical ones (default true). When false, every source attribute
 	// that was mapped to a canonical attribute is removed.
 	KeepOriginalAttributes bool `mapstructure:"keep_original_attributes"`
 	// Content controls what happens to prompt and completion text.
 	Content ContentConfig `mapstructure:"content"`
+}
+
+// PricesConfig loads a newer genai-prices data file than the embedded one.
+// Kaizen's overlay and PriceFile apply over it as over the embedded data.
+type PricesConfig struct {
+	// GenAIFile is a genai-prices data file (upstream prices/data.json, or
+	// what make prices writes) read at start and, with RefreshInterval, re-read.
+	GenAIFile string `mapstructure:"genai_file"`
+	// URL is fetched (HTTP GET) at start and every RefreshInterval; for
+	// deployments with network access, e.g. upstream's data.json.
+	URL string `mapstructure:"url"`
+	// RefreshInterval re-reads GenAIFile or re-fetches URL (default 24h
+	// with URL, no refresh for a file without it; minimum 1m).
+	RefreshInterval time.Duration `mapstructure:"refresh_interval"`
 }
 
 // ContentConfig is the content policy.
@@ -111,16 +130,67 @@ func (c *Config) build() (*pricing.Table, *redactor, error) {
 	return table, red, nil
 }
 
-// priceTable returns the table to price with.
+// priceTable returns the table to price with at start: the genai-prices
+// file if one is configured (a URL is only fetched once the processor
+// starts), the embedded data otherwise, with the price file over it.
 func (c *Config) priceTable() (*pricing.Table, error) {
-	if strings.TrimSpace(c.PriceFile) == "" {
-		return pricing.Default(), nil
+	if err := c.Prices.validate(); err != nil {
+		return nil, err
 	}
-	t, err := pricing.Load(c.PriceFile)
+	base := pricing.Default()
+	if f := strings.TrimSpace(c.Prices.GenAIFile); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("prices.genai_file: %w", err)
+		}
+		if base, err = pricing.FromGenAI(data, f); err != nil {
+			return nil, fmt.Errorf("prices.genai_file: %w", err)
+		}
+	}
+	return c.overPriceFile(base)
+}
+
+// overPriceFile applies PriceFile over base.
+func (c *Config) overPriceFile(base *pricing.Table) (*pricing.Table, error) {
+	if strings.TrimSpace(c.PriceFile) == "" {
+		return base, nil
+	}
+	t, err := pricing.LoadOver(base, c.PriceFile)
 	if err != nil {
 		return nil, fmt.Errorf("price_file: %w", err)
 	}
 	return t, nil
+}
+
+// minRefreshInterval keeps a misconfigured interval from hammering a URL.
+const minRefreshInterval = time.Minute
+
+func (p PricesConfig) validate() error {
+	if p.RefreshInterval < 0 || (p.RefreshInterval > 0 && p.RefreshInterval < minRefreshInterval) {
+		return fmt.Errorf("prices.refresh_interval %s: want at least %s (or 0)", p.RefreshInterval, minRefreshInterval)
+	}
+	if p.URL == "" {
+		return nil
+	}
+	if p.GenAIFile != "" {
+		return errors.New("prices: set genai_file or url, not both")
+	}
+	u, err := url.Parse(p.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("prices.url %q: want an http(s) URL", p.URL)
+	}
+	return nil
+}
+
+// interval is how often the genai-prices data is reloaded (0: never).
+func (p PricesConfig) interval() time.Duration {
+	if p.RefreshInterval == 0 && p.URL != "" {
+		return 24 * time.Hour
+	}
+	if p.URL == "" && p.GenAIFile == "" {
+		return 0
+	}
+	return p.RefreshInterval
 }
 
 // build compiles the redaction rules.

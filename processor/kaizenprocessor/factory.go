@@ -29,5 +29,7 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 		return nil, err
 	}
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
-		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
+		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}),
+		processorhelper.WithStart(func(context.Context, component.Host) error { p.refresh.start(); return nil }),
+		processorhelper.WithShutdown(func(context.Context) error { p.refresh.shutdown(); return nil }))
 }

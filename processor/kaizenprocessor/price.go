@@ -17,13 +17,14 @@ func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
 		Batch: c.batch, Time: c.start,
 	}
 	var cost pricing.Cost
+	table := p.table.Load()
 	switch {
 	case !c.hasUsage():
-		cost = pricing.Cost{Status: pricing.StatusUnpriced, Version: p.table.Version(), Reason: pricing.ReasonNoUsage}
+		cost = pricing.Cost{Status: pricing.StatusUnpriced, Version: table.Version(), Reason: pricing.ReasonNoUsage}
 	default:
-		cost = p.table.Price(c.provider, c.respModel, u)
+		cost = table.Price(c.provider, c.respModel, u)
 		if cost.Model == nil && c.reqModel != "" {
-			cost = p.table.Price(c.provider, c.reqModel, u)
+			cost = table.Price(c.provider, c.reqModel, u)
 		}
 	}
 	if c.badTok && cost.Status == pricing.StatusPriced {

@@ -3,7 +3,10 @@ package kaizenprocessor
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -37,12 +40,14 @@ const (
 )
 
 type kaizenProcessor struct {
-	cfg    *Config
-	table  *pricing.Table
-	red    *redactor
-	tel    *metadata.TelemetryBuilder
-	logger *zap.Logger
-	policy string
+	cfg *Config
+	// table is the active price table; the refresher may replace it.
+	table   atomic.Pointer[pricing.Table]
+	refresh *priceRefresher
+	red     *redactor
+	tel     *metadata.TelemetryBuilder
+	logger  *zap.Logger
+	policy  string
 }
 
 func newKaizenProcessor(set processor.Settings, cfg *Config) (*kaizenProcessor, error) {
@@ -57,7 +62,10 @@ func newKaizenProcessor(set processor.Settings, cfg *Config) (*kaizenProcessor, 
 	policy := cfg.policyValue()
 	set.Logger.Info("kaizen processor ready", zap.String("price_version", table.Version()),
 		zap.String("content_policy", policy))
-	return &kaizenProcessor{cfg: cfg, table: table, red: red, tel: tel, logger: set.Logger, policy: policy}, nil
+	p := &kaizenProcessor{cfg: cfg, red: red, tel: tel, logger: set.Logger, policy: policy}
+	p.table.Store(table)
+	p.refresh = &priceRefresher{cfg: cfg, active: &p.table, log: set.Logger, client: &http.Client{Timeout: time.Minute}}
+	return p, nil
 }
 
 // batchStats are the counts of one batch, recorded once per batch.

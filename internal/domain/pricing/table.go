@@ -1,7 +1,11 @@
 package pricing
 
 import (
+	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -157,6 +161,11 @@ func buildDefault(data, overlay []byte) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	return withOverlay(base, overlay)
+}
+
+// withOverlay applies Kaizen's overlay to a genai-prices table.
+func withOverlay(base *Table, overlay []byte) (*Table, error) {
 	ov, err := Parse(overlay, "embedded overlay.yaml")
 	if err != nil {
 		return nil, err
@@ -192,7 +201,10 @@ func buildDefault(data, overlay []byte) (*Table, error) {
 // Load reads a user price file and merges it over Default(): its entries
 // override built-in models with the same provider and name (or alias) and add
 // new ones. A file with `replace: true` is used alone.
-func Load(path string) (*Table, error) {
+func Load(path string) (*Table, error) { return LoadOver(Default(), path) }
+
+// LoadOver is Load over another base table (e.g. one from FromGenAI).
+func LoadOver(base *Table, path string) (*Table, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load price table %s: %w", path, err)
@@ -204,7 +216,42 @@ func Load(path string) (*Table, error) {
 	if user.replace {
 		return user, nil
 	}
-	return Default().Merge(user), nil
+	return base.Merge(user), nil
+}
+
+// FromGenAI builds a table as Default() does from another genai-prices
+// data file — upstream's data.json or the output of make prices — for the
+// processor's runtime refresh. A file that names no version is versioned
+// by its content hash.
+func FromGenAI(data []byte, name string) (*Table, error) {
+	var probe struct {
+		Source string `json:"source"`
+	}
+	version := ""
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		_ = json.Unmarshal(trimmed, &probe) // a malformed file is reported by ParseGenAI
+		version = probe.Source
+	}
+	if version == "" {
+		sum := sha256.Sum256(data)
+		version = "genai-prices@sha256:" + hex.EncodeToString(sum[:6])
+	}
+	base, err := ParseGenAI(data, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return withOverlay(base, embeddedOverlay)
+}
+
+// ModelCount is the number of models of the table, over every layer.
+func (t *Table) ModelCount() int {
+	n := 0
+	for _, l := range t.layers {
+		for _, p := range l.providers {
+			n += len(p.models)
+		}
+	}
+	return n
 }
 
 // Merge returns a new table in which override's models win over t's: a
