@@ -43,15 +43,15 @@ FROM llm_calls WHERE `+Filters+` AND PromptHash IN (SELECT PromptHash FROM top)
 GROUP BY fingerprint ORDER BY calls DESC, cost_usd DESC, fingerprint`))).
 		WithPanel(table.NewPanelBuilder().Id(5).Title("Models most flagged as overkill").Height(9).Span(12).
 			Description("Calls named by model_overkill findings, by model; a finding's savings are split evenly over its calls.").
+			// The findings are the join's right side (its hash table): far fewer rows than the calls.
 			OverrideByName("flagged_cost_usd", unit("currencyUSD")).OverrideByName("savings_usd", unit("currencyUSD")).
 			WithTarget(SQL("A", FormatTable, Latest+`, flagged AS (
   SELECT TraceId, AnalysisId, Ordinal, arrayJoin(SpanIds) AS SpanId, toFloat64(SavingsUSD) / length(SpanIds) AS savings
   FROM findings WHERE Type = 'model_overkill' AND `+InLatest+`)
 SELECT c.model AS model, count() AS flagged_calls, uniqExact(f.AnalysisId, f.Ordinal) AS findings, uniqExact(f.TraceId) AS runs,
   toFloat64(sum(c.cost)) AS flagged_cost_usd, sum(f.savings) AS savings_usd
-FROM flagged AS f INNER JOIN (
-  SELECT TraceId, SpanId, RequestModel AS model, CostUSD AS cost FROM llm_calls WHERE TraceId IN (SELECT TraceId FROM flagged)
-) AS c ON c.TraceId = f.TraceId AND c.SpanId = f.SpanId
+FROM (SELECT TraceId, SpanId, RequestModel AS model, CostUSD AS cost FROM llm_calls) AS c
+INNER JOIN flagged AS f ON c.TraceId = f.TraceId AND c.SpanId = f.SpanId
 GROUP BY model ORDER BY flagged_calls DESC, savings_usd DESC, model LIMIT 20`))).
 		WithPanel(table.NewPanelBuilder().Id(6).Title("Workflows by waste").Height(8).Span(12).
 			Description("Share of the analyzed runs' cost the analyzer found wasted, per workflow.").
