@@ -77,6 +77,7 @@ func workflowTraces() ptrace.Traces {
 	a.PutDouble(attrCost, 0.0048265)
 	a.PutDouble(attrInputCost, 0.0013265)
 	a.PutDouble(attrOutputCost, 0.0035)
+	a.PutDouble(attrCostReported, 0.005) // the instrumentation's own figure
 	a.PutStr(attrPriceVersion, "2026-03-01")
 	a.PutStr(attrPriceStatus, "priced")
 	a.PutStr(attrPromptHash, "0123456789abcdef")

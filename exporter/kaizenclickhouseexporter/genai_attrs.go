@@ -40,6 +40,7 @@ const (
 	attrCost          = "kaizen.cost.usd"
 	attrInputCost     = "kaizen.cost.input_usd"
 	attrOutputCost    = "kaizen.cost.output_usd"
+	attrCostReported  = "kaizen.cost.reported_usd"
 	attrPriceVersion  = "kaizen.price.version"
 	attrPriceStatus   = "kaizen.price.status"
 	attrPromptHash    = "kaizen.prompt.hash"

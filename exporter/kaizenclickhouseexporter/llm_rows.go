@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -15,7 +16,7 @@ var llmColumns = []string{
 	"Timestamp", "TraceId", "SpanId", "ParentSpanId", "ServiceName", "Workflow", "Agent",
 	"Operation", "Provider", "RequestModel", "ResponseModel",
 	"InputTokens", "OutputTokens", "CacheReadTokens", "CacheWriteTokens", "ReasoningTokens",
-	"CostUSD", "InputCostUSD", "OutputCostUSD", "PriceVersion", "PriceStatus",
+	"CostUSD", "InputCostUSD", "OutputCostUSD", "ReportedCostUSD", "PriceVersion", "PriceStatus",
 	"Duration", "TimeToFirstChunk", "Stream", "FinishReasons", "StatusCode", "ErrorType",
 	"SystemInstructions", "InputMessages", "OutputMessages", "ContentPolicy",
 	"PromptHash", "PromptSimHash", "SystemHash", "PrefixHash",
@@ -29,6 +30,7 @@ type llmRows struct {
 	requestModel, responseModel                             []string
 	inputTokens, outputTokens, cacheRead, cacheWrite, reasn []uint64
 	cost, inputCost, outputCost                             []decimal.Decimal
+	reportedCost                                            []*decimal.Decimal
 	priceVersion, priceStatus                               []string
 	duration, timeToFirstChunk                              []uint64
 	stream                                                  []bool
@@ -47,7 +49,7 @@ func (r *llmRows) columns() []any {
 		r.timestamp, r.traceID, r.spanID, r.parentSpanID, r.serviceName, r.workflow, r.agent,
 		r.operation, r.provider, r.requestModel, r.responseModel,
 		r.inputTokens, r.outputTokens, r.cacheRead, r.cacheWrite, r.reasn,
-		r.cost, r.inputCost, r.outputCost, r.priceVersion, r.priceStatus,
+		r.cost, r.inputCost, r.outputCost, r.reportedCost, r.priceVersion, r.priceStatus,
 		r.duration, r.timeToFirstChunk, r.stream, r.finishReasons, r.statusCode, r.errorType,
 		r.systemInstructions, r.inputMessages, r.outputMessages, r.contentPolicy,
 		r.promptHash, r.promptSimHash, r.systemHash, r.prefixHash,
@@ -70,6 +72,7 @@ func (r *llmRows) grow(n int) {
 		*c = make([]uint64, 0, n)
 	}
 	r.cost, r.inputCost, r.outputCost = make([]decimal.Decimal, 0, n), make([]decimal.Decimal, 0, n), make([]decimal.Decimal, 0, n)
+	r.reportedCost = make([]*decimal.Decimal, 0, n)
 	r.stream = make([]bool, 0, n)
 	r.finishReasons = make([][]string, 0, n)
 }
@@ -137,6 +140,7 @@ func (r *llmRows) add(s *sanitizer, sc *spanContext, lin *lineage, span ptrace.S
 	r.cost = append(r.cost, money(c.total))
 	r.inputCost = append(r.inputCost, money(c.input))
 	r.outputCost = append(r.outputCost, money(c.output))
+	r.reportedCost = append(r.reportedCost, s.reportedCost(a))
 	r.priceVersion = append(r.priceVersion, s.text(a, attrPriceVersion))
 	r.priceStatus = append(r.priceStatus, c.status)
 	r.duration = append(r.duration, durationNanos(span))
@@ -153,4 +157,18 @@ func (r *llmRows) add(s *sanitizer, sc *spanContext, lin *lineage, span ptrace.S
 	r.promptSimHash = append(r.promptSimHash, s.simHash(a))
 	r.systemHash = append(r.systemHash, s.text(a, attrSystemHash))
 	r.prefixHash = append(r.prefixHash, s.text(a, attrPrefixHash))
+}
+
+// reportedCost is the instrumentation's own cost of the call, nil when it
+// reported none (or an unreadable one, which is counted).
+func (s *sanitizer) reportedCost(attrs pcommon.Map) *decimal.Decimal {
+	if _, ok := attrs.Get(attrCostReported); !ok {
+		return nil
+	}
+	u, ok := s.usd(attrs, attrCostReported)
+	if !ok {
+		return nil
+	}
+	d := money(u)
+	return &d
 }

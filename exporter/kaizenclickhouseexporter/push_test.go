@@ -53,6 +53,9 @@ func TestPushWritesSpansAndCalls(t *testing.T) {
 	}
 	assertRows(t, "llm_calls", calls, wantCalls)
 
+	reported := query(t, fmt.Sprintf(`SELECT SpanId, ifNull(toString(ReportedCostUSD), 'none') FROM %s.llm_calls ORDER BY SpanId`, db))
+	assertRows(t, "reported cost", reported, []string{"cd00000000000003\t0.005", "cd00000000000006\tnone", "cd00000000000007\tnone", "cd00000000000008\tnone"})
+
 	content := query(t, fmt.Sprintf(`SELECT SystemInstructions, InputMessages, OutputMessages FROM %s.llm_calls WHERE SpanId = 'cd00000000000003'`, db))
 	assertRows(t, "content", content, []string{
 		`[{"type":"text","content":"You plan."}]	[{"role":"user","parts":[{"type":"text","content":"Plan a trip"}]}]	[{"role":"assistant","parts":[{"type":"text","content":"Day 1…"}]}]`,

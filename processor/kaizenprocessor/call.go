@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
@@ -34,6 +35,10 @@ type call struct {
 	toolArgs   string
 	toolResult string
 	batch      bool
+	stream     bool
+	// reported is the instrumentation\'s own cost (hasReported: one was readable).
+	reported    pricing.USD
+	hasReported bool
 	// consumed lists source keys mapped to canonical attributes.
 	consumed []string
 	// indexed messages of OpenLLMetry and OpenInference.

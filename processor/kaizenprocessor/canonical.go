@@ -1,6 +1,7 @@
 package kaizenprocessor
 
 import (
+	"encoding/json"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -16,6 +17,22 @@ func putStr(attrs pcommon.Map, k, v string) {
 	if _, ok := attrs.Get(k); !ok {
 		attrs.PutStr(k, v)
 	}
+}
+
+// attrStream marks a streamed call: the key Kaizen's instrumentation and
+// the exporter use, written for the dialects that say it otherwise.
+const attrStream = "gen_ai.request.stream"
+
+// invocationStreams reports whether OpenInference invocation parameters
+// ({"model": …, "stream": true, …}) asked for a streamed response.
+func invocationStreams(params string) bool {
+	if !strings.Contains(params, "stream") {
+		return false
+	}
+	var p struct {
+		Stream bool `json:"stream"`
+	}
+	return json.Unmarshal([]byte(params), &p) == nil && p.Stream
 }
 
 // tokenKeys are the canonical usage attributes by token field (the 1-hour
@@ -58,6 +75,9 @@ func writeCanonical(attrs pcommon.Map, c *call, d dialect.Dialect) {
 		for _, f := range c.finish {
 			s.AppendEmpty().SetStr(f)
 		}
+	}
+	if _, ok := attrs.Get(attrStream); !ok && c.stream {
+		attrs.PutBool(attrStream, true)
 	}
 	putStr(attrs, "gen_ai.workflow.name", c.workflow)
 	putStr(attrs, "gen_ai.agent.name", c.agent)

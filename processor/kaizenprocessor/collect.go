@@ -41,6 +41,12 @@ func (c *call) collect(k string, v pcommon.Value) {
 		c.finish = stringList(v)
 	case dialect.Batch:
 		c.batch = v.Type() == pcommon.ValueTypeBool && v.Bool()
+	case dialect.Stream:
+		c.stream = c.stream || (v.Type() == pcommon.ValueTypeBool && v.Bool()) || strings.EqualFold(valueString(v), "true")
+	case dialect.ReportedCost:
+		c.reported, c.hasReported = reportedUSD(v)
+	case dialect.OIInvocation:
+		c.stream = c.stream || invocationStreams(valueString(v))
 	case dialect.SpanKind:
 		c.traceloopKind = strings.ToLower(valueString(v))
 	case dialect.OIKind:

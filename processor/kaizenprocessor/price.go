@@ -3,6 +3,8 @@ package kaizenprocessor
 import (
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
@@ -38,6 +40,16 @@ func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
 	}
 	if cost.Model != nil {
 		attrs.PutStr(AttrPriceModel, cost.Model.ID())
+		// Only a snapshot id answered: group the call under the model it names.
+		if c.reqModel == "" {
+			putStr(attrs, "gen_ai.request.model", cost.Model.Name)
+		}
+	}
+	if c.hasReported {
+		attrs.PutDouble(AttrCostReported, c.reported.Float64())
+		if cost.Status != pricing.StatusUnpriced && costsDiffer(c.reported, cost.Total) {
+			attrs.PutBool(AttrCostDiffers, true)
+		}
 	}
 	if cost.Status == pricing.StatusUnpriced {
 		st.unpriced++
@@ -50,4 +62,31 @@ func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
 		st.priced = map[pricing.Status]int64{}
 	}
 	st.priced[cost.Status]++
+}
+
+// costsDiffer: more than 1 % of Kaizen's cost and more than a micro-dollar.
+func costsDiffer(reported, ours pricing.USD) bool {
+	d := reported - ours
+	if d < 0 {
+		d = -d
+	}
+	return d > pricing.Dollar/1_000_000 && d*100 > ours
+}
+
+// reportedUSD reads an instrumentation's cost attribute (a number or a
+// decimal string); negative or unreadable values are ignored.
+func reportedUSD(v pcommon.Value) (pricing.USD, bool) {
+	var u pricing.USD
+	ok := false
+	switch v.Type() {
+	case pcommon.ValueTypeDouble:
+		u, ok = pricing.FromFloat64(v.Double())
+	case pcommon.ValueTypeInt:
+		u, ok = pricing.FromFloat64(float64(v.Int()))
+	case pcommon.ValueTypeStr:
+		var err error
+		u, err = pricing.ParseUSD(strings.TrimSpace(v.Str()))
+		ok = err == nil
+	}
+	return u, ok && u >= 0
 }

@@ -29,6 +29,11 @@ const (
 	AttrPriceStatus   = "kaizen.price.status"
 	AttrPriceReason   = "kaizen.price.reason"
 	AttrPriceModel    = "kaizen.price.model"
+	// AttrCostReported is the cost the instrumentation reported itself;
+	// AttrCostDiffers is set when it is more than 1 % (and a micro-dollar)
+	// away from Kaizen's.
+	AttrCostReported  = "kaizen.cost.reported_usd"
+	AttrCostDiffers   = "kaizen.cost.reported_differs"
 	AttrPromptHash    = "kaizen.prompt.hash"
 	AttrPromptSimHash = "kaizen.prompt.simhash"
 	AttrSystemHash    = "kaizen.system.hash"

@@ -31,6 +31,8 @@ type pendingCall struct {
 	hasTok              [dialect.NumTokenFields]bool
 	badTok, batch       bool
 	wrapper             bool
+	reported            pricing.USD // the instrumentation's own cost, when hasReported
+	hasReported         bool
 	start               time.Time // the span's start: it selects the prices in force
 	inner               int32     // index in the batch index of the chosen inner span
 }
@@ -43,7 +45,7 @@ func newPendingCall(ordinal int, attrs pcommon.Map, c *call, ts pcommon.Timestam
 	return pendingCall{
 		ordinal: ordinal, attrs: attrs, operation: c.operation, provider: c.provider, start: start,
 		reqModel: c.reqModel, respModel: c.respModel, tokens: c.tokens, hasTok: c.hasTok,
-		badTok: len(c.badTok) > 0, batch: c.batch, inner: -1,
+		badTok: len(c.badTok) > 0, batch: c.batch, reported: c.reported, hasReported: c.hasReported, inner: -1,
 	}
 }
 

@@ -60,6 +60,7 @@ var Migrations = []Migration{
 	{Version: 3, Name: "insert deduplication window on non-replicated otel_traces and llm_calls", steps: v3},
 	{Version: 4, Name: "analyzer version and analyzed run extent on analyses", steps: v4, columns: v4Columns},
 	{Version: 5, Name: "hourly aggregate projection on llm_calls for the dashboards", steps: v5},
+	{Version: 6, Name: "provider-reported cost on llm_calls", steps: v6, columns: v6Columns},
 }
 
 // Latest is the schema version this binary writes.
@@ -108,6 +109,21 @@ var v4Columns = []addedColumn{
 func v4(o Options) ([]step, error) {
 	var steps []step
 	for _, c := range v4Columns {
+		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
+	}
+	return steps, nil
+}
+
+// v6Columns keep the cost an instrumentation reported (OpenLIT
+// gen_ai.usage.cost, OpenInference llm.cost.total) beside Kaizen's, NULL
+// when none was reported.
+var v6Columns = []addedColumn{
+	{table: TableLLMCalls, definition: "ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3))", after: "OutputCostUSD"},
+}
+
+func v6(o Options) ([]step, error) {
+	var steps []step
+	for _, c := range v6Columns {
 		steps = append(steps, tagged(c.table, o.alter(c.table, "ADD COLUMN IF NOT EXISTS "+c.definition+" AFTER "+c.after, true))...)
 	}
 	return steps, nil

@@ -199,3 +199,7 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `kaizen_cluster` ADD PROJECTIO
   GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
 
 ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `kaizen_cluster` MATERIALIZE PROJECTION calls_hourly;
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;
+
+ALTER TABLE `kaizen`.`llm_calls` ON CLUSTER `kaizen_cluster` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;

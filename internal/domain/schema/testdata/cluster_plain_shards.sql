@@ -200,3 +200,7 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` ADD PROJECTION IF NOT
   GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
 
 ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` MATERIALIZE PROJECTION calls_hourly;
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;
+
+ALTER TABLE `kaizen`.`llm_calls` ON CLUSTER `shards` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;

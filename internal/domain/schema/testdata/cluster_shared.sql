@@ -196,3 +196,7 @@ ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `default` ADD PROJECTION IF NO
   GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
 
 ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `default` MATERIALIZE PROJECTION calls_hourly;
+
+ALTER TABLE `kaizen`.`llm_calls_local` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;
+
+ALTER TABLE `kaizen`.`llm_calls` ON CLUSTER `default` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;

@@ -174,3 +174,5 @@ ALTER TABLE `kaizen`.`llm_calls` ADD PROJECTION IF NOT EXISTS calls_hourly (
   GROUP BY toStartOfHour(Timestamp), ServiceName, Workflow, Provider, RequestModel, Agent);
 
 ALTER TABLE `kaizen`.`llm_calls` MATERIALIZE PROJECTION calls_hourly;
+
+ALTER TABLE `kaizen`.`llm_calls` ADD COLUMN IF NOT EXISTS ReportedCostUSD Nullable(Decimal(18, 12)) CODEC(ZSTD(3)) AFTER OutputCostUSD;

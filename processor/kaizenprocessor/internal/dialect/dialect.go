@@ -83,6 +83,9 @@ const (
 	ToolArguments      // tool call arguments
 	ToolResult         // tool call result
 	Batch              // bool: the call went through a batch API
+	Stream             // bool (or "true"): the response was streamed
+	ReportedCost       // the instrumentation's own cost of the call in USD
+	OIInvocation       // OpenInference llm.invocation_parameters JSON (its "stream" says Stream)
 	RawInput           // prompt in the dialect's shape (text or SDK message JSON)
 	RawOutput          // completion in the dialect's shape
 	EntityName         // OpenLLMetry entity: the workflow, agent or tool name of its span kind

@@ -26,6 +26,7 @@ var attrs = map[string]Attr{
 	"gen_ai.workflow.name":                        {Workflow, None, false},
 	"gen_ai.tool.name":                            {Tool, None, false},
 	"gen_ai.request.batch":                        {Batch, None, false},
+	"gen_ai.request.stream":                       {Stream, None, false},
 	"kaizen.request.batch":                        {Batch, None, false},
 
 	// Older semconv (v1.26–v1.36), also emitted by OpenLLMetry and OpenLIT.
@@ -36,12 +37,15 @@ var attrs = map[string]Attr{
 	"gen_ai.completion":              {RawOutput, SemconvLegacy, true},
 
 	// OpenLIT.
-	"gen_ai.application_name":   {Marker, OpenLIT, false},
-	"gen_ai.environment":        {Marker, OpenLIT, false},
-	"gen_ai.endpoint":           {Marker, OpenLIT, false},
-	"gen_ai.usage.cost":         {Marker, OpenLIT, false},
-	"gen_ai.content.prompt":     {RawInput, OpenLIT, true},
-	"gen_ai.content.completion": {RawOutput, OpenLIT, true},
+	"gen_ai.application_name":  {Marker, OpenLIT, false},
+	"gen_ai.environment":       {Marker, OpenLIT, false},
+	"gen_ai.endpoint":          {Marker, OpenLIT, false},
+	"gen_ai.usage.cost":        {ReportedCost, OpenLIT, false},
+	"gen_ai.request.is_stream": {Stream, OpenLIT, true},
+	// OpenLIT Go.
+	"gen_ai.usage.cache.read_input_tokens": {CacheReadTokens, OpenLIT, true},
+	"gen_ai.content.prompt":                {RawInput, OpenLIT, true},
+	"gen_ai.content.completion":            {RawOutput, OpenLIT, true},
 
 	// OpenLLMetry (Traceloop).
 	"llm.usage.prompt_tokens":                  {InputTokens, OpenLLMetry, true},
@@ -53,7 +57,7 @@ var attrs = map[string]Attr{
 	"llm.usage.reasoning_tokens":               {ReasoningTokens, OpenLLMetry, true},
 	"gen_ai.usage.reasoning_tokens":            {ReasoningTokens, OpenLLMetry, true},
 	"llm.usage.total_tokens":                   {Marker, OpenLLMetry, false},
-	"llm.is_streaming":                         {Marker, OpenLLMetry, false},
+	"llm.is_streaming":                         {Stream, OpenLLMetry, true},
 	"traceloop.entity.path":                    {Marker, OpenLLMetry, false},
 	"traceloop.association.properties":         {Marker, OpenLLMetry, false},
 	"llm.request.type":                         {OperationAlias, OpenLLMetry, true},
@@ -72,6 +76,8 @@ var attrs = map[string]Attr{
 	"llm.token_count.prompt_details.cache_read":    {CacheReadTokens, OpenInference, true},
 	"llm.token_count.prompt_details.cache_write":   {CacheWriteTokens, OpenInference, true},
 	"llm.token_count.completion_details.reasoning": {ReasoningTokens, OpenInference, true},
+	"llm.invocation_parameters":                    {OIInvocation, OpenInference, false},
+	"llm.cost.total":                               {ReportedCost, OpenInference, false},
 	"input.value":                                  {OIInputValue, None, false},
 	"output.value":                                 {OIOutputValue, None, false},
 	"tool.name":                                    {Tool, None, false},
