@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/detect"
+	"github.com/kaizenhq/kaizen/analyzer/internal/diff"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
@@ -205,3 +206,40 @@ func (x *Analyzer) Analyze(ctx context.Context, traceID string, o Options) (*rep
 
 // IsNotFound reports whether err says the trace is not stored.
 func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// Diff compares run a with run b. Each side's findings are those of its
+// newest completed analysis when it has one (Gemini's included), else of
+// an offline analysis made now and not stored; A's saving so found is the
+// prediction the realized saving is measured against.
+func (x *Analyzer) Diff(ctx context.Context, a, b string) (*diff.Result, error) {
+	var sides [2]diff.Side
+	var pred diff.Prediction
+	for i, id := range []string{a, b} {
+		j, err := x.Prepare(ctx, id, Options{Offline: true, NoStore: true})
+		if err != nil {
+			return nil, err
+		}
+		sides[i].Run = j.Trace
+		stored, err := x.store.LatestCompleted(ctx, j.Trace.TraceID)
+		switch {
+		case err == nil:
+			sides[i].Findings = stored.Findings
+			if i == 0 {
+				pred = diff.Prediction{Savings: stored.Savings, Source: fmt.Sprintf("analysis %s (%s, %s)", stored.ID,
+					stored.Mode, stored.CreatedAt.UTC().Format(time.RFC3339))}
+			}
+		case IsNotFound(err):
+			rep, err := j.Run(ctx)
+			if err != nil {
+				return nil, err
+			}
+			sides[i].Findings = rep.Findings
+			if i == 0 {
+				pred = diff.Prediction{Savings: rep.Summary.Savings, Source: "offline analysis made for this diff"}
+			}
+		default:
+			return nil, err
+		}
+	}
+	return diff.Compare(sides[0], sides[1], pred), nil
+}

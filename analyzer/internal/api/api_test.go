@@ -33,6 +33,7 @@ const fixtureSince = "since=3650d"
 type fixture struct {
 	srv   *httptest.Server
 	store *store.Store
+	dsn   string
 	trace string
 	sched *scheduler.Scheduler
 }
@@ -52,19 +53,20 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	storetest.InsertRun(t, dsn, r)
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
 	reg := prometheus.NewRegistry()
-	sched, err := scheduler.New(s, analysis.New(s, pricing.Default(), nil), scheduler.Config{}, log, reg)
+	an := analysis.New(s, pricing.Default(), nil)
+	sched, err := scheduler.New(s, an, scheduler.Config{}, log, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sched.Shutdown() })
-	cfg.Store, cfg.Submitter, cfg.Prices, cfg.Gatherer, cfg.Log = s, sched, pricing.Default(), reg, log
+	cfg.Store, cfg.Submitter, cfg.Analyzer, cfg.Prices, cfg.Gatherer, cfg.Log = s, sched, an, pricing.Default(), reg, log
 	api, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, store: s, trace: r.TraceID, sched: sched}
+	return &fixture{srv: srv, store: s, dsn: dsn, trace: r.TraceID, sched: sched}
 }
 
 type reply struct {
@@ -182,6 +184,13 @@ func TestAnalyzeThroughTheAPI(t *testing.T) {
 	if wi["kind"] != "what_if" || !strings.HasPrefix(wi["delta_usd"].(string), "-") {
 		t.Errorf("what-if %v", wi)
 	}
+	other := storetest.Build("0000000000000000000000000000000b", "checkout", storetest.SampleSpecs()[:2])
+	storetest.InsertRun(t, f.dsn, other)
+	d := f.ok(t, "GET", "/api/v1/runs/"+f.trace+"/diff/"+other.TraceID, "", 200)
+	if d["kind"] != "diff" || d["realized_saving_usd"] != (storetest.Sample().TotalCost()-other.TotalCost()).String() ||
+		!strings.HasPrefix(d["prediction_source"].(string), "analysis "+id) {
+		t.Errorf("diff %v", d)
+	}
 	metrics := f.do(t, "GET", "/metrics", "")
 	if metrics.status != 200 || !strings.Contains(metrics.raw, `kaizen_analyses_total{mode="offline",outcome="analyzed",trigger="api"} 1`) {
 		t.Errorf("metrics %d:\n%s", metrics.status, metrics.raw)
@@ -231,6 +240,9 @@ func TestErrors(t *testing.T) {
 		{"body too large", "POST", "/api/v1/runs/" + unknownTrace + "/analyze", `{"mode":"` + strings.Repeat("x", 5000) + `"}`, nil, 413, "too_large", "bytes"},
 		{"parameters on analyze", "POST", "/api/v1/runs/" + unknownTrace + "/analyze?mode=gemini", "", nil, 400, "bad_request", "takes none"},
 		{"wrong method", "DELETE", "/api/v1/runs", "", nil, 405, "method_not_allowed", "use GET"},
+		{"diff with itself", "GET", "/api/v1/runs/" + unknownTrace + "/diff/" + unknownTrace, "", nil, 400, "bad_request", "same run"},
+		{"diff with a bad id", "GET", "/api/v1/runs/" + unknownTrace + "/diff/zz", "", nil, 400, "bad_request", "trace id"},
+		{"diff of unknown runs", "GET", "/api/v1/runs/" + unknownTrace + "/diff/" + strings.Repeat("e", 32), "", nil, 404, "not_found", "not found"},
 		{"unknown endpoint", "GET", "/api/v2/runs", "", nil, 404, "not_found", "openapi.json"},
 		{"foreign Host", "GET", "/api/v1/runs", "", []string{"Host", "evil.example:8790"}, 403, "forbidden", "Host"},
 		{"cross-origin", "POST", "/api/v1/runs/" + unknownTrace + "/analyze", "", []string{"Origin", "http://evil.example"}, 403, "forbidden", "cross-origin"},

@@ -219,6 +219,33 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) error {
 	return writeDoc(w, http.StatusOK, &report.WhatIf{TraceID: rn.TraceID, Result: res})
 }
 
+func (s *Server) diff(w http.ResponseWriter, r *http.Request) error {
+	if _, err := params(r); err != nil {
+		return err
+	}
+	a, err := traceID(r)
+	if err != nil {
+		return err
+	}
+	b, err := store.NormalizeTraceID(r.PathValue("other_trace_id"))
+	if err != nil {
+		return badRequest("%s", err)
+	}
+	if a == b {
+		return badRequest("trace A and trace B are the same run")
+	}
+	if s.cfg.Analyzer == nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "this server does not compute diffs"}
+	}
+	ctx, cancel := s.query(r)
+	defer cancel()
+	res, err := s.cfg.Analyzer.Diff(ctx, a, b)
+	if err != nil {
+		return err
+	}
+	return writeDoc(w, http.StatusOK, report.Diff{Result: res})
+}
+
 func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) error {
 	q, err := params(r, "since", "until", "type", "workflow", "limit", "offset")
 	if err != nil {

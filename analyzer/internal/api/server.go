@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/analysis"
 	"github.com/kaizenhq/kaizen/analyzer/internal/scheduler"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -36,7 +37,9 @@ type Submitter interface {
 type Config struct {
 	Store     *store.Store
 	Submitter Submitter
-	Prices    *pricing.Table
+	// Analyzer computes diffs (nil: the diff route answers 503).
+	Analyzer *analysis.Analyzer
+	Prices   *pricing.Table
 	// Gatherer is exposed at /metrics (nil: no /metrics).
 	Gatherer prometheus.Gatherer
 	// Token, when set, must be sent as "Authorization: Bearer <token>" on
@@ -68,6 +71,7 @@ var routes = []route{
 	{http.MethodPost, "/api/v1/runs/{trace_id}/analyze", (*Server).analyze, false},
 	{http.MethodGet, "/api/v1/runs/{trace_id}/analysis", (*Server).latestAnalysis, false},
 	{http.MethodGet, "/api/v1/runs/{trace_id}/what-if", (*Server).whatIf, false},
+	{http.MethodGet, "/api/v1/runs/{trace_id}/diff/{other_trace_id}", (*Server).diff, false},
 	{http.MethodGet, "/api/v1/analyses/{analysis_id}", (*Server).getAnalysis, false},
 	{http.MethodGet, "/api/v1/findings", (*Server).listFindings, false},
 }

@@ -107,7 +107,7 @@ with savings recomputed from exact prices.`,
 	pf.StringVar(&g.format, "format", "text", "output format: text, markdown or json")
 	pf.StringVar(&g.prices, "prices", "", "price file (YAML) merged over the embedded price table")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress lines on stderr")
-	root.AddCommand(newTracesCmd(g), newShowCmd(g), newAnalyzeCmd(g), newWhatIfCmd(g), newServeCmd(g))
+	root.AddCommand(newTracesCmd(g), newShowCmd(g), newAnalyzeCmd(g), newWhatIfCmd(g), newDiffCmd(g), newServeCmd(g))
 	return root
 }
 

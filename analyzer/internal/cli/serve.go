@@ -148,11 +148,12 @@ func (g *globals) serve(ctx context.Context, fl serveFlags) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	sched, err := scheduler.New(s, analysis.New(s, g.table, nil, g.cfg.GeminiOptions...), cfg, log, reg)
+	an := analysis.New(s, g.table, nil, g.cfg.GeminiOptions...)
+	sched, err := scheduler.New(s, an, cfg, log, reg)
 	if err != nil {
 		return usageError{err}
 	}
-	handler, err := api.New(api.Config{Store: s, Submitter: sched, Prices: g.table, Gatherer: reg, Token: token,
+	handler, err := api.New(api.Config{Store: s, Submitter: sched, Analyzer: an, Prices: g.table, Gatherer: reg, Token: token,
 		AllowedHosts: fl.allowedHosts, Log: log})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/diff"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
@@ -67,6 +68,18 @@ func TestGolden(t *testing.T) {
 		},
 		"show": func(f Format) ([]byte, error) {
 			return out(func(b *bytes.Buffer) error { return WriteShow(b, f, r, roots) })
+		},
+		"diff": func(f Format) ([]byte, error) {
+			specs := storetest.SampleSpecs()
+			fixed := []storetest.CallSpec{specs[0], specs[1], specs[3]}
+			fixed[1].Model = "gpt-4o-mini"
+			b := storetest.Build("0af7651916cd43dd8448eb211c80319c", "checkout", fixed)
+			b.Build()
+			a := sampleAnalysis()
+			res := diff.Compare(diff.Side{Run: r, Findings: a.Findings}, diff.Side{Run: b, Findings: []run.Finding{
+				{Type: run.Loop, Calls: []int{1}, Title: "polling", Savings: 1}}},
+				diff.Prediction{Savings: a.Summary.Savings, Source: "analysis 6f1c2d4e-0000-4000-8000-000000000001 (gemini, 2025-06-01T11:00:00Z)"})
+			return out(func(buf *bytes.Buffer) error { return WriteDiff(buf, f, res) })
 		},
 		"whatif": func(f Format) ([]byte, error) {
 			res, err := whatif.Model(r, pricing.Default(), "gpt-4o-mini")

@@ -293,3 +293,20 @@ func clampTime(t time.Time) time.Time {
 func ts9(t time.Time) string { return clampTime(t).Format("2006-01-02 15:04:05.000000000") }
 
 func ts3(t time.Time) string { return clampTime(t).Format("2006-01-02 15:04:05.000") }
+
+const selectLatestCompleted = "SELECT AnalysisId FROM " + schema.TableAnalyses + `
+WHERE TraceId = {trace:String} AND Status = 'analyzed' ORDER BY CreatedAt DESC LIMIT 1`
+
+// LatestCompleted returns the newest analyzed analysis of a trace with its
+// findings; a trace without one wraps ErrNotFound.
+func (s *Store) LatestCompleted(ctx context.Context, traceID string) (*StoredAnalysis, error) {
+	var id uuid.UUID
+	err := s.conn.QueryRow(params(ctx, map[string]string{"trace": traceID}), selectLatestCompleted).Scan(&id)
+	if isNoRows(err) {
+		return nil, fmt.Errorf("no completed analysis of trace %s: %w", traceID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, s.wrap("read the latest completed analysis of "+traceID, err)
+	}
+	return s.LoadAnalysis(ctx, id)
+}
