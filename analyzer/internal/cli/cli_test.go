@@ -86,7 +86,7 @@ func TestArgumentErrorsNeverQuery(t *testing.T) {
 func TestClickHouseUnreachable(t *testing.T) {
 	noGemini(t)
 	_, stderr, code := kaizen(t, "http://reader:hunter2@127.0.0.1:1/kaizen", "show", "4bf92f3577b34da6a3ce929d0e0e4736")
-	if code != ExitError || !strings.Contains(stderr, "ClickHouse at http://reader:xxxxx@127.0.0.1:1/kaizen is unreachable") || strings.Contains(stderr, "hunter2") {
+	if code != ExitError || !strings.Contains(stderr, "nothing answers at http://reader:xxxxx@127.0.0.1:1/kaizen") || strings.Contains(stderr, "hunter2") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
@@ -109,4 +109,18 @@ func decode(t *testing.T, s string) map[string]any {
 		t.Fatalf("JSON output: %v\n%s", err, s)
 	}
 	return v
+}
+
+func TestVersionAndUsageExitCodes(t *testing.T) {
+	noGemini(t)
+	stdout, _, code := kaizen(t, "http://127.0.0.1:1/kaizen", "--version")
+	if code != ExitOK || !strings.Contains(stdout, "kaizen version ") || !strings.Contains(stdout, "analyzer ") {
+		t.Errorf("--version: exit %d %q", code, stdout)
+	}
+	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"traces", "--limit", "x"}} {
+		_, stderr, code := kaizen(t, "http://127.0.0.1:1/kaizen", args...)
+		if code != ExitUsage || !strings.Contains(stderr, "Run 'kaizen") || strings.Contains(stderr, "kaizen  --help") {
+			t.Errorf("%v: exit %d %q, want %d with a usage hint", args, code, stderr, ExitUsage)
+		}
+	}
 }

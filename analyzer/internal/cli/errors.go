@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Exit codes of the kaizen binary.
@@ -39,4 +40,16 @@ func ExitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitError
+}
+
+// isCobraUsage recognizes cobra's own command-line errors (an unknown
+// command, a wrong argument count), which it returns as plain errors.
+func isCobraUsage(err error) bool {
+	var u usageError
+	if errors.As(err, &u) {
+		return false
+	}
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown shorthand flag") ||
+		strings.HasPrefix(msg, "unknown flag") || strings.Contains(msg, "arg(s), received")
 }

@@ -8,10 +8,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kaizenhq/kaizen/analyzer/internal/analysis"
 	"github.com/kaizenhq/kaizen/analyzer/internal/escape"
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini"
 	"github.com/kaizenhq/kaizen/analyzer/internal/report"
@@ -55,16 +58,49 @@ func Main(ctx context.Context, args []string, cfg Config) int {
 	cmd := NewRoot(cfg)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
+	if err != nil && isCobraUsage(err) {
+		err = usageError{err}
+	}
 	if err != nil {
 		if _, isWaste := err.(wasteError); !isWaste {
 			// Errors can carry stored strings (span ids, ClickHouse messages): escaped.
 			fmt.Fprintf(cmd.ErrOrStderr(), "kaizen: %s\n", escape.Text(err.Error()))
 		}
 		if ExitCode(err) == ExitUsage {
-			fmt.Fprintf(cmd.ErrOrStderr(), "Run 'kaizen %s --help' for usage.\n", escape.Text(subcommand(cmd, args)))
+			fmt.Fprintf(cmd.ErrOrStderr(), "Run '%s --help' for usage.\n", escape.Text(strings.TrimSpace("kaizen "+subcommand(cmd, args))))
 		}
 	}
 	return ExitCode(err)
+}
+
+// Version is the kaizen version, set at build time with
+// -ldflags "-X github.com/kaizenhq/kaizen/analyzer/internal/cli.Version=…";
+// without it, the module version or VCS revision the binary was built from.
+var Version = ""
+
+func version() string {
+	v := Version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "" {
+		v = info.Main.Version
+		var rev, dirty string
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = "+dirty"
+				}
+			}
+		}
+		if (v == "" || v == "(devel)") && rev != "" {
+			v = "devel-" + rev[:min(12, len(rev))] + dirty
+		}
+	}
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	return v + " (analyzer " + analysis.Version + ")"
 }
 
 func subcommand(root *cobra.Command, args []string) string {
@@ -94,6 +130,7 @@ wasted LLM calls (redundant calls, model overkill, prompt bloat, cache misses, r
 with savings recomputed from exact prices.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return g.init()
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ type Store struct {
 // password.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	endpoint := Redact(dsn)
+	if u, err := url.Parse(dsn); err == nil && !knownScheme(u.Scheme) {
+		return nil, fmt.Errorf("ClickHouse DSN %s: scheme %q is not one ClickHouse speaks: use http://host:8123/kaizen (the embedded store, or a server's HTTP port), https://… or clickhouse://host:9000/kaizen",
+			endpoint, u.Scheme)
+	}
 	opts, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse ClickHouse DSN %s: %s", endpoint, scrub(err.Error(), passwordOf(dsn)))
@@ -53,10 +58,50 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	defer cancel()
 	if err := conn.Ping(pctx); err != nil {
 		_ = conn.Close()
-		return nil, fmt.Errorf("ClickHouse at %s is unreachable (start the collector with its embedded ClickHouse, or set --dsn / KAIZEN_CLICKHOUSE_DSN): %s",
-			endpoint, scrub(err.Error(), opts.Auth.Password))
+		return nil, connectError(endpoint, opts, err)
 	}
 	return s, nil
+}
+
+func knownScheme(s string) bool {
+	switch strings.ToLower(s) {
+	case "http", "https", "clickhouse", "tcp":
+		return true
+	}
+	return false
+}
+
+// ClickHouse error codes Open explains.
+const (
+	codeUnknownDatabase      = 81
+	codeAuthenticationFailed = 516
+	codeUnknownUser          = 192
+	codeRequiredPassword     = 194
+)
+
+// connectError says why a first ping failed and what to do next, without
+// the client library's error chain: nothing listening, a server that is not
+// ClickHouse, an unknown database, refused credentials.
+func connectError(endpoint string, opts *clickhouse.Options, err error) error {
+	var ex *clickhouse.Exception
+	var op *net.OpError
+	switch {
+	case errors.As(err, &ex) && ex.Code == codeUnknownDatabase:
+		return fmt.Errorf("ClickHouse at %s has no database %q (the collector creates it when it starts with create_schema; check the DSN's path)",
+			endpoint, opts.Auth.Database)
+	case errors.As(err, &ex) && (ex.Code == codeAuthenticationFailed || ex.Code == codeUnknownUser || ex.Code == codeRequiredPassword):
+		return fmt.Errorf("ClickHouse at %s refused user %q (set the password with --password-file / KAIZEN_CLICKHOUSE_PASSWORD_FILE; the embedded store's are under <data dir>/chdb/credentials)",
+			endpoint, opts.Auth.Username)
+	case errors.As(err, &ex):
+		return fmt.Errorf("ClickHouse at %s: %s", endpoint, scrub(ex.Message, opts.Auth.Password))
+	case errors.As(err, &op) && op.Op == "dial":
+		return fmt.Errorf("nothing answers at %s (start the collector with its embedded ClickHouse — make demo starts one — or set --dsn / KAIZEN_CLICKHOUSE_DSN): %s",
+			endpoint, scrub(op.Err.Error(), opts.Auth.Password))
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("ClickHouse at %s did not answer within %s (is the host right, and the port ClickHouse's HTTP port?)", endpoint, defaultDialTimeout)
+	}
+	return fmt.Errorf("%s answers, but not as ClickHouse (the embedded store listens on 127.0.0.1:8123; 4317/4318 are OTLP and 13133 the collector's health check)",
+		endpoint)
 }
 
 // Endpoint returns the DSN with its password removed.
