@@ -110,6 +110,9 @@ func (a *Analysis) text(w *writer) {
 		w.f("    why: %s\n    fix: %s\n", escape.Text(f.Explanation), escape.Text(f.Recommendation))
 	}
 	w.f("\nVerification: %s\n", escape.Text(a.Stats.String()))
+	for _, d := range a.Stats.DroppedFindings {
+		w.f("  dropped %s\n", escape.Text(dropLine(d)))
+	}
 	w.f("\nOriginal cost:  %s\n", cost(a.Summary.Original, a.Gaps))
 	w.f("Optimized cost: %s\n", usd(a.Summary.Optimized))
 	w.f("Savings:        %s (%.1f%%)\n", usd(a.Summary.Savings), a.Summary.Pct)
@@ -152,6 +155,12 @@ func (a *Analysis) markdown(w *writer) {
 	w.f("| Verification | %s |\n", escape.Markdown(a.Stats.String()))
 	if a.Gate != nil {
 		w.f("| CI gate | %s |\n", escape.Markdown(a.gateReason()))
+	}
+	if len(a.Stats.DroppedFindings) > 0 {
+		w.f("\nDropped candidates:\n\n")
+		for _, d := range a.Stats.DroppedFindings {
+			w.f("- %s\n", escape.Markdown(dropLine(d)))
+		}
 	}
 }
 
@@ -199,11 +208,19 @@ type jsonGemini struct {
 }
 
 type jsonStats struct {
-	Input    int            `json:"input"`
-	Verified int            `json:"verified"`
-	Merged   int            `json:"merged"`
-	Capped   int            `json:"capped"`
-	Dropped  map[string]int `json:"dropped"`
+	Input           int            `json:"input"`
+	Verified        int            `json:"verified"`
+	Merged          int            `json:"merged"`
+	Capped          int            `json:"capped"`
+	Dropped         map[string]int `json:"dropped"`
+	DroppedFindings []jsonDrop     `json:"dropped_findings"`
+}
+
+type jsonDrop struct {
+	Type   string `json:"type"`
+	Calls  []int  `json:"calls"`
+	Source string `json:"source"`
+	Reason string `json:"reason"`
 }
 
 type jsonSummary struct {
@@ -234,6 +251,15 @@ func (a *Analysis) json() any {
 	for k, v := range a.Stats.Dropped {
 		j.Verification.Dropped[string(k)] = v
 	}
+	j.Verification.DroppedFindings = []jsonDrop{}
+	for _, d := range a.Stats.DroppedFindings {
+		calls := d.Calls
+		if calls == nil {
+			calls = []int{}
+		}
+		j.Verification.DroppedFindings = append(j.Verification.DroppedFindings, jsonDrop{Type: string(d.Type), Calls: calls,
+			Source: string(d.Source), Reason: string(d.Reason)})
+	}
 	for i, f := range a.Findings {
 		j.Findings = append(j.Findings, findingJSON(i+1, f))
 	}
@@ -248,3 +274,16 @@ func (a *Analysis) json() any {
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// dropLine names a dropped candidate: "model_overkill #2 from gemini: not_cheaper".
+func dropLine(d verify.Drop) string {
+	calls := make([]string, len(d.Calls))
+	for i, n := range d.Calls {
+		calls[i] = fmt.Sprintf("#%d", n)
+	}
+	src := ""
+	if d.Source != "" {
+		src = " from " + string(d.Source)
+	}
+	return fmt.Sprintf("%s %s%s: %s", d.Type, strings.Join(calls, ","), src, d.Reason)
+}

@@ -35,7 +35,9 @@ func sampleAnalysis() *Analysis {
 	pct := 5.0
 	return &Analysis{TraceID: r.TraceID, Workflow: r.Workflow, AnalysisID: "6f1c2d4e-0000-4000-8000-000000000001", Mode: "gemini",
 		Calls: len(r.Calls), PriceVersion: "2025.11.1", Findings: findings,
-		Stats:   verify.Stats{Input: 5, Verified: 2, Merged: 1, Dropped: map[verify.Reason]int{verify.UnknownCall: 1, verify.UnknownType: 1}},
+		Stats: verify.Stats{Input: 5, Verified: 2, Merged: 1, Dropped: map[verify.Reason]int{verify.UnknownCall: 1, verify.UnknownType: 1},
+			DroppedFindings: []verify.Drop{{Type: run.Loop, Calls: []int{7, 9}, Source: run.SourceGemini, Reason: verify.UnknownCall},
+				{Type: "hallucinated_waste", Calls: []int{1}, Source: run.SourceGemini, Reason: verify.UnknownType}}},
 		Summary: verify.Summarize(r, findings),
 		Gemini:  Gemini{Status: "ok", Model: "gemini-2.5-pro", InputTokens: 10_000, OutputTokens: 500, Cost: 17_500_000_000, Findings: 3},
 		Gate:    &Gate{MaxUSD: &max, MaxPct: &pct, Exceeded: true, Reason: "savings 11.2% exceed --max-waste-pct 5%"},

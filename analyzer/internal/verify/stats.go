@@ -2,8 +2,11 @@ package verify
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 )
 
 // Reason says why a finding was dropped.
@@ -47,6 +50,16 @@ type Stats struct {
 	Capped int
 	// Dropped counts dropped findings per reason.
 	Dropped map[Reason]int
+	// DroppedFindings names each dropped candidate, in input order.
+	DroppedFindings []Drop
+}
+
+// Drop is one candidate finding verification dropped, and why.
+type Drop struct {
+	Type   run.Type
+	Calls  []int
+	Source run.Source
+	Reason Reason
 }
 
 // DroppedTotal returns the number of dropped findings.
@@ -77,9 +90,10 @@ func (s Stats) String() string {
 	return out + ", dropped: " + strings.Join(parts, " ")
 }
 
-func (s *Stats) drop(r Reason) {
+func (s *Stats) drop(r Reason, f run.Finding) {
 	if s.Dropped == nil {
 		s.Dropped = map[Reason]int{}
 	}
 	s.Dropped[r]++
+	s.DroppedFindings = append(s.DroppedFindings, Drop{Type: f.Type, Calls: slices.Clone(f.Calls), Source: f.Source, Reason: r})
 }

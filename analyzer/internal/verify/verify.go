@@ -24,7 +24,7 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 	for _, f := range findings {
 		f.Calls = slices.Clone(f.Calls)
 		if reason := validate(r, &f); reason != "" {
-			st.drop(reason)
+			st.drop(reason, f)
 			continue
 		}
 		valid = append(valid, f)
@@ -45,15 +45,15 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 	for _, f := range merged {
 		p, reason := savingsOf(r, &f, prices)
 		if reason != "" {
-			st.drop(reason)
+			st.drop(reason, f)
 			continue
 		}
 		saving, capped, any := allocate(p, budget)
 		if saving <= 0 {
 			if any && capped {
-				st.drop(AlreadyClaimed)
+				st.drop(AlreadyClaimed, f)
 			} else {
-				st.drop(NoSaving)
+				st.drop(NoSaving, f)
 			}
 			continue
 		}
