@@ -171,7 +171,7 @@ func (j *Job) askGemini(ctx context.Context, hints []run.Finding, rep *report.An
 	}
 	opts := append([]gemini.Option{gemini.WithModel(o.Model), gemini.WithTimeout(o.Timeout), gemini.WithPrices(x.prices),
 		gemini.WithRetryObserver(func(attempt, status int, wait time.Duration) {
-			x.progress("gemini", "attempt %d answered HTTP %d, retrying in %s", attempt, status, wait.Round(time.Millisecond))
+			x.progress("gemini", "attempt %d answered HTTP %d, retrying in %s", attempt, status, report.Duration(wait))
 		})}, x.gemini...)
 	c, err := gemini.New(ctx, opts...)
 	if err != nil {
@@ -191,7 +191,7 @@ func (j *Job) askGemini(ctx context.Context, hints []run.Finding, rep *report.An
 	}
 	rep.Mode, rep.Gemini.Status, rep.Gemini.Findings = "gemini", "ok", len(res.Findings)
 	x.progress("gemini", "%d findings, %d+%d tokens, %s, %d attempt(s)", len(res.Findings), res.InputTokens, res.OutputTokens,
-		res.Elapsed.Round(time.Millisecond), res.Attempts)
+		report.Duration(res.Elapsed), res.Attempts)
 	return res.Findings
 }
 

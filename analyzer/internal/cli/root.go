@@ -210,7 +210,7 @@ func (g *globals) progress(stage, format string, args ...any) {
 		return
 	}
 	fmt.Fprintf(g.cfg.Stderr, "kaizen: %-7s %s (%s)\n", stage+":", escape.Text(fmt.Sprintf(format, args...)),
-		time.Since(g.started).Round(time.Millisecond))
+		report.Duration(time.Since(g.started)))
 }
 
 // open connects to ClickHouse.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
@@ -131,3 +133,17 @@ type jsonGaps struct {
 }
 
 func gapsJSON(g run.PriceGaps) jsonGaps { return jsonGaps{Unpriced: g.Unpriced, Partial: g.Partial} }
+
+// Duration renders a duration for people the same way at every scale:
+// "0.412ms" below a millisecond, "900ms", "1.5s", "2m3.1s".
+func Duration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0ms"
+	case d < time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 3, 64) + "ms"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store"
@@ -90,5 +91,16 @@ func TestTokenTotalsNeverWrap(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "(2 unreadable token count(s) counted as 0) tokens") || strings.Contains(b.String(), "-92233") {
 		t.Errorf("show:\n%s", b.String())
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0ms", 412 * time.Microsecond: "0.412ms", 900 * time.Millisecond: "900ms", 1500 * time.Millisecond: "1.5s",
+		123456 * time.Millisecond: "2m3.5s", time.Millisecond: "1ms",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%s) = %q, want %q", d, got, want)
+		}
 	}
 }

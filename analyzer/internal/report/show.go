@@ -49,7 +49,7 @@ func spanLine(sp *run.Span) string {
 		if len(c.BadTokenCounts) > 0 {
 			line += " · unreadable " + strings.Join(c.BadTokenCounts, ", ") + " counted as 0"
 		}
-		line += fmt.Sprintf(" · %s · %s", usd(c.Cost), c.Duration.Round(time.Millisecond))
+		line += fmt.Sprintf(" · %s · %s", usd(c.Cost), Duration(c.Duration))
 		if c.PriceStatus != "" && c.PriceStatus != "priced" {
 			line += " · " + escape.Text(string(c.PriceStatus))
 		}
@@ -62,7 +62,7 @@ func spanLine(sp *run.Span) string {
 	if line == "" {
 		line = "(unnamed span)"
 	}
-	line += " · " + sp.Duration.Round(time.Millisecond).String()
+	line += " · " + Duration(sp.Duration)
 	if sp.StatusCode == "Error" {
 		line += " · ERROR"
 	}
@@ -85,7 +85,7 @@ func (s *Show) walk(visit func(sp *run.Span, depth int)) {
 func (s *Show) text(w *writer) {
 	r := s.Run
 	w.f("Trace %s · workflow \"%s\" · %d calls · %s tokens · %s · %s\n\n", escape.Text(r.TraceID), escape.Text(r.Workflow), len(r.Calls),
-		tokens(s.totals()), cost(r.TotalCost(), r.PriceGaps()), r.End.Sub(r.Start).Round(time.Millisecond))
+		tokens(s.totals()), cost(r.TotalCost(), r.PriceGaps()), Duration(r.End.Sub(r.Start)))
 	s.walk(func(sp *run.Span, depth int) { w.f("%s%s\n", strings.Repeat("  ", depth), spanLine(sp)) })
 }
 
