@@ -48,7 +48,8 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 			st.drop(reason, f)
 			continue
 		}
-		saving, capped, any := allocate(p, budget)
+		saving, short, any := allocate(p, budget)
+		capped := len(short) > 0
 		if saving <= 0 {
 			if any && capped {
 				st.drop(AlreadyClaimed, f)
@@ -59,6 +60,8 @@ func Verify(r *run.Run, findings []run.Finding, prices *pricing.Table) ([]run.Fi
 		}
 		if capped {
 			st.Capped++
+			// The title names every call; say which ones the saving leaves out.
+			f.Explanation = strings.TrimSpace(f.Explanation + " " + shortNote(short))
 		}
 		f.Savings = saving
 		f.Confidence = min(max(f.Confidence, 0), 1)
@@ -150,7 +153,7 @@ func key(f run.Finding) string {
 // whether the finding claimed anything before capping. The budget is
 // deducted only when the saving is positive: a dropped finding claims
 // nothing.
-func allocate(p plan, budget map[int]pricing.USD) (saving pricing.USD, capped, any bool) {
+func allocate(p plan, budget map[int]pricing.USD) (saving pricing.USD, short []int, any bool) {
 	got := make([]pricing.USD, len(p.claims))
 	for i, c := range p.claims {
 		if c.amount <= 0 {
@@ -158,16 +161,28 @@ func allocate(p plan, budget map[int]pricing.USD) (saving pricing.USD, capped, a
 		}
 		any = true
 		got[i] = min(c.amount, budget[c.call])
-		capped = capped || got[i] < c.amount
+		if got[i] < c.amount && !slices.Contains(short, c.call) {
+			short = append(short, c.call)
+		}
 		saving += got[i]
 	}
 	if saving <= p.premium {
-		return 0, capped, any
+		return 0, short, any
 	}
 	for i, c := range p.claims {
 		budget[c.call] -= got[i]
 	}
-	return saving - p.premium, capped, any
+	return saving - p.premium, short, any
+}
+
+// shortNote says which calls' cost another finding already claimed.
+func shortNote(calls []int) string {
+	slices.Sort(calls)
+	names := make([]string, len(calls))
+	for i, n := range calls {
+		names[i] = "#" + strconv.Itoa(n)
+	}
+	return "The saving leaves out the part of call " + strings.Join(names, ", ") + " already counted by another finding."
 }
 
 // Severity thresholds: share of the run's cost saved.

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,13 @@ func TestMergeBudgetAndSummary(t *testing.T) {
 	}
 	if got[0].Severity != run.High {
 		t.Fatalf("severity %s", got[0].Severity)
+	}
+	// The capped overkill finding names all three calls; it says its saving leaves out #2 and #3.
+	if !strings.Contains(got[1].Explanation, "leaves out the part of call #2, #3 already counted") {
+		t.Errorf("capped finding's explanation %q", got[1].Explanation)
+	}
+	if len(st.DroppedFindings) != 1 || st.DroppedFindings[0].Type != run.Bloat || st.DroppedFindings[0].Reason != AlreadyClaimed {
+		t.Errorf("dropped findings %+v", st.DroppedFindings)
 	}
 	sum := Summarize(r, got)
 	if sum.Savings > sum.Original || sum.Optimized != sum.Original-sum.Savings {
