@@ -13,7 +13,7 @@ var Categories = []string{"billing", "bug", "account", "feature_request"}
 // DefaultResponder answers like a capable assistant would, deterministically.
 // The task is the prompt's last line: classification gets one category,
 // translation a marked translation, a summary the first sentence, an order
-// status question a status, a review a verdict, and anything else an answer
+// status question a status, a review a verdict quoting the draft, and anything else an answer
 // that quotes the few context lines the task is about (those sharing at
 // least two content words with it) — so context the task does not need is
 // never reflected in the answer, and pasting it in is real bloat.
@@ -33,7 +33,14 @@ func DefaultResponder(_, prompt string) string {
 	case strings.Contains(lowLast, "status of order"):
 		return orderStatus(last)
 	case strings.HasPrefix(lowLast, "review"):
-		return "APPROVED. The draft answers the customer's question, keeps the promised tone and states no commitment beyond policy."
+		verdict := "APPROVED."
+		for _, l := range strings.Split(prompt, "\n") {
+			if d, ok := strings.CutPrefix(l, "Draft reply: "); ok {
+				verdict += " The draft (\"" + truncate(d, 160) + "\")"
+				break
+			}
+		}
+		return verdict + " answers the customer's question, keeps the promised tone and states no commitment beyond policy."
 	}
 	var b strings.Builder
 	b.WriteString("Regarding \"" + truncate(last, 120) + "\":")
