@@ -66,10 +66,11 @@ SELECT toUUID(concat('00000000-0000-0000-0000-', leftPad(hex(r), 12, '0'))), low
 FROM (SELECT number * 10 AS r FROM numbers(%d)) ARRAY JOIN [1, 2] AS ordinal`, db, start, span, runs/10))
 }
 
-// BenchmarkPanels times every Overview and Findings panel query over 30
-// days of n generated calls, each variable at All, through clickhouse-go
-// over HTTP as the reader; "dashboard" is the whole Overview, one query
-// after the other as the embedded engine runs them.
+// BenchmarkPanels times every Overview and Findings variable and panel
+// query over 30 days of n generated calls, each variable at All, through
+// clickhouse-go over HTTP as the reader; "dashboard" is a whole dashboard
+// (variables, then panels), one query after the other as the embedded
+// engine runs them.
 func BenchmarkPanels(b *testing.B) {
 	n := benchCalls(b)
 	db, _ := kaizendb.New(b)
@@ -97,6 +98,14 @@ func BenchmarkPanels(b *testing.B) {
 			b.Fatal(err)
 		}
 		var sqls []string
+		for _, v := range dq.variables {
+			sql, err := macros.Expand(v.sql, all, from, to, interval)
+			if err != nil {
+				b.Fatalf("variable %s: %v", v.title, err)
+			}
+			sqls = append(sqls, sql)
+			b.Run(dq.uid+"/$"+v.title, func(b *testing.B) { timeQueries(b, conn, sql) })
+		}
 		for _, p := range dq.panels {
 			sql, err := macros.Expand(p.sql, all, from, to, interval)
 			if err != nil {
@@ -110,8 +119,8 @@ func BenchmarkPanels(b *testing.B) {
 }
 
 type dashboardQueries struct {
-	uid    string
-	panels []struct{ title, sql string }
+	uid               string
+	variables, panels []struct{ title, sql string }
 }
 
 func overviewQueries() (dashboardQueries, error) { return panelQueries(OverviewUID, Overview) }
@@ -123,6 +132,9 @@ func panelQueries(uid string, build func() (dashboard.Dashboard, error)) (dashbo
 		return dashboardQueries{}, err
 	}
 	out := dashboardQueries{uid: uid}
+	for _, v := range d.Templating.List {
+		out.variables = append(out.variables, struct{ title, sql string }{v.Name, *v.Query.String})
+	}
 	for _, p := range d.Panels {
 		for _, target := range p.Panel.Targets {
 			out.panels = append(out.panels, struct{ title, sql string }{*p.Panel.Title, target.(Query).RawSQL})

@@ -133,10 +133,14 @@ func newDashboard(uid, title, description string) *dashboard.DashboardBuilder {
 	return b
 }
 
-// withFilterVariables adds $workflow, $service, $provider and $model.
+// withFilterVariables adds $workflow, $service, $provider and $model, whose
+// values are those of the calls in the hours the time range touches (so
+// the calls_hourly projection lists them).
 func withFilterVariables(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 	for _, v := range Variables {
-		q := fmt.Sprintf("SELECT DISTINCT %s FROM llm_calls WHERE $__timeFilter(Timestamp) AND %s != '' ORDER BY 1", v.Column, v.Column)
+		q := fmt.Sprintf(`SELECT %[1]s FROM llm_calls
+WHERE toStartOfHour(Timestamp) >= toStartOfHour($__fromTime) AND toStartOfHour(Timestamp) <= toStartOfHour($__toTime) AND %[1]s != ''
+GROUP BY %[1]s ORDER BY %[1]s`, v.Column)
 		b = b.WithVariable(dashboard.NewQueryVariableBuilder(v.Name).Label(v.Name).
 			Query(dashboard.StringOrMap{String: &q}).Datasource(*Datasource()).
 			IncludeAll(true).Multi(true).Refresh(dashboard.VariableRefreshOnTimeRangeChanged))

@@ -392,6 +392,9 @@ func checkDashboard(t *testing.T, ctx context.Context, r driver.Conn, db string,
 			if len(rows) == 0 {
 				t.Errorf("%s variable %s lists no values", uid, v.Name)
 			}
+			if v.Name != "trace_id" {
+				requireProjection(t, ctx, db, sql, uid+" variable "+v.Name)
+			}
 		}
 	}
 	executed := 0
@@ -412,11 +415,7 @@ func checkDashboard(t *testing.T, ctx context.Context, r driver.Conn, db string,
 				}
 				executed++
 				if strings.Contains(q.RawSQL, "from_hour") && interval == time.Hour && i == 0 {
-					// The writer's in-process connection may set what the reader may not.
-					if _, err := chtest.Server().Conn().QueryString(ctx, strings.Replace(sql, "FROM llm_calls", "FROM `"+db+"`.llm_calls", -1)+
-						"\nSETTINGS force_optimize_projection = 1", "TabSeparated"); err != nil {
-						t.Errorf("%s panel %s does not read the calls_hourly projection: %v", uid, title, err)
-					}
+					requireProjection(t, ctx, db, sql, uid+" panel "+title)
 				}
 				c, ok := want[title][set.label]
 				if !ok {
@@ -437,6 +436,17 @@ func checkDashboard(t *testing.T, ctx context.Context, r driver.Conn, db string,
 		}
 	}
 	return executed
+}
+
+// requireProjection fails the test unless a projection (calls_hourly)
+// serves sql, run in db on the writer's in-process connection, which may
+// set what the reader may not.
+func requireProjection(t *testing.T, ctx context.Context, db, sql, what string) {
+	t.Helper()
+	sql = strings.ReplaceAll(sql, "FROM llm_calls", "FROM `"+db+"`.llm_calls") + "\nSETTINGS force_optimize_projection = 1"
+	if _, err := chtest.Server().Conn().QueryString(ctx, sql, "TabSeparated"); err != nil {
+		t.Errorf("%s does not read the calls_hourly projection: %v", what, err)
+	}
 }
 
 func ptr(f float64) *float64 { return &f }
