@@ -258,16 +258,24 @@ func (w *worker) review(ctx context.Context, draft string) (err error) {
 		req.WriteString(catalog + "\n")
 	}
 	req.WriteString("Review the draft reply for tone, accuracy and policy compliance; answer APPROVED or list the changes.")
-	msg, err := w.c.Anthropic.Messages.New(ctx, anthropic.MessageNewParams{
+	// The reviewer streams, as a UI showing the verdict as it comes would.
+	stream := w.c.Anthropic.Messages.NewStreaming(ctx, anthropic.MessageNewParams{
 		Model: anthropic.Model(w.m.Reviewer), MaxTokens: 512,
 		System: []anthropic.TextBlockParam{{Text: "You are the reviewer of the customer operations team. " +
 			"You check reply drafts before they are sent."}},
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(req.String()))},
 	})
-	if err != nil {
+	defer stream.Close()
+	var msg anthropic.Message
+	for stream.Next() {
+		if err := msg.Accumulate(stream.Current()); err != nil {
+			return fmt.Errorf("review: %w", err)
+		}
+	}
+	if err := stream.Err(); err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
-	_, err = anthropicText(msg)
+	_, err = anthropicText(&msg)
 	return err
 }
 
@@ -275,13 +283,17 @@ func (w *worker) review(ctx context.Context, draft string) (err error) {
 func (w *worker) translate(ctx context.Context, t Ticket, draft string) (_ string, err error) {
 	ctx, span := instrumentation.StartAgent(ctx, "translator")
 	defer endSpan(span, &err)
-	res, err := w.c.Gemini.Models.GenerateContent(ctx, w.m.Translator, genai.Text(oneLine(draft)),
+	// The translator streams too, so both streaming dialects are exercised.
+	var out strings.Builder
+	for res, err := range w.c.Gemini.Models.GenerateContentStream(ctx, w.m.Translator, genai.Text(oneLine(draft)),
 		&genai.GenerateContentConfig{SystemInstruction: genai.NewContentFromText(
-			"Translate the reply into "+t.Language+". Output only the translation.", genai.RoleUser)})
-	if err != nil {
-		return "", fmt.Errorf("translate: %w", err)
+			"Translate the reply into "+t.Language+". Output only the translation.", genai.RoleUser)}) {
+		if err != nil {
+			return "", fmt.Errorf("translate: %w", err)
+		}
+		out.WriteString(res.Text())
 	}
-	return res.Text(), nil
+	return out.String(), nil
 }
 
 func anthropicText(msg *anthropic.Message) (string, error) {

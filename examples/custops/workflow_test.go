@@ -211,6 +211,48 @@ func TestOptimizedCaches(t *testing.T) {
 	}
 }
 
+// TestConcurrentRuns runs wasteful runs concurrently against one server:
+// each is its own trace, and since no wasteful call hits a cache each costs
+// what a lone run costs.
+func TestConcurrentRuns(t *testing.T) {
+	_, lone := recorded(t, VariantWasteful)
+	var want pricing.USD
+	for _, c := range lone {
+		want += pricing.Default().Price(c.Provider, c.Model, c.Usage).Total
+	}
+	meter := NewMeter(nil)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(meter))
+	srv := httptest.NewServer(fakellm.New(nil))
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := triage.NewClients(ctx, srv.URL, instrumentation.WithTracerProvider(tp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs = 3
+	results := make([]Result, runs)
+	errs := make([]error, runs)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Go(func() { results[i], errs[i] = Run(ctx, c, VariantWasteful) })
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, res := range results {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if seen[res.TraceID.String()] {
+			t.Errorf("two runs share trace %s", res.TraceID)
+		}
+		seen[res.TraceID.String()] = true
+		got := meter.Run(res.TraceID)
+		if got.Calls != len(lone) || got.Cost != want || got.Unpriced != 0 {
+			t.Errorf("run %d: %+v, want %d calls at %s", i, got, len(lone), want)
+		}
+	}
+}
+
 func TestParseVariant(t *testing.T) {
 	for in, ok := range map[string]bool{"wasteful": true, "optimized": true, "": false, "cheap": false} {
 		if _, err := ParseVariant(in); (err == nil) != ok {
