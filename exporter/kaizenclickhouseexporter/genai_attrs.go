@@ -9,64 +9,51 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
-// Attribute names read from GenAI spans: OTel GenAI semantic conventions
-// (go.opentelemetry.io/otel/semconv/v1.41.0) and the kaizen.* attributes
-// the processor adds.
+// Attribute names read from GenAI spans (internal/domain/genai holds them once).
 const (
-	attrOperation         = "gen_ai.operation.name"
-	attrProvider          = "gen_ai.provider.name"
-	attrRequestModel      = "gen_ai.request.model"
-	attrResponseModel     = "gen_ai.response.model"
-	attrInputTokens       = "gen_ai.usage.input_tokens"
-	attrOutputTokens      = "gen_ai.usage.output_tokens"
-	attrCacheReadTokens   = "gen_ai.usage.cache_read.input_tokens"
-	attrCacheCreateTokens = "gen_ai.usage.cache_creation.input_tokens"
-	// attrCacheWriteTokens is the later conventions' name for cache creation.
-	attrCacheWriteTokens   = "gen_ai.usage.cache_write.input_tokens"
-	attrReasoningTokens    = "gen_ai.usage.reasoning.output_tokens"
-	attrFinishReasons      = "gen_ai.response.finish_reasons"
-	attrSystemInstructions = "gen_ai.system_instructions"
-	attrInputMessages      = "gen_ai.input.messages"
-	attrOutputMessages     = "gen_ai.output.messages"
-	attrWorkflow           = "gen_ai.workflow.name"
-	attrAgent              = "gen_ai.agent.name"
-	attrTimeToFirstChunk   = "gen_ai.response.time_to_first_chunk"
-	attrStream             = "gen_ai.request.stream"
-	attrErrorType          = "error.type"
-
-	attrCost          = "kaizen.cost.usd"
-	attrInputCost     = "kaizen.cost.input_usd"
-	attrOutputCost    = "kaizen.cost.output_usd"
-	attrCostReported  = "kaizen.cost.reported_usd"
-	attrPriceVersion  = "kaizen.price.version"
-	attrPriceStatus   = "kaizen.price.status"
-	attrPromptHash    = "kaizen.prompt.hash"
-	attrPromptSimHash = "kaizen.prompt.simhash"
-	attrSystemHash    = "kaizen.system.hash"
-	attrPrefixHash    = "kaizen.prefix.hash"
-	attrContentPolicy = "kaizen.content.policy"
-	// attrCallWrapper marks an inference span that wraps another span of
-	// the same call (an SDK's own span around Kaizen's HTTP-level span); the
-	// kaizen processor sets it (kaizenprocessor.AttrCallWrapper) and leaves
-	// the wrapper unpriced, so only the inner span is the call.
-	attrCallWrapper = "kaizen.call.wrapper"
+	attrOperation          = genai.Operation
+	attrProvider           = genai.Provider
+	attrRequestModel       = genai.RequestModel
+	attrResponseModel      = genai.ResponseModel
+	attrInputTokens        = genai.InputTokens
+	attrOutputTokens       = genai.OutputTokens
+	attrCacheReadTokens    = genai.CacheReadTokens
+	attrCacheCreateTokens  = genai.CacheCreateTokens
+	attrCacheWriteTokens   = genai.CacheWriteTokens
+	attrReasoningTokens    = genai.ReasoningTokens
+	attrFinishReasons      = genai.FinishReasons
+	attrSystemInstructions = genai.SystemInstructions
+	attrInputMessages      = genai.InputMessages
+	attrOutputMessages     = genai.OutputMessages
+	attrWorkflow           = genai.Workflow
+	attrAgent              = genai.Agent
+	attrTimeToFirstChunk   = genai.TimeToFirstChunk
+	attrStream             = genai.RequestStream
+	attrErrorType          = genai.ErrorType
+	attrCost               = genai.CostUSD
+	attrInputCost          = genai.CostInputUSD
+	attrOutputCost         = genai.CostOutputUSD
+	attrCostReported       = genai.CostReportedUSD
+	attrPriceVersion       = genai.PriceVersion
+	attrPriceStatus        = genai.PriceStatus
+	attrPromptHash         = genai.PromptHash
+	attrPromptSimHash      = genai.PromptSimHash
+	attrSystemHash         = genai.SystemHash
+	attrPrefixHash         = genai.PrefixHash
+	attrContentPolicy      = genai.ContentPolicy
+	// attrCallWrapper: the processor found the inner span that is the call.
+	attrCallWrapper = genai.CallWrapper
 )
 
 // Price statuses (kaizen.price.status).
 const (
-	statusPriced   = "priced"
-	statusPartial  = "partial"
-	statusUnpriced = "unpriced"
-)
-
-// Operations (gen_ai.operation.name) that are model inference, and those
-// that are not (they structure the run around the calls).
-var (
-	inferenceOps    = map[string]bool{"chat": true, "text_completion": true, "generate_content": true, "embeddings": true}
-	nonInferenceOps = map[string]bool{"invoke_agent": true, "invoke_workflow": true, "execute_tool": true, "create_agent": true, "retrieval": true}
+	statusPriced   = string(pricing.StatusPriced)
+	statusPartial  = string(pricing.StatusPartial)
+	statusUnpriced = string(pricing.StatusUnpriced)
 )
 
 // isInference reports whether a span is a GenAI inference call: a known
@@ -81,10 +68,10 @@ func isInference(attrs pcommon.Map) bool {
 	if v, ok := attrs.Get(attrOperation); ok {
 		op = v.AsString()
 	}
-	if inferenceOps[op] {
+	if genai.IsInference(op) {
 		return true
 	}
-	if nonInferenceOps[op] {
+	if genai.IsStructural(op) {
 		return false
 	}
 	for _, k := range []string{attrRequestModel, attrResponseModel, attrInputTokens, attrOutputTokens} {

@@ -3,6 +3,8 @@ package kaizenprocessor
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // maxAncestors bounds the walk up the parent chain (and breaks cycles).
@@ -45,7 +47,7 @@ func newBatchIndex(td ptrace.Traces, calls []pendingCall) *batchIndex {
 		if next < len(calls) && calls[next].ordinal == len(idx.nodes) {
 			node.call = int32(next)
 			next++
-		} else if v, ok := node.attrs.Get("gen_ai.operation.name"); ok {
+		} else if v, ok := node.attrs.Get(genai.Operation); ok {
 			switch v.Str() {
 			case "invoke_agent", "invoke_workflow", "execute_tool", "create_agent":
 				node.boundary = true

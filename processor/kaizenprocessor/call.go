@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
@@ -106,10 +107,4 @@ func (c *call) setTok(class dialect.Field, key string, v pcommon.Value) {
 }
 
 // isInference reports operations that are one model call (priced).
-func isInference(op string) bool {
-	switch op {
-	case "chat", "text_completion", "generate_content", "embeddings":
-		return true
-	}
-	return false
-}
+func isInference(op string) bool { return genai.IsInference(op) }

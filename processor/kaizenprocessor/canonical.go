@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
 
@@ -19,9 +20,8 @@ func putStr(attrs pcommon.Map, k, v string) {
 	}
 }
 
-// attrStream marks a streamed call: the key Kaizen's instrumentation and
-// the exporter use, written for the dialects that say it otherwise.
-const attrStream = "gen_ai.request.stream"
+// attrStream marks a streamed call, written for the dialects that say it otherwise.
+const attrStream = genai.RequestStream
 
 // invocationStreams reports whether OpenInference invocation parameters
 // ({"model": …, "stream": true, …}) asked for a streamed response.
@@ -38,11 +38,11 @@ func invocationStreams(params string) bool {
 // tokenKeys are the canonical usage attributes by token field (the 1-hour
 // cache write has none: it is a part of the cache write count).
 var tokenKeys = [dialect.NumTokenFields]string{
-	dialect.InputTokens:      "gen_ai.usage.input_tokens",
-	dialect.OutputTokens:     "gen_ai.usage.output_tokens",
-	dialect.CacheReadTokens:  "gen_ai.usage.cache_read.input_tokens",
-	dialect.CacheWriteTokens: "gen_ai.usage.cache_creation.input_tokens",
-	dialect.ReasoningTokens:  "gen_ai.usage.reasoning.output_tokens",
+	dialect.InputTokens:      genai.InputTokens,
+	dialect.OutputTokens:     genai.OutputTokens,
+	dialect.CacheReadTokens:  genai.CacheReadTokens,
+	dialect.CacheWriteTokens: genai.CacheCreateTokens,
+	dialect.ReasoningTokens:  genai.ReasoningTokens,
 }
 
 // writeCanonical writes the canonical semconv v1.41 attributes derived from
@@ -52,13 +52,13 @@ func writeCanonical(attrs pcommon.Map, c *call, d dialect.Dialect) {
 	if c.operation != "" {
 		// Unlike the other attributes, a dialect alias such as "embedding"
 		// is replaced by its canonical value.
-		if v, ok := attrs.Get("gen_ai.operation.name"); !ok || v.Str() != c.operation {
-			attrs.PutStr("gen_ai.operation.name", c.operation)
+		if v, ok := attrs.Get(genai.Operation); !ok || v.Str() != c.operation {
+			attrs.PutStr(genai.Operation, c.operation)
 		}
 	}
-	putStr(attrs, "gen_ai.provider.name", c.provider)
-	putStr(attrs, "gen_ai.request.model", c.reqModel)
-	putStr(attrs, "gen_ai.response.model", c.respModel)
+	putStr(attrs, genai.Provider, c.provider)
+	putStr(attrs, genai.RequestModel, c.reqModel)
+	putStr(attrs, genai.ResponseModel, c.respModel)
 	for class, k := range tokenKeys {
 		if k == "" || !c.hasTok[class] {
 			continue
@@ -67,11 +67,11 @@ func writeCanonical(attrs pcommon.Map, c *call, d dialect.Dialect) {
 			attrs.PutInt(k, c.tokens[class])
 		}
 	}
-	putStr(attrs, "gen_ai.system_instructions", c.system)
-	putStr(attrs, "gen_ai.input.messages", c.input)
-	putStr(attrs, "gen_ai.output.messages", c.output)
-	if _, ok := attrs.Get("gen_ai.response.finish_reasons"); !ok && len(c.finish) > 0 {
-		s := attrs.PutEmptySlice("gen_ai.response.finish_reasons")
+	putStr(attrs, genai.SystemInstructions, c.system)
+	putStr(attrs, genai.InputMessages, c.input)
+	putStr(attrs, genai.OutputMessages, c.output)
+	if _, ok := attrs.Get(genai.FinishReasons); !ok && len(c.finish) > 0 {
+		s := attrs.PutEmptySlice(genai.FinishReasons)
 		for _, f := range c.finish {
 			s.AppendEmpty().SetStr(f)
 		}
@@ -79,12 +79,12 @@ func writeCanonical(attrs pcommon.Map, c *call, d dialect.Dialect) {
 	if _, ok := attrs.Get(attrStream); !ok && c.stream {
 		attrs.PutBool(attrStream, true)
 	}
-	putStr(attrs, "gen_ai.workflow.name", c.workflow)
-	putStr(attrs, "gen_ai.agent.name", c.agent)
-	putStr(attrs, "gen_ai.tool.name", c.tool)
+	putStr(attrs, genai.Workflow, c.workflow)
+	putStr(attrs, genai.Agent, c.agent)
+	putStr(attrs, genai.Tool, c.tool)
 	if c.operation == "execute_tool" {
-		putStr(attrs, "gen_ai.tool.call.arguments", c.toolArgs)
-		putStr(attrs, "gen_ai.tool.call.result", c.toolResult)
+		putStr(attrs, genai.ToolCallArguments, c.toolArgs)
+		putStr(attrs, genai.ToolCallResult, c.toolResult)
 	}
 	if d != dialect.None {
 		attrs.PutStr(AttrDialect, d.String())

@@ -15,33 +15,33 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/metadata"
 )
 
-// Attributes written by the processor (see docs/ARCHITECTURE.md).
+// Attributes written by the processor, defined once in internal/domain/genai.
 const (
-	AttrCostUSD       = "kaizen.cost.usd"
-	AttrCostInputUSD  = "kaizen.cost.input_usd"
-	AttrCostOutputUSD = "kaizen.cost.output_usd"
-	AttrPriceVersion  = "kaizen.price.version"
-	AttrPriceStatus   = "kaizen.price.status"
-	AttrPriceReason   = "kaizen.price.reason"
-	AttrPriceModel    = "kaizen.price.model"
-	// AttrCostReported is the cost the instrumentation reported itself;
-	// AttrCostDiffers is set when it is more than 1 % (and a micro-dollar)
-	// away from Kaizen's.
-	AttrCostReported  = "kaizen.cost.reported_usd"
-	AttrCostDiffers   = "kaizen.cost.reported_differs"
-	AttrPromptHash    = "kaizen.prompt.hash"
-	AttrPromptSimHash = "kaizen.prompt.simhash"
-	AttrSystemHash    = "kaizen.system.hash"
-	AttrPrefixHash    = "kaizen.prefix.hash"
-	AttrContentPolicy = "kaizen.content.policy"
-	AttrRedactions    = "kaizen.content.redactions"
-	AttrDialect       = "kaizen.dialect"
-	AttrNormalizeErr  = "kaizen.normalize.error"
+	AttrCostUSD       = genai.CostUSD
+	AttrCostInputUSD  = genai.CostInputUSD
+	AttrCostOutputUSD = genai.CostOutputUSD
+	AttrPriceVersion  = genai.PriceVersion
+	AttrPriceStatus   = genai.PriceStatus
+	AttrPriceReason   = genai.PriceReason
+	AttrPriceModel    = genai.PriceModel
+	// AttrCostReported is the instrumentation's own cost; AttrCostDiffers
+	// is set when it is more than 1 % (and a micro-dollar) from Kaizen's.
+	AttrCostReported  = genai.CostReportedUSD
+	AttrCostDiffers   = genai.CostReportedDiff
+	AttrPromptHash    = genai.PromptHash
+	AttrPromptSimHash = genai.PromptSimHash
+	AttrSystemHash    = genai.SystemHash
+	AttrPrefixHash    = genai.PrefixHash
+	AttrContentPolicy = genai.ContentPolicy
+	AttrRedactions    = genai.Redactions
+	AttrDialect       = genai.Dialect
+	AttrNormalizeErr  = genai.NormalizeError
 )
 
 type kaizenProcessor struct {

@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
@@ -14,10 +15,10 @@ const (
 	// AttrCallWrapper (bool true) marks an inference span that wraps another
 	// inference span of the same model call in the same batch (an SDK or
 	// framework span around an HTTP-level span). It is not priced.
-	AttrCallWrapper = "kaizen.call.wrapper"
+	AttrCallWrapper = genai.CallWrapper
 	// AttrCallInnerSpanID is the hex span id of the wrapped span that
 	// represents the call.
-	AttrCallInnerSpanID = "kaizen.call.inner_span_id"
+	AttrCallInnerSpanID = genai.CallInnerSpanID
 )
 
 // pendingCall is an inference span of the batch waiting to be priced once
