@@ -7,7 +7,7 @@ PKGS      := ./...
 # The race detector needs cgo; the code itself does not (purego).
 export CGO_ENABLED ?= 1
 
-.PHONY: all deps build test vet lint fmt bench bench-collector collector collector-check demo clean
+.PHONY: all deps build test vet lint fmt bench bench-collector collector collector-check demo up down clean
 
 all: build
 
@@ -39,6 +39,7 @@ lint: vet
 ## test: deps, lint, then every test under the race detector.
 test: deps lint collector-check
 	$(GO) test -race -count=1 -timeout 45m $(PKGS)
+	./scripts/demo-ci.sh
 
 ## collector: regenerate the ocb distribution and build bin/kaizen-collector.
 collector: deps
@@ -59,9 +60,15 @@ bench: deps
 bench-collector: deps
 	./scripts/bench-collector.sh
 
-## demo: collector + instrumented multi-agent workflow + kaizen analyze, all local.
+## demo: the $3.40 → $1.00 story on the embedded default (stack left running; make down stops it).
 demo: deps
 	./scripts/demo.sh
+
+## up / down: start or stop the local stack (kaizen-collector + embedded ClickHouse, kaizen serve).
+up: deps
+	./scripts/stack.sh up
+down:
+	./scripts/stack.sh down
 
 clean:
 	rm -rf $(BIN)

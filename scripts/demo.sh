@@ -1,89 +1,88 @@
 #!/usr/bin/env bash
-# make demo: the whole Kaizen loop on the embedded default, from a fresh clone.
-#   1. build kaizen-collector (ocb), kaizen and the support-triage example;
-#   2. start the collector with collector/config.yaml (embedded ClickHouse);
-#   3. run the multi-agent support-triage workflow against a local fake LLM
-#      server (real OpenAI, Anthropic and Gemini SDKs, instrumented);
-#   4. kaizen serve analyzes every run by itself once it has settled;
-#   5. list the runs, show one as a tree, analyze it, and read the API.
-# Gemini is used when GEMINI_API_KEY is set; otherwise the analysis is
-# offline (deterministic detectors) and says so.
+# make demo: the whole Kaizen story on the embedded default, no accounts.
+#   1. start the stack (kaizen-collector with its embedded ClickHouse, and
+#      kaizen serve) — scripts/stack.sh up; it stays up afterwards;
+#   2. run the customer-operations workflow, wasteful variant (real OpenAI,
+#      Anthropic and Gemini SDKs, instrumented, against a local fake LLM);
+#   3. wait for the run to land and for kaizen serve to analyze it; show
+#      kaizen traces, the analysis and a what-if;
+#   4. run the optimized variant, show kaizen diff and the scale-up;
+#   5. check the promise (democheck) and say how to look further and stop.
+# With OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY all set the
+# workflow calls the real providers; with GEMINI_API_KEY the analysis asks
+# Gemini too.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-
 data="${KAIZEN_DATA_DIR:-$root/.kaizen/demo}"
-export KAIZEN_DATA_DIR="$data" # kaizen finds the collector's generated credentials here
-rm -rf "$data"
-mkdir -p "$data" bin
-log="$data/collector.log"
+export KAIZEN_DATA_DIR="$data"
 
-go build -o bin/kaizen-collector ./collector/cmd/kaizen-collector
-go build -o bin/kaizen ./analyzer/cmd/kaizen
-go build -o bin/triage ./examples/cmd/triage
+# shellcheck disable=SC1090
+eval "$(scripts/stack.sh env | sed 's/^/export /')"
+if curl -fsS "$KAIZEN_API/healthz" >/dev/null 2>&1; then
+  echo "==> the stack is already up (make down stops it)"
+else
+  rm -rf "$data"
+  scripts/stack.sh up
+fi
+eval "$(scripts/stack.sh env | sed 's/^/export /')"
+go build -o bin/democheck ./scripts/democheck
 
-for port in 4317 4318 8123 13133 8790; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "demo: port $port is in use on 127.0.0.1; stop whatever listens there (another collector?)" >&2
-    exit 1
-  fi
-done
+step() { printf '\n==> %s\n' "$*"; }
+fail() { echo "demo: $1 failed; see $2" >&2; tail -20 "$2" >&2 2>/dev/null || true; exit 1; }
 
-echo "==> starting kaizen-collector (data in $data, log in $log)"
-bin/kaizen-collector --config collector/config.yaml >"$log" 2>&1 &
-collector=$!
-serve=""
-trap 'kill $serve "$collector" 2>/dev/null; wait $serve "$collector" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if curl -fsS http://127.0.0.1:13133/ >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$collector" 2>/dev/null; then echo "demo: collector exited:" >&2; tail -30 "$log" >&2; exit 1; fi
-  sleep 0.5
-done
-curl -fsS http://127.0.0.1:13133/ >/dev/null || { echo "demo: collector not healthy after 60s" >&2; tail -30 "$log" >&2; exit 1; }
+# wait_analyzed TRACE CALLS: the run's calls are stored and kaizen serve analyzed it.
+wait_analyzed() {
+  local trace="$1" calls="$2" got=""
+  for _ in $(seq 1 240); do
+    got="$(curl -fsS "$KAIZEN_API/api/v1/runs/$trace/analysis" 2>/dev/null || true)"
+    case "$got" in *'"status":"analyzed"'*)
+      case "$got" in *"\"calls\":$calls,"*) return 0 ;; esac ;;
+    esac
+    sleep 0.5
+  done
+  echo "demo: run $trace was not analyzed with its $calls calls within 2 minutes; last answer: $got" >&2
+  fail "waiting for kaizen serve" "$data/serve.log"
+}
 
-echo "==> starting kaizen serve (continuous analysis + API on 127.0.0.1:8790, log in $data/serve.log)"
-bin/kaizen serve --settle 5s --interval 1s >"$data/serve.log" 2>&1 &
-serve=$!
+step "running the customer-operations workflow, wasteful variant (6 agents, 3 providers)"
+bin/custops --otlp-endpoint "$KAIZEN_OTLP_GRPC_ENDPOINT" --variant wasteful >"$data/wasteful.tsv" 2>"$data/custops.log" ||
+  fail "the wasteful run" "$data/custops.log"
+read -r trace_a cost_a calls_a <"$data/wasteful.tsv"
+echo "    trace $trace_a: $calls_a LLM calls, \$$cost_a at list prices"
 
-echo "==> running the support-triage workflow (3 tickets)"
-bin/triage --otlp-endpoint 127.0.0.1:4317 --runs 3 | tee "$data/runs.tsv"
-trace="$(head -1 "$data/runs.tsv" | cut -f1)"
+step "waiting for the collector to store the run and kaizen serve to analyze it (settle 3 s)"
+wait_analyzed "$trace_a" "$calls_a"
+echo "    analyzed"
 
-echo "==> waiting for the collector to store the calls"
-want=12 # 4 calls per run
-for _ in $(seq 1 120); do
-  n="$(curl -fsS -u "kaizen_reader:$(cat "$data/chdb/credentials/reader.password")" \
-    'http://127.0.0.1:8123/?database=kaizen' --data-binary 'SELECT count() FROM llm_calls' 2>/dev/null || echo 0)"
-  [[ "$n" -ge "$want" ]] && break
-  sleep 0.5
-done
-echo "    $n LLM calls stored"
+step "kaizen traces"
+bin/kaizen traces --limit 5 -q
+step "kaizen analyze $trace_a"
+bin/kaizen analyze "$trace_a" -q
+bin/kaizen analyze "$trace_a" -q --no-store --format json >"$data/analysis.json"
+step "kaizen what-if $trace_a --cache"
+bin/kaizen what-if "$trace_a" --cache -q | tail -4
 
-echo "==> waiting for kaizen serve to analyze the 3 runs (settle time 5 s)"
-analyzed=0
-for _ in $(seq 1 120); do
-  analyzed="$(curl -fsS 'http://127.0.0.1:8790/api/v1/runs?analyzed=true' 2>/dev/null | grep -o '"trace_id"' | wc -l || echo 0)"
-  [[ "$analyzed" -ge 3 ]] && break
-  if ! kill -0 "$serve" 2>/dev/null; then echo "demo: kaizen serve exited:" >&2; tail -30 "$data/serve.log" >&2; exit 1; fi
-  sleep 0.5
-done
-echo "    $analyzed runs analyzed by kaizen serve"
+step "running the optimized variant (each recommendation applied)"
+bin/custops --otlp-endpoint "$KAIZEN_OTLP_GRPC_ENDPOINT" --variant optimized >"$data/optimized.tsv" 2>>"$data/custops.log" ||
+  fail "the optimized run" "$data/custops.log"
+read -r trace_b cost_b calls_b <"$data/optimized.tsv"
+echo "    trace $trace_b: $calls_b LLM calls, \$$cost_b at list prices"
+wait_analyzed "$trace_b" "$calls_b"
 
-echo
-echo "==> kaizen traces"
-bin/kaizen traces
-echo
-echo "==> kaizen show $trace"
-bin/kaizen show "$trace"
-echo
-echo "==> kaizen analyze $trace"
-bin/kaizen analyze "$trace"
-echo
-echo "==> kaizen what-if $trace --model gpt-4o-mini"
-bin/kaizen what-if "$trace" --model gpt-4o-mini
-echo
-echo "==> curl http://127.0.0.1:8790/api/v1/workflows"
-curl -fsS http://127.0.0.1:8790/api/v1/workflows
-echo
-echo "==> curl 'http://127.0.0.1:8790/api/v1/findings?limit=3'"
-curl -fsS 'http://127.0.0.1:8790/api/v1/findings?limit=3'
+step "kaizen diff $trace_a $trace_b"
+bin/kaizen diff "$trace_a" "$trace_b" -q
+bin/kaizen diff "$trace_a" "$trace_b" -q --format json >"$data/diff.json"
+
+step "the promise"
+bin/democheck "$data"
+
+cat <<MSG
+
+==> the stack keeps running
+    API:        curl -s $KAIZEN_API/api/v1/workflows        (OpenAPI at $KAIZEN_API/api/v1/openapi.json)
+    CLI:        bin/kaizen traces · bin/kaizen show $trace_a
+    ClickHouse: $KAIZEN_CLICKHOUSE_DSN (credentials in $data/chdb/credentials)
+    Grafana:    see grafana/README.md "Run Grafana against the embedded store" (KAIZEN_DATA_DIR=$data)
+    Stop:       make down
+MSG
