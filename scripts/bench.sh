@@ -39,6 +39,8 @@ section analyzer ./analyzer/internal/cli 'BenchmarkOfflineAnalysis' 3x \
   "offline analysis incl. fetch from the embedded ClickHouse: 1,000 calls ≤ 1 s, 10,000 calls ≤ 10 s (issue 6)"
 section serve ./analyzer/cmd/kaizen 'BenchmarkServeThroughput' 1x \
   "kaizen serve keeps up with 100 finished runs/min of 50 calls each while the collector ingests them (issue 12)"
+section grafana ./grafana/internal/dashboards 'BenchmarkPanels' 3x \
+  "every Overview and Findings panel ≤ 1 s, the whole Overview ≤ 3 s at 10M calls over 30 days (issue 13)"
 section gemini-request ./analyzer/internal/gemini 'BenchmarkRequestRatio' 1x \
   "Gemini request size ≤ 0.35 × the naive JSON dump of the run (issue 6)"
 
