@@ -99,7 +99,9 @@ func TestAlertQueries(t *testing.T) {
 (generateUUIDv4(), 't1', '%[2]s', '%[2]s', 'analyzing', 1.75, 0),
 (generateUUIDv4(), 't1', '%[2]s', '%[3]s', 'analyzed', 1.75, 0.7),
 (generateUUIDv4(), 't2', '%[2]s', '%[2]s', 'analyzed', 0.25, 0.05),
-(generateUUIDv4(), 't3', '%[4]s', '%[4]s', 'analyzed', 7, 7)`, db, ts(5*time.Minute), ts(4*time.Minute), ts(47*time.Hour)))
+(generateUUIDv4(), 't3', '%[4]s', '%[4]s', 'analyzed', 7, 7),
+(generateUUIDv4(), 't2', '%[5]s', '%[5]s', 'pending', 0, 0)`, db, ts(5*time.Minute), ts(4*time.Minute), ts(47*time.Hour), ts(time.Minute)))
+	// t2's re-analysis is still pending: its completed analysis stays in force.
 
 	ropts, err := clickhouse.ParseDSN(chtest.URLAs(chtest.Reader()) + "/" + db + "?dial_timeout=10s&read_timeout=1m")
 	if err != nil {
