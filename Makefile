@@ -16,6 +16,7 @@ deps:
 	$(GO) mod download
 	./scripts/install-chdb.sh
 	./scripts/install-node-deps.sh
+	./scripts/install-lint.sh
 
 ## build: compile every package and the binaries into bin/.
 build: deps
@@ -32,9 +33,9 @@ vet:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## lint: gofmt check and go vet.
-lint: vet
-	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+## lint: golangci-lint (pinned; govet, staticcheck, errcheck, ineffassign, unused, revive's exported rules, gofmt; .golangci.yml).
+lint: deps
+	.deps/bin/golangci-lint run ./...
 
 ## test: deps, lint, then every test under the race detector.
 test: deps lint collector-check

@@ -40,7 +40,7 @@ func printSpans(rec *tracetest.SpanRecorder) {
 				"gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
 				"gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_creation.input_tokens",
 				"gen_ai.usage.reasoning.output_tokens":
-				fmt.Printf("  %s=%s\n", kv.Key, kv.Value.Emit())
+				fmt.Printf("  %s=%s\n", kv.Key, kv.Value.String())
 			}
 		}
 	}

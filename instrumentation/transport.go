@@ -79,13 +79,13 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		in.problem(p)
 	}
 	out := r.WithContext(ctx)
-	if _, ok := ctx.Deadline(); ok && out.Cancel != nil {
+	if _, ok := ctx.Deadline(); ok && out.Cancel != nil { //nolint:staticcheck // clearing the deprecated field is the point
 		// http.Client arms the deprecated Cancel channel as well as the
 		// context deadline when the RoundTripper is not an *http.Transport.
 		// The deadline alone already cancels the request; dropping the
 		// channel lets the caller see the same error ("context deadline
 		// exceeded") as without this transport.
-		out.Cancel = nil
+		out.Cancel = nil //nolint:staticcheck // see above
 	}
 	if complete && body != nil {
 		setBody(out, body)
@@ -161,7 +161,7 @@ func readRequestBody(r *http.Request, limit int) (body []byte, replacement io.Re
 	}
 	body, err := readAll(orig, size, limit+1)
 	if err == nil && len(body) <= limit {
-		orig.Close()
+		_ = orig.Close() // fully read: nothing is lost if closing fails
 		return body, nil, true
 	}
 	rest := io.Reader(orig)

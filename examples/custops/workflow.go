@@ -46,8 +46,8 @@ type Models struct {
 // gpt-4o and translates with gemini-2.5-pro, the optimized one uses
 // gpt-4o-mini and gemini-2.5-flash for those simple tasks.
 func ModelsFor(v Variant) Models {
-	m := Models{Router: "gpt-4o-mini", Researcher: string(anthropic.ModelClaudeSonnet4_5), OrderChecker: "gemini-2.5-flash",
-		Writer: "gpt-4o", Reviewer: string(anthropic.ModelClaudeSonnet4_5), Translator: "gemini-2.5-flash"}
+	m := Models{Router: "gpt-4o-mini", Researcher: "claude-sonnet-4-5", OrderChecker: "gemini-2.5-flash",
+		Writer: "gpt-4o", Reviewer: "claude-sonnet-4-5", Translator: "gemini-2.5-flash"}
 	if v == VariantWasteful {
 		m.Router, m.Translator = "gpt-4o", "gemini-2.5-pro"
 	}
@@ -265,7 +265,7 @@ func (w *worker) review(ctx context.Context, draft string) (err error) {
 			"You check reply drafts before they are sent."}},
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(req.String()))},
 	})
-	defer stream.Close()
+	defer func() { _ = stream.Close() }() // stream.Err reports what went wrong while reading
 	var msg anthropic.Message
 	for stream.Next() {
 		if err := msg.Accumulate(stream.Current()); err != nil {

@@ -97,7 +97,7 @@ func TestRealSDKs(t *testing.T) {
 		}
 	})
 	anParams := anthropic.MessageNewParams{
-		Model: anthropic.ModelClaudeSonnet4_5, MaxTokens: 256,
+		Model: anthropic.Model("claude-sonnet-4-5"), MaxTokens: 256,
 		System:   []anthropic.TextBlockParam{{Text: "Summarize."}},
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("The app crashes. It started today."))},
 	}
@@ -267,7 +267,7 @@ func anthropicCall(c clients, prefix, tail string, mark bool) (int64, int64) {
 		sys.CacheControl = anthropic.NewCacheControlEphemeralParam()
 	}
 	msg, err := c.an.Messages.New(context.Background(), anthropic.MessageNewParams{
-		Model: anthropic.ModelClaudeSonnet4_5, MaxTokens: 256,
+		Model: anthropic.Model("claude-sonnet-4-5"), MaxTokens: 256,
 		System:   []anthropic.TextBlockParam{sys},
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(tail))},
 	})
@@ -312,7 +312,7 @@ func TestFaults(t *testing.T) {
 		t.Errorf("no latency")
 	}
 	// A request's own output limit truncates like the provider does.
-	msg, err := c.an.Messages.New(ctx, anthropic.MessageNewParams{Model: anthropic.ModelClaudeSonnet4_5, MaxTokens: 5,
+	msg, err := c.an.Messages.New(ctx, anthropic.MessageNewParams{Model: anthropic.Model("claude-sonnet-4-5"), MaxTokens: 5,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Explain the refund policy for annual plans in detail"))}})
 	if err != nil {
 		t.Fatal(err)

@@ -109,7 +109,7 @@ func research(ctx context.Context, c *Clients, t Ticket) (_ string, err error) {
 	system := "You answer questions about our product for the support team.\n\n" + Catalog
 	ask := func(q string) (string, error) {
 		msg, err := c.Anthropic.Messages.New(ctx, anthropic.MessageNewParams{
-			Model: anthropic.ModelClaudeSonnet4_5, MaxTokens: 512,
+			Model: anthropic.Model("claude-sonnet-4-5"), MaxTokens: 512,
 			System:   []anthropic.TextBlockParam{{Text: system}},
 			Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(q))},
 		})

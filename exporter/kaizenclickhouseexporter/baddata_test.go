@@ -124,7 +124,7 @@ func assertSum(t *testing.T, tel *componenttest.Telemetry, name string, attr att
 		}
 	}
 	if got != want {
-		t.Errorf("%s{%s=%s} = %d, want %d", name, attr.Key, attr.Value.Emit(), got, want)
+		t.Errorf("%s{%s=%s} = %d, want %d", name, attr.Key, attr.Value.String(), got, want)
 	}
 }
 

@@ -68,7 +68,6 @@ type builder struct {
 	now            time.Time
 	agents         map[string]*run.Span
 	root           *run.Span
-	noContent      bool
 	noFingerprints bool
 }
 

@@ -16,12 +16,12 @@ import (
 type Dialect int
 
 const (
-	// Semconv: gen_ai.system_instructions parts and messages with parts.
+	// Semconv stores gen_ai.system_instructions parts and messages with parts.
 	Semconv Dialect = iota
-	// OpenInference: as the processor converts llm.input_messages.N: the
-	// system prompt is the first input message, one part per message.
+	// OpenInference is what the processor makes of llm.input_messages.N:
+	// the system prompt is the first input message, one part per message.
 	OpenInference
-	// OpenLLMetry: the legacy gen_ai.prompt.N shape stored as
+	// OpenLLMetry is the legacy gen_ai.prompt.N shape stored as
 	// [{"role","content"}] without parts.
 	OpenLLMetry
 )
