@@ -5,6 +5,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // base is the start time of every fixture span.
@@ -78,6 +80,8 @@ func workflowTraces() ptrace.Traces {
 	a.PutDouble(attrInputCost, 0.0013265)
 	a.PutDouble(attrOutputCost, 0.0035)
 	a.PutDouble(attrCostReported, 0.005) // the instrumentation's own figure
+	// The exact integer wins over the double (one pico-dollar apart here).
+	a.PutInt(genai.CostPico, 4_826_500_001)
 	a.PutStr(attrPriceVersion, "2026-03-01")
 	a.PutStr(attrPriceStatus, "priced")
 	a.PutStr(attrPromptHash, "0123456789abcdef")

@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
@@ -95,7 +96,7 @@ func (s *sanitizer) readCosts(span ptrace.Span) costs {
 	c := costs{status: s.text(attrs, attrPriceStatus)}
 	switch c.status {
 	case statusPriced, statusPartial:
-		total, ok := s.usd(attrs, attrCost)
+		total, ok := s.cost(attrs, genai.CostPico, attrCost)
 		if !ok {
 			if _, present := attrs.Get(attrCost); !present {
 				s.note(reasonBadGenAIValue)
@@ -103,8 +104,8 @@ func (s *sanitizer) readCosts(span ptrace.Span) costs {
 			return costs{status: statusUnpriced}
 		}
 		c.total = total
-		c.input, _ = s.usd(attrs, attrInputCost)
-		c.output, _ = s.usd(attrs, attrOutputCost)
+		c.input, _ = s.cost(attrs, genai.CostInputPico, attrInputCost)
+		c.output, _ = s.cost(attrs, genai.CostOutputPico, attrOutputCost)
 		return c
 	case "", statusUnpriced:
 		return costs{status: statusUnpriced}
@@ -171,4 +172,13 @@ func (s *sanitizer) reportedCost(attrs pcommon.Map) *decimal.Decimal {
 	}
 	d := money(u)
 	return &d
+}
+
+// cost reads a cost as the processor writes it: exact integer pico-dollars
+// when present, else the double (other processors, older spans).
+func (s *sanitizer) cost(attrs pcommon.Map, picoKey, usdKey string) (pricing.USD, bool) {
+	if v, ok := attrs.Get(picoKey); ok && v.Type() == pcommon.ValueTypeInt && v.Int() >= 0 {
+		return pricing.USD(v.Int()), true
+	}
+	return s.usd(attrs, usdKey)
 }

@@ -46,7 +46,7 @@ func TestPushWritesSpansAndCalls(t *testing.T) {
 		PromptHash, PromptSimHash, SystemHash, PrefixHash
 		FROM %s.llm_calls ORDER BY SpanId`, db))
 	wantCalls := []string{
-		"cd00000000000003\tcd00000000000002\tresearch-agent\tresearch\tplanner\tchat\topenai\tgpt-4o\tgpt-4o-2024-08-06\t1200\t350\t1024\t0\t0\t0.0048265\t0.0013265\t0.0035\t2026-03-01\tpriced\t1500000000\t0\tfalse\t['stop']\tUnset\t\tfull\t0123456789abcdef\t18364758544493064720\t00000000000000ff\t1111111111111111",
+		"cd00000000000003\tcd00000000000002\tresearch-agent\tresearch\tplanner\tchat\topenai\tgpt-4o\tgpt-4o-2024-08-06\t1200\t350\t1024\t0\t0\t0.004826500001\t0.0013265\t0.0035\t2026-03-01\tpriced\t1500000000\t0\tfalse\t['stop']\tUnset\t\tfull\t0123456789abcdef\t18364758544493064720\t00000000000000ff\t1111111111111111",
 		"cd00000000000006\tcd00000000000005\tresearch-agent\tresearch\twriter-v2\tchat\tanthropic\tclaude-sonnet-4-5\t\t5000\t800\t0\t4000\t120\t0.000000000001\t0\t0\t\tpartial\t2000000000\t750000000\ttrue\t[]\tError\toverloaded_error\t\t\t0\t\t",
 		"cd00000000000007\tcd00000000000005\tresearch-agent\tresearch\twriter\tembeddings\t\ttext-embedding-3-small\t\t64\t0\t0\t0\t0\t0\t0\t0\t\tunpriced\t100000000\t0\tfalse\t[]\tUnset\t\t\t\t0\t\t",
 		"cd00000000000008\tcd0000000000002a\tlone-service\t\t\tgenerate_content\t\tgemini-2.5-flash\t\t10\t5\t0\t0\t0\t0\t0\t0\t\tunpriced\t1000000000\t0\tfalse\t[]\tUnset\t\t\t\t0\t\t",

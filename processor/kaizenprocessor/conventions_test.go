@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // TestThirdPartyConventions: streamed calls of every dialect are marked
@@ -84,6 +86,9 @@ func TestReportedCost(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := runProcessor(t, createDefaultConfig(), td).ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+			if p, ok := out.Get(genai.CostPico); tc.name != "unpriced model keeps the figure, unflagged" && (!ok || p.Int() != 150_000_000_000) {
+				t.Errorf("%s = %v, want the exact 150000000000 pico-dollars", genai.CostPico, p.AsRaw())
+			}
 			v, ok := out.Get(AttrCostReported)
 			if (tc.reported != 0) != ok || (ok && v.Double() != tc.reported) {
 				t.Errorf("%s = %v (present %v), want %v", AttrCostReported, v.AsRaw(), ok, tc.reported)

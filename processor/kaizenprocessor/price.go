@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
@@ -58,6 +59,9 @@ func (p *kaizenProcessor) price(c *pendingCall, st *batchStats) {
 	attrs.PutDouble(AttrCostUSD, cost.Total.Float64())
 	attrs.PutDouble(AttrCostInputUSD, cost.Input.Float64())
 	attrs.PutDouble(AttrCostOutputUSD, cost.Output.Float64())
+	attrs.PutInt(genai.CostPico, cost.Total.Pico())
+	attrs.PutInt(genai.CostInputPico, cost.Input.Pico())
+	attrs.PutInt(genai.CostOutputPico, cost.Output.Pico())
 	if st.priced == nil {
 		st.priced = map[pricing.Status]int64{}
 	}

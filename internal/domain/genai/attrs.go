@@ -39,10 +39,15 @@ const (
 
 // Attributes the kaizen processor writes.
 const (
-	CostUSD          = "kaizen.cost.usd"
-	CostInputUSD     = "kaizen.cost.input_usd"
-	CostOutputUSD    = "kaizen.cost.output_usd"
-	CostReportedUSD  = "kaizen.cost.reported_usd"
+	CostUSD         = "kaizen.cost.usd"
+	CostInputUSD    = "kaizen.cost.input_usd"
+	CostOutputUSD   = "kaizen.cost.output_usd"
+	CostReportedUSD = "kaizen.cost.reported_usd"
+	// CostPico, CostInputPico and CostOutputPico are the same costs as
+	// exact integer pico-dollars, which readers prefer to the doubles.
+	CostPico         = "kaizen.cost.pico"
+	CostInputPico    = "kaizen.cost.input_pico"
+	CostOutputPico   = "kaizen.cost.output_pico"
 	CostReportedDiff = "kaizen.cost.reported_differs"
 	PriceVersion     = "kaizen.price.version"
 	PriceStatus      = "kaizen.price.status"
