@@ -72,13 +72,19 @@ func (s *Store) LoadAnalysis(ctx context.Context, id uuid.UUID) (*StoredAnalysis
 // LatestAnalysis returns the newest analysis of a trace, whatever its
 // status; a trace never analyzed wraps ErrNotFound.
 func (s *Store) LatestAnalysis(ctx context.Context, traceID string) (*StoredAnalysis, error) {
+	return s.newest(ctx, traceID, selectLatestAnalysis, "analysis")
+}
+
+// newest loads the analysis whose id query (one row, {trace:String})
+// selects; what names it in errors.
+func (s *Store) newest(ctx context.Context, traceID, query, what string) (*StoredAnalysis, error) {
 	var id uuid.UUID
-	err := s.conn.QueryRow(params(ctx, map[string]string{"trace": traceID}), selectLatestAnalysis).Scan(&id)
+	err := s.conn.QueryRow(params(ctx, map[string]string{"trace": traceID}), query).Scan(&id)
 	if isNoRows(err) {
-		return nil, fmt.Errorf("no analysis of trace %s: %w", traceID, ErrNotFound)
+		return nil, fmt.Errorf("no %s of trace %s: %w", what, traceID, ErrNotFound)
 	}
 	if err != nil {
-		return nil, s.wrap("read the latest analysis of "+traceID, err)
+		return nil, s.wrap("read the latest "+what+" of "+traceID, err)
 	}
 	return s.LoadAnalysis(ctx, id)
 }
@@ -300,13 +306,5 @@ WHERE TraceId = {trace:String} AND Status = 'analyzed' ORDER BY CreatedAt DESC L
 // LatestCompleted returns the newest analyzed analysis of a trace with its
 // findings; a trace without one wraps ErrNotFound.
 func (s *Store) LatestCompleted(ctx context.Context, traceID string) (*StoredAnalysis, error) {
-	var id uuid.UUID
-	err := s.conn.QueryRow(params(ctx, map[string]string{"trace": traceID}), selectLatestCompleted).Scan(&id)
-	if isNoRows(err) {
-		return nil, fmt.Errorf("no completed analysis of trace %s: %w", traceID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, s.wrap("read the latest completed analysis of "+traceID, err)
-	}
-	return s.LoadAnalysis(ctx, id)
+	return s.newest(ctx, traceID, selectLatestCompleted, "completed analysis")
 }
