@@ -19,24 +19,24 @@ type anthropicRequest struct {
 	} `json:"messages"`
 }
 
-// anBlock is a text block of a system or message content, and whether it
+// contentBlock is a text block of a system or message content, and whether it
 // ends a cache_control breakpoint.
-type anBlock struct {
+type contentBlock struct {
 	Type         string          `json:"type"`
 	Text         string          `json:"text"`
 	CacheControl json.RawMessage `json:"cache_control"`
 }
 
-// anBlocks reads a content that is a string or an array of blocks.
-func anBlocks(raw json.RawMessage) []anBlock {
+// contentBlocks reads a content that is a string or an array of blocks.
+func contentBlocks(raw json.RawMessage) []contentBlock {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return []anBlock{{Type: "text", Text: s}}
+		return []contentBlock{{Type: "text", Text: s}}
 	}
-	var blocks []anBlock
+	var blocks []contentBlock
 	_ = json.Unmarshal(raw, &blocks)
 	return blocks
 }
@@ -52,7 +52,7 @@ func (s *Server) anthropicMessages(ctx context.Context, w http.ResponseWriter, b
 	// end of its block.
 	var prompt strings.Builder
 	var bps []breakpoint
-	add := func(blocks []anBlock) {
+	add := func(blocks []contentBlock) {
 		for _, b := range blocks {
 			prompt.WriteString(b.Text)
 			if len(b.CacheControl) > 0 && string(b.CacheControl) != "null" {
@@ -61,11 +61,11 @@ func (s *Server) anthropicMessages(ctx context.Context, w http.ResponseWriter, b
 		}
 		prompt.WriteString("\n")
 	}
-	if sys := anBlocks(req.System); len(sys) > 0 {
+	if sys := contentBlocks(req.System); len(sys) > 0 {
 		add(sys)
 	}
 	for _, m := range req.Messages {
-		add(anBlocks(m.Content))
+		add(contentBlocks(m.Content))
 	}
 	r, fault := s.generate(ctx, "anthropic", req.Model, prompt.String(), req.MaxTokens)
 	if fault != nil {
