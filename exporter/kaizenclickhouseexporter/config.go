@@ -45,10 +45,9 @@ type Config struct {
 	// Compression is the wire compression: none, lz4 or zstd on every
 	// protocol; gzip, deflate or br on http(s) only. Empty keeps the DSN's
 	// compress parameter, else lz4 on the native protocol and none over
-	// HTTP: on the loopback embedded server lz4 was measured to cost as much
-	// CPU (compressing in the exporter, decompressing in the server) as it
-	// saves in copying, and more memory (README, "Measured"); set lz4 or zstd
-	// for a remote HTTP server.
+	// HTTP, where on the loopback embedded server compression saves no CPU
+	// and costs memory (README, "Measured"); set lz4 or zstd for a remote
+	// HTTP server.
 	Compression string `mapstructure:"compression"`
 	// TTL deletes span and call rows older than this when the schema is
 	// created; 0 keeps them forever.

@@ -29,7 +29,7 @@ const (
 	maxHexKey = 100
 	// maxSpare is how many spare files a client keeps to write new values
 	// into: overwriting a file costs the kernel far less than creating one
-	// and unlinking another (0.33 ms per create on our ext4, see README).
+	// and unlinking another (README, "Measured").
 	maxSpare = 8
 )
 
