@@ -107,10 +107,9 @@ const presizeMinBytes = 64 << 10
 
 // presizeStrings reserves the exact data buffer of each large String column
 // before its values are appended. clickhouse-go appends every value to one
-// growing buffer (ch-go's ColStr), and Go grows large slices by 1.25×, so a
-// 50 MB column of prompts was reallocated and copied ~15 times (measured:
-// ColStr growth was 21 % of the collector's allocated bytes). clickhouse-go
-// has no reserve call, but a column keeps its capacity across Reset: one
+// growing buffer (ch-go's ColStr) that Go reallocates again and again for a
+// large column of prompts (README, "Measured"). clickhouse-go has no
+// reserve call, but a column keeps its capacity across Reset: one
 // row of the column's total size is appended and reset. Correctness does
 // not depend on it; with a client that dropped the capacity it only costs
 // one extra allocation.
