@@ -36,23 +36,31 @@ func (m *memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// chatRequest returns an OpenAI chat request body of about size bytes.
+// chatRequest returns an OpenAI chat request body of exactly size bytes.
 func chatRequest(size int, stream bool) []byte {
-	filler := strings.Repeat("Summarize the quarterly report for the board. ", size/48)
-	s := `{"model":"gpt-4o","temperature":0.2,"max_tokens":512,"messages":[{"role":"system","content":"You are a precise analyst."},{"role":"user","content":"` + filler + `"}]`
+	head := `{"model":"gpt-4o","temperature":0.2,"max_tokens":512,"messages":[{"role":"system","content":"You are a precise analyst."},{"role":"user","content":"`
+	tail := `"}]}`
 	if stream {
-		s += `,"stream":true`
+		tail = `"}],"stream":true}`
 	}
-	return []byte(s + "}")
+	return []byte(head + filler("Summarize the quarterly report for the board. ", size-len(head)-len(tail)) + tail)
 }
 
-// chatResponse returns an OpenAI chat response of about size bytes.
+// chatResponse returns an OpenAI chat response body of exactly size bytes.
 func chatResponse(size int) []byte {
-	text := strings.Repeat("The board should note revenue growth. ", size/38)
-	return []byte(`{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-2024-08-06","choices":[{"index":0,"message":{"role":"assistant","content":"` + text + `"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"prompt_tokens_details":{"cached_tokens":512},"completion_tokens_details":{"reasoning_tokens":0}}}`)
+	head := `{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-2024-08-06","choices":[{"index":0,"message":{"role":"assistant","content":"`
+	tail := `"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"prompt_tokens_details":{"cached_tokens":512},"completion_tokens_details":{"reasoning_tokens":0}}}`
+	return []byte(head + filler("The board should note revenue growth. ", size-len(head)-len(tail)) + tail)
 }
 
-func benchTransports(b *testing.B, base *memTransport, reqBody []byte) {
+// filler repeats text up to exactly n bytes.
+func filler(text string, n int) string {
+	return strings.Repeat(text, n/len(text)+1)[:n]
+}
+
+// benchTransports measures one call through each transport; chunks, when
+// not zero, is the number of streamed chunks, to report the cost per chunk.
+func benchTransports(b *testing.B, base *memTransport, reqBody []byte, chunks int) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
 	defer func() { _ = tp.Shutdown(context.Background()) }()
 	cases := []struct {
@@ -81,7 +89,11 @@ func benchTransports(b *testing.B, base *memTransport, reqBody []byte) {
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
-			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+			cpu := float64(cpuTime()-c0) / float64(b.N)
+			b.ReportMetric(cpu, "cpu-ns/op")
+			if chunks > 0 {
+				b.ReportMetric(cpu/float64(chunks), "cpu-ns/chunk")
+			}
 		})
 	}
 }
@@ -89,10 +101,11 @@ func benchTransports(b *testing.B, base *memTransport, reqBody []byte) {
 // BenchmarkChat: one non-streaming call, 4 KB request, 2 KB response,
 // content capture on.
 func BenchmarkChat(b *testing.B) {
-	benchTransports(b, &memTransport{body: chatResponse(2048), contentType: "application/json"}, chatRequest(4096, false))
+	benchTransports(b, &memTransport{body: chatResponse(2048), contentType: "application/json"}, chatRequest(4096, false), 0)
 }
 
-// BenchmarkStream200: one streamed call of 200 chunks.
+// BenchmarkStream200: one streamed call of 200 chunks (and the final usage
+// chunk), 4 KB request, content capture on.
 func BenchmarkStream200(b *testing.B) {
-	benchTransports(b, &memTransport{body: fixture(b, "openai_chat_stream_200.sse"), contentType: "text/event-stream"}, chatRequest(4096, true))
+	benchTransports(b, &memTransport{body: fixture(b, "openai_chat_stream_200.sse"), contentType: "text/event-stream"}, chatRequest(4096, true), 200)
 }

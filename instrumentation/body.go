@@ -12,9 +12,6 @@ import (
 // turns them into the call's outcome at the end.
 type sink interface {
 	write(p []byte)
-	// release is called after the inference has ended with the result of
-	// finish; the sink may then recycle its memory.
-	release()
 	// finish returns the response and the error of the call. readErr is the
 	// read error that ended the body (nil at EOF); closed reports that the
 	// caller closed the body before EOF.
@@ -65,7 +62,6 @@ func (b *observedBody) finishLocked(readErr error, closed bool) {
 	b.done = true
 	resp, err := b.sink.finish(readErr, closed)
 	b.in.End(resp, err)
-	b.sink.release()
 }
 
 // captureSink keeps up to limit bytes of a whole body and parses them at the
@@ -78,39 +74,10 @@ type captureSink struct {
 	codec    codec
 	capture  bool // content capture for codec.parseResponse
 	in       *Inference
-	pooled   *[]byte // the pool entry buf came from, if any
 }
-
-// maxPooledCapture bounds the response buffers that are recycled.
-const maxPooledCapture = 64 << 10
-
-// captureBufs recycles the buffers of non-streamed response bodies. A parsed
-// response may hold views of its buffer until the inference has ended; the
-// strings that outlive End (response id, model, finish reasons) are cloned
-// by the parsers that make views (openaiCodec.parseResponse).
-var captureBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // reserve sizes the buffer for a body of n bytes (its Content-Length).
-func (c *captureSink) reserve(n int) {
-	n = min(n, c.limit)
-	if n > maxPooledCapture {
-		c.buf = make([]byte, 0, n)
-		return
-	}
-	c.pooled = captureBufs.Get().(*[]byte)
-	if cap(*c.pooled) < n {
-		*c.pooled = make([]byte, 0, n)
-	}
-	c.buf = (*c.pooled)[:0]
-}
-
-func (c *captureSink) release() {
-	if c.pooled != nil && cap(c.buf) <= maxPooledCapture {
-		*c.pooled = c.buf[:0]
-		captureBufs.Put(c.pooled)
-	}
-	c.pooled, c.buf = nil, nil
-}
+func (c *captureSink) reserve(n int) { c.buf = make([]byte, 0, min(n, c.limit)) }
 
 func (c *captureSink) write(p []byte) {
 	if room := c.limit - len(c.buf); len(p) > room {
@@ -165,8 +132,6 @@ func (s *streamSink) event(name string, data []byte) {
 }
 
 func (s *streamSink) write(p []byte) { s.sse.feed(p) }
-
-func (s *streamSink) release() {}
 
 func (s *streamSink) finish(readErr error, closed bool) (*Response, error) {
 	if readErr == nil && !closed {

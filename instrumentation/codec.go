@@ -22,10 +22,6 @@ type codec interface {
 type requestRewriter interface {
 	// rewriteRequest returns the amended body, or nil to keep it as is.
 	rewriteRequest(body []byte, cfg *config) []byte
-	// parseAndRewrite is parseRequest (with cfg's content capture) followed
-	// by rewriteRequest, which it skips when the parse proved there is
-	// nothing to rewrite.
-	parseAndRewrite(body []byte, req *Request, cfg *config) (newBody []byte, err error)
 }
 
 // streamAccumulator folds the events of one streamed response.
@@ -111,32 +107,6 @@ func outputFinishReason(reason string) string {
 		return "error"
 	}
 	return reason
-}
-
-// rawContent keeps a JSON value undecoded, like json.RawMessage, with a fast
-// path for the common plain string: the outer decoder has already validated
-// it, so a string without escapes is used as is.
-type rawContent []byte
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (r *rawContent) UnmarshalJSON(b []byte) error {
-	*r = b // the decoder's buffer is not reused after Unmarshal returns
-	return nil
-}
-
-// text returns the value when it is a JSON string. The result may be a view
-// of r: callers that keep it beyond the life of r's buffer must clone it.
-func (r rawContent) text() (string, bool) {
-	if len(r) < 2 || r[0] != '"' {
-		return "", false
-	}
-	d := jdec{data: r}
-	var s string
-	d.str(&s)
-	if !d.end() {
-		return "", false
-	}
-	return s, true
 }
 
 // sortedKeys returns the keys of m (the choice, candidate or block indexes of

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -106,15 +107,16 @@ func runeCut(s string, n int) int {
 	return n
 }
 
-// encodeJSON marshals v without HTML escaping.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+// encodeJSON marshals v without HTML escaping, so that prompts keep their
+// "<", ">" and "&" as written.
+func encodeJSON(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, err
+		return "", err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // capPart returns p with its text and JSON payloads shortened to limit bytes.
@@ -153,19 +155,19 @@ func capMessages(msgs []Message, limit int) []Message {
 // dropped and replaced by one marker element. The result is always valid
 // JSON. truncated reports whether anything was cut.
 func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) []T, marker func(int) T) (string, bool, error) {
-	full, err := marshalContent(items)
+	full, err := encodeJSON(items)
 	if err != nil {
 		return "", false, err
 	}
 	if len(full) <= limit {
-		return bytesString(full), false, nil
+		return full, false, nil
 	}
 	// Largest per-string cap that fits, by binary search.
 	lo, hi := -1, limit
-	var best []byte
+	best := ""
 	for lo < hi-1 {
 		mid := (lo + hi) / 2
-		enc, err := marshalContent(capFn(items, mid))
+		enc, err := encodeJSON(capFn(items, mid))
 		if err != nil {
 			return "", false, err
 		}
@@ -175,23 +177,23 @@ func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) 
 			hi = mid
 		}
 	}
-	if best != nil {
-		return bytesString(best), true, nil
+	if best != "" {
+		return best, true, nil
 	}
 	// Too many elements even with empty strings: keep the newest ones.
 	capped := capFn(items, 0)
 	for drop := 1; drop <= len(capped); drop *= 2 {
 		kept := append([]T{marker(drop)}, capped[drop:]...)
-		enc, err := marshalContent(kept)
+		enc, err := encodeJSON(kept)
 		if err != nil {
 			return "", false, err
 		}
 		if len(enc) <= limit {
-			return bytesString(enc), true, nil
+			return enc, true, nil
 		}
 	}
-	enc, err := marshalContent([]T{marker(len(items))})
-	return bytesString(enc), true, err
+	enc, err := encodeJSON([]T{marker(len(items))})
+	return enc, true, err
 }
 
 func droppedText(n int) string {

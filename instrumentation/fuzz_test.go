@@ -2,8 +2,10 @@ package instrumentation
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -21,25 +23,101 @@ func seedFixtures(f *testing.F) {
 	f.Add([]byte(`{"system":[{"type":"text","text":"s"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"r"}]}]}`))
 }
 
-// FuzzRequestParsers: no request body makes a parser panic.
+// FuzzRequestParsers: no request body makes a parser panic, and a body a
+// parser accepts is valid JSON.
 func FuzzRequestParsers(f *testing.F) {
 	seedFixtures(f)
-	cfg := &config{streamUsage: true}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, c := range allCodecs {
-			var req Request
-			err := c.parseRequest(body, &req, true)
-			if rw, ok := c.(requestRewriter); ok {
-				// The combined call must equal the two separate steps.
-				want := rw.rewriteRequest(body, cfg)
-				var req2 Request
-				got, err2 := rw.parseAndRewrite(body, &req2, &config{streamUsage: true, captureContent: true})
-				if !bytes.Equal(got, want) || (err == nil) != (err2 == nil) {
-					t.Fatalf("parseAndRewrite: %s (%v), separate: %s (%v)", got, err2, want, err)
+			for _, capture := range []bool{true, false} {
+				var req Request
+				if err := c.parseRequest(body, &req, capture); err == nil && !json.Valid(body) {
+					t.Fatalf("%T accepted invalid JSON %q", c, body)
 				}
 			}
 		}
 	})
+}
+
+// FuzzRewriteRequest: include_usage is added exactly to the bodies the
+// reference (a rewrite through encoding/json maps) changes, giving the same
+// JSON value, and every byte of the caller's body around the insertion is
+// kept.
+func FuzzRewriteRequest(f *testing.F) {
+	for _, s := range []string{
+		`{"model":"m","stream":true}`, `{"stream":true,"stream_options":null}`,
+		`{"stream":true,"stream_options":{ }}`, `{"stream":true,"stream_options":{"include_usage":false}}`,
+		`{"stream":true,"stream_options":{"x":{"include_usage":1}}}`, `{"stream":true,"stream_options":[]}`,
+		`{"stream":true,"stream":false}`, `{"stream":false,"stream":true, "stream_options":{"a":1},"stream_options":null}`,
+		`{"str\u0065am":true}`, ` {"stream" : true } `, `null`, `{"stream":true,"x":"\u00e9<>"}`,
+		`{"stream":true} {}`, `{"stream":true,"stream_options":{"include_\u0075sage":false}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var want []byte
+		if bytes.Contains(body, []byte(`"stream"`)) { // the pre-check both share
+			want = referenceRewrite(body)
+		}
+		got := openaiCodec{chat: true}.rewriteRequest(body, &config{streamUsage: true})
+		if (got == nil) != (want == nil) {
+			t.Fatalf("%s: got %s, reference %s", body, got, want)
+		}
+		if got == nil {
+			return
+		}
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("%s: rewritten body invalid: %v: %s", body, err, got)
+		}
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s:\ngot       %s\nreference %s", body, got, want)
+		}
+		// The caller's bytes are a prefix and a suffix of the result.
+		pre := 0
+		for pre < len(body) && pre < len(got) && body[pre] == got[pre] {
+			pre++
+		}
+		suf := 0
+		for suf < len(body)-pre && suf < len(got)-pre && body[len(body)-1-suf] == got[len(got)-1-suf] {
+			suf++
+		}
+		if removed := len(body) - pre - suf; removed != 0 && string(body[pre:pre+removed]) != "null" {
+			t.Fatalf("%s: rewrite removed %q: %s", body, body[pre:pre+removed], got)
+		}
+	})
+}
+
+// referenceRewrite is include_usage insertion through encoding/json maps
+// (sorted keys, compacted): what rewriteRequest must produce, as a JSON value.
+func referenceRewrite(body []byte) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || string(obj["stream"]) != "true" {
+		return nil
+	}
+	opts := map[string]json.RawMessage{}
+	if raw, ok := obj["stream_options"]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &opts) != nil {
+			return nil
+		}
+		if _, ok := opts["include_usage"]; ok {
+			return nil
+		}
+	}
+	opts["include_usage"] = json.RawMessage("true")
+	enc, err := json.Marshal(opts)
+	if err != nil {
+		return nil
+	}
+	obj["stream_options"] = enc
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // FuzzResponseParsers: no response body makes a parser panic, and content

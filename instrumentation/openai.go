@@ -1,7 +1,9 @@
 package instrumentation
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 )
 
@@ -37,26 +39,16 @@ type oaRequestWithMessages struct {
 }
 
 type oaMessage struct {
-	Role             string       `json:"role"`
-	Name             string       `json:"name"`
-	Content          rawContent   `json:"content"`
+	Role string `json:"role"`
+	Name string `json:"name"`
+	// Content is a string or an array of parts. As an any, the common
+	// string is decoded in the same pass as the rest of the body.
+	Content          any          `json:"content"`
 	Refusal          string       `json:"refusal"`
 	ReasoningContent string       `json:"reasoning_content"`
 	ToolCalls        []oaToolCall `json:"tool_calls"`
 	ToolCallID       string       `json:"tool_call_id"`
 	FunctionCall     *oaFunction  `json:"function_call"`
-	// plain is set by the fast decoder when Content is a JSON string that
-	// needs no unescaping, so that it is not scanned twice.
-	plain bool
-}
-
-// contentText returns the content when it is a JSON string; the result may be
-// a view of the decoded body.
-func (m *oaMessage) contentText() (string, bool) {
-	if m.plain {
-		return bytesString(m.Content[1 : len(m.Content)-1]), true
-	}
-	return m.Content.text()
 }
 
 type oaToolCall struct {
@@ -132,35 +124,13 @@ func (u *oaUsage) usage() *Usage {
 }
 
 func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	_, err := c.parse(body, req, capture)
-	return err
-}
-
-func (c openaiCodec) parseAndRewrite(body []byte, req *Request, cfg *config) ([]byte, error) {
-	exact, err := c.parse(body, req, cfg.captureContent)
-	if exact && !req.Stream {
-		// The fast path saw every key exactly (no case variants), so the
-		// last "stream" member is false, null or absent: nothing to add.
-		return nil, nil
-	}
-	return c.rewriteRequest(body, cfg), err
-}
-
-// parse fills req from the body; exact reports that the fast path decoded
-// it.
-func (c openaiCodec) parse(body []byte, req *Request, capture bool) (exact bool, err error) {
 	var full oaRequestWithMessages
 	var target any = &full.oaRequest
-	withMessages := capture && c.chat
-	if withMessages {
+	if capture && c.chat {
 		target = &full
 	}
-	exact = fastOARequest(body, &full, withMessages)
-	if !exact {
-		full = oaRequestWithMessages{}
-		if err := decode(body, target, "request"); err != nil {
-			return false, err
-		}
+	if err := decode(body, target, "request"); err != nil {
+		return err
 	}
 	r := &full.oaRequest
 	req.Model = r.Model
@@ -173,13 +143,13 @@ func (c openaiCodec) parse(body []byte, req *Request, capture bool) (exact bool,
 	req.FrequencyPenalty, req.PresencePenalty = r.FrequencyPenalty, r.PresencePenalty
 	req.StopSequences = stringOrList(r.Stop)
 	if !capture {
-		return exact, nil
+		return nil
 	}
 	if !c.chat {
 		for _, p := range stringOrList(r.Prompt) {
 			req.InputMessages = append(req.InputMessages, Message{Role: "user", Parts: []Part{TextPart(p)}})
 		}
-		return exact, nil
+		return nil
 	}
 	if len(full.Messages) > 0 {
 		req.InputMessages = make([]Message, 0, len(full.Messages))
@@ -195,7 +165,7 @@ func (c openaiCodec) parse(body []byte, req *Request, capture bool) (exact bool,
 		}
 		req.InputMessages = append(req.InputMessages, m)
 	}
-	return exact, nil
+	return nil
 }
 
 // oaInputMessage converts one request message.
@@ -245,16 +215,17 @@ func oaMessageParts(m *oaMessage) []Part {
 
 // oaContent converts message content, a string or an array of parts.
 func oaContent(m *oaMessage) []Part {
-	raw := m.Content
-	if len(raw) == 0 || string(raw) == "null" {
+	switch c := m.Content.(type) {
+	case nil:
 		return nil
+	case string:
+		return []Part{TextPart(c)}
 	}
-	if s, ok := m.contentText(); ok {
-		return []Part{TextPart(s)}
-	}
+	// An array of parts is rarer: it is re-encoded to decode its typed parts.
+	raw, err := encodeJSON(m.Content)
 	var items []oaContentPart
-	if json.Unmarshal(raw, &items) != nil {
-		return []Part{{Type: "unknown", Content: string(raw)}}
+	if err != nil || json.Unmarshal([]byte(raw), &items) != nil {
+		return []Part{{Type: "unknown", Content: raw}}
 	}
 	parts := make([]Part, 0, len(items))
 	for _, it := range items {
@@ -313,17 +284,15 @@ func stringOrList(raw json.RawMessage) []string {
 
 func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
 	var r oaResponse
-	if err := decodeOAResponse(body, &r, nil, "response"); err != nil {
+	if err := decode(body, &r, "response"); err != nil {
 		return nil, err
 	}
-	// body may be a recycled buffer: the strings recorded after End are
-	// cloned, the content is encoded by End.
-	resp := &Response{ID: strings.Clone(r.ID), Model: strings.Clone(r.Model), Usage: r.Usage.usage()}
+	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
 	if len(r.Choices) > 0 {
 		resp.FinishReasons = make([]string, 0, len(r.Choices))
 	}
 	for _, ch := range r.Choices {
-		resp.FinishReasons = append(resp.FinishReasons, strings.Clone(ch.FinishReason))
+		resp.FinishReasons = append(resp.FinishReasons, ch.FinishReason)
 		if !capture {
 			continue
 		}
@@ -339,12 +308,92 @@ func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error)
 	return resp, nil
 }
 
-// decodeOAResponse decodes a response or stream chunk, on the fast path when
-// possible.
-func decodeOAResponse(body []byte, r *oaResponse, scratch *decodeScratch, what string) error {
-	if fastOAResponse(body, r, scratch) {
+// rewriteRequest adds stream_options.include_usage=true to a streaming request
+// that does not set it, so that the last chunk carries usage. The member is
+// inserted where it belongs and every other byte of the caller's body is
+// kept; nil means the body is sent as it is.
+func (c openaiCodec) rewriteRequest(body []byte, cfg *config) []byte {
+	if !cfg.streamUsage || !bytes.Contains(body, []byte(`"stream"`)) {
 		return nil
 	}
-	*r = oaResponse{}
-	return decode(body, r, what)
+	m, ok := topLevelMembers(body)
+	if !ok || string(m.stream) != "true" {
+		return nil
+	}
+	const usage = `"include_usage":true`
+	var insert string
+	at, cut := 0, 0
+	switch opts := m.streamOptions; {
+	case opts.value == nil: // absent: add the member before the closing brace
+		at, insert = m.end, `,"stream_options":{`+usage+`}`
+	case string(opts.value) == "null":
+		at, cut, insert = opts.start, len(opts.value), `{`+usage+`}`
+	default:
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(opts.value, &fields) != nil {
+			return nil // not an object: the server would reject it anyway
+		}
+		if _, set := fields["include_usage"]; set {
+			return nil // the caller decided
+		}
+		at, insert = opts.start+1, usage
+		if len(fields) > 0 {
+			insert += ","
+		}
+	}
+	out := make([]byte, 0, len(body)+len(insert)-cut)
+	out = append(out, body[:at]...)
+	out = append(out, insert...)
+	return append(out, body[at+cut:]...)
+}
+
+// member is the value of a top-level member of a JSON object and its offset
+// in the body.
+type member struct {
+	value json.RawMessage
+	start int
+}
+
+// requestMembers are the top-level members rewriteRequest looks at, and the
+// offset of the object's closing brace.
+type requestMembers struct {
+	stream        json.RawMessage
+	streamOptions member
+	end           int
+}
+
+// topLevelMembers walks the members of the JSON object in body with
+// encoding/json's tokenizer, keeping the last "stream" and "stream_options"
+// (keys are unescaped and matched exactly, as in a map, and the last of
+// repeated keys wins, as in encoding/json). ok is false when body is not one
+// valid JSON object.
+func topLevelMembers(body []byte) (m requestMembers, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return m, false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return m, false
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return m, false
+		}
+		switch tok {
+		case "stream":
+			m.stream = value
+		case "stream_options":
+			m.streamOptions = member{value: value, start: int(dec.InputOffset()) - len(value)}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return m, false
+	}
+	m.end = int(dec.InputOffset()) - 1
+	if _, err := dec.Token(); err != io.EOF { // nothing may follow the object
+		return m, false
+	}
+	return m, true
 }

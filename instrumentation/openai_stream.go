@@ -1,9 +1,6 @@
 package instrumentation
 
-import (
-	"bytes"
-	"strings"
-)
+import "bytes"
 
 // oaStream accumulates OpenAI Chat Completions / Completions chunks.
 type oaStream struct {
@@ -13,8 +10,6 @@ type oaStream struct {
 	resp     Response
 	choices  map[int]*oaStreamChoice
 	err      error
-	chunk    oaResponse // the chunk being handled
-	scratch  decodeScratch
 }
 
 type oaStreamChoice struct {
@@ -39,24 +34,21 @@ func (s *oaStream) event(_ string, data []byte) error {
 		s.finished = true
 		return nil
 	}
-	// The chunk's strings may be views of data, which the SSE parser reuses:
-	// whatever is kept is cloned.
-	s.chunk = oaResponse{}
-	chunk := &s.chunk
-	if err := decodeOAResponse(data, chunk, &s.scratch, "stream chunk"); err != nil {
+	var chunk oaResponse
+	if err := decode(data, &chunk, "stream chunk"); err != nil {
 		return err
 	}
 	if s.resp.ID == "" {
-		s.resp.ID = strings.Clone(chunk.ID)
+		s.resp.ID = chunk.ID
 	}
-	if chunk.Model != "" && chunk.Model != s.resp.Model {
-		s.resp.Model = strings.Clone(chunk.Model)
+	if chunk.Model != "" {
+		s.resp.Model = chunk.Model
 	}
 	if chunk.Usage != nil {
 		s.resp.Usage = chunk.Usage.usage()
 	}
-	if e := chunk.Error; e != nil {
-		s.err = &eventError{Type: strings.Clone(e.Type), Status: strings.Clone(e.Status), Message: strings.Clone(e.Message)}
+	if chunk.Error != nil {
+		s.err = chunk.Error
 	}
 	for i := range chunk.Choices {
 		s.choice(&chunk.Choices[i])
@@ -71,8 +63,8 @@ func (s *oaStream) choice(ch *oaChoice) {
 		st.text.limit, st.reasoning.limit, st.refusal.limit = s.limit, s.limit, s.limit
 		s.choices[ch.Index] = st
 	}
-	if ch.FinishReason != "" && ch.FinishReason != st.finish {
-		st.finish = strings.Clone(ch.FinishReason)
+	if ch.FinishReason != "" {
+		st.finish = ch.FinishReason
 	}
 	if !s.capture {
 		return
@@ -84,9 +76,9 @@ func (s *oaStream) choice(ch *oaChoice) {
 	if d == nil {
 		return
 	}
-	if text, ok := d.contentText(); ok {
+	if text, ok := d.Content.(string); ok {
 		st.text.add(text)
-	} else if len(d.Content) > 0 {
+	} else {
 		for _, p := range oaContent(d) {
 			st.text.add(p.Content)
 		}
@@ -99,11 +91,11 @@ func (s *oaStream) choice(ch *oaChoice) {
 			t = &oaStreamTool{args: textBuilder{limit: s.limit}}
 			st.tools[tc.Index] = t
 		}
-		if tc.ID != "" && tc.ID != t.id {
-			t.id = strings.Clone(tc.ID)
+		if tc.ID != "" {
+			t.id = tc.ID
 		}
-		if tc.Function.Name != "" && tc.Function.Name != t.name {
-			t.name = strings.Clone(tc.Function.Name)
+		if tc.Function.Name != "" {
+			t.name = tc.Function.Name
 		}
 		t.args.add(tc.Function.Arguments)
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/kaizenhq/kaizen/instrumentation"
 )
 
-// TestRecycledBuffersKeepAttributes: response buffers and stream chunk memory
-// are reused from call to call; the attributes of earlier spans must not
-// change when later calls overwrite that memory.
+// TestRecycledBuffersKeepAttributes: the attributes of earlier spans must not
+// change when later calls, of the same sizes, go through the same transport
+// (no recorded string may alias a body buffer).
 func TestRecycledBuffersKeepAttributes(t *testing.T) {
 	rec, tp := newTracing()
 	base := &memTransport{contentType: "application/json"}

@@ -54,17 +54,13 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	var problems []string
 	body, replacement, complete := readRequestBody(r, cfg.maxParseBytes)
 	if complete {
-		var err error
+		if err := ep.codec.parseRequest(body, req, cfg.captureContent); err != nil {
+			problems = append(problems, "request: "+err.Error())
+		}
 		if rw, ok := ep.codec.(requestRewriter); ok {
-			var nb []byte
-			if nb, err = rw.parseAndRewrite(body, req, cfg); nb != nil {
+			if nb := rw.rewriteRequest(body, cfg); nb != nil {
 				body = nb
 			}
-		} else {
-			err = ep.codec.parseRequest(body, req, cfg.captureContent)
-		}
-		if err != nil {
-			problems = append(problems, "request: "+err.Error())
 		}
 	} else if r.Body != nil && r.Body != http.NoBody {
 		problems = append(problems, "request body not parsed: larger than the parse bound or unreadable")
@@ -123,28 +119,16 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		resp, err := s.finish(nil, false)
 		in.End(resp, err)
-		s.release()
 		return
 	}
 	resp.Body = &observedBody{rc: resp.Body, sink: s, in: in}
 }
 
 // isEventStream reports whether contentType is a valid text/event-stream
-// media type. Most responses are rejected on their base type alone, without
-// the allocations of mime.ParseMediaType.
+// media type.
 func isEventStream(contentType string) bool {
-	const want = "text/event-stream"
-	base, _, _ := strings.Cut(contentType, ";")
-	if base = strings.TrimSpace(base); len(base) != len(want) {
-		return false
-	}
-	for i := 0; i < len(want); i++ {
-		if c := base[i]; c != want[i] && c+('a'-'A') != want[i] {
-			return false
-		}
-	}
 	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == want
+	return err == nil && mt == "text/event-stream"
 }
 
 // readRequestBody reads the request body for parsing. complete is false when
