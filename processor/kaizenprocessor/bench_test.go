@@ -11,6 +11,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 const benchSpans = 10000
@@ -18,9 +20,9 @@ const benchSpans = 10000
 var benchWords = strings.Fields("the customer order refund asks about shipping delays and wants a summary of the invoice " +
 	"please check the account history then answer politely with next steps for the delivery team tomorrow")
 
-// benchBatch builds benchSpans spans: genai of them semconv chat spans with
+// benchBatch builds benchSpans spans: models of them semconv chat spans with
 // about 2 KB of content, the rest plain HTTP spans.
-func benchBatch(genai int) ptrace.Traces {
+func benchBatch(models int) ptrace.Traces {
 	r := rand.New(rand.NewPCG(1, 1))
 	td := ptrace.NewTraces()
 	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
@@ -29,14 +31,14 @@ func benchBatch(genai int) ptrace.Traces {
 		s.SetTraceID(pcommon.TraceID{byte(i), byte(i >> 8), 1})
 		s.SetSpanID(pcommon.SpanID{byte(i), byte(i >> 8), 2})
 		a := s.Attributes()
-		if i < genai {
+		if i < models {
 			s.SetName("chat gpt-4o")
 			var text strings.Builder
 			for text.Len() < 1800 {
 				text.WriteString(benchWords[r.IntN(len(benchWords))])
 				text.WriteByte(' ')
 			}
-			msgs, _ := json.Marshal([]message{{Role: "user", Parts: []part{{Type: "text", Content: fmt.Sprintf("ticket %d: %s", i, text.String())}}}})
+			msgs, _ := json.Marshal([]genai.Message{{Role: "user", Parts: []genai.Part{{Type: "text", Content: fmt.Sprintf("ticket %d: %s", i, text.String())}}}})
 			a.PutStr("gen_ai.operation.name", "chat")
 			a.PutStr("gen_ai.provider.name", "openai")
 			a.PutStr("gen_ai.request.model", "gpt-4o")

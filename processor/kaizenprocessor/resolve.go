@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 	"github.com/kaizenhq/kaizen/processor/kaizenprocessor/internal/dialect"
 )
@@ -15,7 +16,7 @@ func (c *call) resolve() {
 	if c.input == "" {
 		switch {
 		case len(c.inMsgs) > 0:
-			c.input = encode(c.inMsgs.messages())
+			c.input = genai.EncodeMessages(c.inMsgs.messages())
 		case c.vercelPrompt:
 			c.readVercelPrompt(c.rawInput)
 		case c.rawInput != "":
@@ -30,7 +31,7 @@ func (c *call) resolve() {
 	if c.output == "" {
 		switch {
 		case len(c.outMsgs) > 0:
-			c.output = encode(c.outMsgs.messages())
+			c.output = genai.EncodeMessages(c.outMsgs.messages())
 		case c.rawOutput != "" || c.vercelToolCalls != "":
 			c.output = c.assistantOutput()
 		case c.oiOutputValue != "" && isInference(c.operation):
@@ -116,7 +117,7 @@ func (c *call) readVercelPrompt(raw string) {
 		Messages json.RawMessage `json:"messages"`
 	}
 	if json.Unmarshal([]byte(raw), &p) != nil {
-		c.input = textMessages("user", raw)
+		c.input = genai.TextMessages("user", raw)
 		return
 	}
 	if p.System != "" {
@@ -127,7 +128,7 @@ func (c *call) readVercelPrompt(raw string) {
 	case len(p.Messages) > 0 && string(p.Messages) != "null":
 		c.input = convertMessages(string(p.Messages), "user")
 	case json.Unmarshal(p.Prompt, &s) == nil:
-		c.input = textMessages("user", s)
+		c.input = genai.TextMessages("user", s)
 	case len(p.Prompt) > 0:
 		c.input = convertMessages(string(p.Prompt), "user")
 	}
@@ -139,12 +140,12 @@ func (c *call) assistantOutput() string {
 	if strings.HasPrefix(t, "[") && c.vercelToolCalls == "" && !c.is(dialect.Vercel) {
 		return convertMessages(c.rawOutput, "assistant")
 	}
-	m := message{Role: "assistant", Parts: []part{}}
+	m := genai.Message{Role: "assistant", Parts: []genai.Part{}}
 	if len(c.finish) > 0 {
 		m.FinishReason = c.finish[0]
 	}
 	if c.rawOutput != "" {
-		m.Parts = append(m.Parts, part{Type: "text", Content: c.rawOutput})
+		m.Parts = append(m.Parts, genai.Part{Type: "text", Content: c.rawOutput})
 	}
 	var calls []struct {
 		ToolCallID string          `json:"toolCallId"`
@@ -154,8 +155,15 @@ func (c *call) assistantOutput() string {
 	}
 	if c.vercelToolCalls != "" && json.Unmarshal([]byte(c.vercelToolCalls), &calls) == nil {
 		for _, tc := range calls {
-			m.Parts = append(m.Parts, part{Type: "tool_call", ID: tc.ToolCallID, Name: tc.ToolName, Arguments: firstRaw(tc.Args, tc.Input)})
+			args := tc.Args
+			if len(args) == 0 || string(args) == "null" {
+				args = tc.Input
+			}
+			if string(args) == "null" {
+				args = nil
+			}
+			m.Parts = append(m.Parts, genai.Part{Type: "tool_call", ID: tc.ToolCallID, Name: tc.ToolName, Arguments: args})
 		}
 	}
-	return encode([]message{m})
+	return genai.EncodeMessages([]genai.Message{m})
 }

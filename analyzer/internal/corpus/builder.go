@@ -7,24 +7,15 @@ import (
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
-// Part is one part of a generated message.
-type part struct {
-	Type     string `json:"type"`
-	Content  string `json:"content,omitempty"`
-	ID       string `json:"id,omitempty"`
-	Name     string `json:"name,omitempty"`
-	Response string `json:"response,omitempty"`
-}
-
-// msg is one generated semconv message.
-type msg struct {
-	Role         string `json:"role"`
-	Parts        []part `json:"parts"`
-	FinishReason string `json:"finish_reason,omitempty"`
-}
+// msg and part are the generated semconv messages and their parts.
+type (
+	msg  = genai.Message
+	part = genai.Part
+)
 
 func user(texts ...string) msg { return textMsg("user", texts...) }
 
@@ -39,7 +30,9 @@ func textMsg(role string, texts ...string) msg {
 }
 
 func toolResult(id, response string) msg {
-	return msg{Role: "tool", Parts: []part{{Type: "tool_call_response", ID: id, Response: response}}}
+	// The response is recorded as a JSON string, whatever it holds.
+	raw, _ := json.Marshal(response) // marshaling a string cannot fail
+	return msg{Role: "tool", Parts: []part{{Type: "tool_call_response", ID: id, Response: raw}}}
 }
 
 // spec describes one call to generate.
@@ -111,7 +104,7 @@ func (b *builder) add(s spec) int {
 	for _, m := range s.input {
 		u.InputTokens += 4
 		for _, p := range m.Parts {
-			u.InputTokens += estTokens(p.Content + p.Response)
+			u.InputTokens += estTokens(p.Text())
 		}
 	}
 	if s.noUsage {

@@ -9,6 +9,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // block is one context block of a prompt: a segment (see Segments) of a
@@ -209,9 +210,9 @@ func fingerprints(c *run.Call, sys []string, msgs []Message, hasContent bool) (u
 	if !hasContent {
 		return ph, c.PromptSimHash
 	}
-	fm := make([]fingerprint.Message, len(msgs))
+	fm := make([]genai.Message, len(msgs))
 	for i, m := range msgs {
-		fm[i] = fingerprint.Message{Role: m.Role, Text: m.Text()}
+		fm[i] = genai.Message{Role: m.Role, Parts: []genai.Part{{Type: "text", Content: m.Text()}}}
 	}
 	set := fingerprint.Compute(strings.Join(sys, "\n"), fm)
 	return set.Prompt, set.SimHash

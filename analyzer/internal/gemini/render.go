@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
-	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // RenderOptions control the compact text of a run.
@@ -191,23 +191,23 @@ func parseContents(r *run.Run) [][]section {
 	out := make([][]section, len(r.Calls))
 	for i, c := range r.Calls {
 		if c.SystemInstructions != "" {
-			sys, _ := fingerprint.ParseSystemInstructions(c.SystemInstructions)
-			out[i] = append(out[i], section{"system", paragraphs(sys)})
+			sys, _ := genai.ParseParts(c.SystemInstructions)
+			out[i] = append(out[i], section{"system", paragraphs(genai.Message{Parts: sys}.NamedText())})
 		}
 		for _, m := range messages(c.InputMessages) {
-			out[i] = append(out[i], section{"in[" + m.Role + "]", paragraphs(m.Text)})
+			out[i] = append(out[i], section{"in[" + m.Role + "]", paragraphs(m.NamedText())})
 		}
 		for _, m := range messages(c.OutputMessages) {
-			out[i] = append(out[i], section{"out[" + m.Role + "]", paragraphs(m.Text)})
+			out[i] = append(out[i], section{"out[" + m.Role + "]", paragraphs(m.NamedText())})
 		}
 	}
 	return out
 }
 
 // messages parses semconv content; unparsable content is kept as one
-// message (ParseMessages returns it with an error), never dropped.
-func messages(v string) []fingerprint.Message {
-	msgs, _ := fingerprint.ParseMessages(v)
+// message (genai.ParseMessages returns it with an error), never dropped.
+func messages(v string) []genai.Message {
+	msgs, _ := genai.ParseMessages(v)
 	for i := range msgs {
 		if msgs[i].Role == "" {
 			msgs[i].Role = "text"

@@ -8,10 +8,11 @@
 //   - SimHash is a 64-bit SimHash over word shingles of canonical text;
 //     Hamming and NearDuplicate compare two of them against
 //     NearDuplicateThreshold.
-//   - ParseMessages and ParseSystemInstructions read the OTel GenAI
-//     gen_ai.input.messages and gen_ai.system_instructions JSON (and older
-//     shapes); FromAttributes returns every fingerprint of a call in a Set:
-//     prompt hash, SimHash, system-prompt hash and stable-prefix hash.
+//   - FromAttributes reads gen_ai.system_instructions and
+//     gen_ai.input.messages with genai.ParseMessages and returns every
+//     fingerprint of a call in a Set: prompt hash, SimHash, system-prompt
+//     hash and stable-prefix hash; Compute does the same for messages
+//     already read.
 //
 // All algorithms are fixed (XXH64 with seed 0 for hashes; FNV-1a words and a
 // fixed shingle mix for SimHash), so

@@ -88,33 +88,6 @@ func TestFingerprintSet(t *testing.T) {
 	}
 }
 
-func TestParseMessagesShapes(t *testing.T) {
-	tests := map[string][]Message{
-		`[{"role":"user","content":"hi"}]`: {{Role: "user", Text: "hi"}},
-		`[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"x"}}]}]`: {{Role: "user", Text: "a"}},
-		`{"role":"assistant","content":"x\u00e9\n"}`:                                                            {{Role: "assistant", Text: "xé\n"}},
-		`["just text"]`: {{Text: "just text"}},
-		`[]`:            nil,
-	}
-	for in, want := range tests {
-		got, err := ParseMessages(in)
-		if err != nil || len(got) != len(want) {
-			t.Errorf("ParseMessages(%s) = %q, %v", in, got, err)
-			continue
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Errorf("ParseMessages(%s)[%d] = %q, want %q", in, i, got[i], want[i])
-			}
-		}
-	}
-	for _, bad := range []string{`[{"role":"user"`, `[1,]`, strings.Repeat("[", 100) + strings.Repeat("]", 100)} {
-		if _, err := ParseMessages(bad); err == nil {
-			t.Errorf("ParseMessages(%q) accepted", bad)
-		}
-	}
-}
-
 func TestHex(t *testing.T) {
 	for _, v := range []uint64{0, 1, 0xdeadbeef, ^uint64(0)} {
 		s := FormatHex(v)

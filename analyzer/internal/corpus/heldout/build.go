@@ -9,6 +9,7 @@ import (
 	"github.com/kaizenhq/kaizen/analyzer/internal/run"
 	"github.com/kaizenhq/kaizen/analyzer/internal/tokencount"
 	"github.com/kaizenhq/kaizen/internal/domain/fingerprint"
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
@@ -158,16 +159,11 @@ func (b *builder) add(c call) (int, pricing.USD) {
 
 // render encodes the call's content in the builder's dialect.
 func (b *builder) render(c call, finish string) (sys, in, out string) {
-	type part struct {
-		Type     string          `json:"type"`
-		Content  string          `json:"content,omitempty"`
-		Response json.RawMessage `json:"response,omitempty"`
-	}
-	type msg struct {
-		Role         string `json:"role"`
-		Parts        []part `json:"parts"`
-		FinishReason string `json:"finish_reason,omitempty"`
-	}
+	type (
+		part = genai.Part
+		msg  = genai.Message
+	)
+	// legacy is OpenLLMetry's message shape, without parts.
 	type legacy struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`

@@ -1,6 +1,7 @@
-package fingerprint
+package genai
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -16,12 +17,17 @@ var (
 	errDepth  = errors.New("JSON nested too deeply")
 )
 
-// scanner is a minimal allocation-light JSON reader for message arrays. It
-// only decodes what fingerprints need (strings) and skips everything else.
+// scanner is an allocation-light JSON reader for message values: it decodes
+// strings as substrings of the input where they have no escapes, and keeps
+// other values as their raw text. It exists because encoding/json, which
+// validates and then decodes byte by byte, makes the processor's model-call
+// spans markedly slower (see the processor README's "Measured").
 type scanner struct {
 	s     string
 	i     int
 	depth int
+	// badUTF8 records a string with invalid UTF-8, kept as given.
+	badUTF8 bool
 }
 
 func (p *scanner) ws() {
@@ -70,8 +76,11 @@ func (p *scanner) str() (string, error) {
 	if e >= 0 {
 		v = v[:e]
 	}
-	if hasControl(v) {
+	switch ctrl, ascii := classify(v); {
+	case ctrl:
 		return "", errSyntax
+	case !ascii && !utf8.ValidString(v):
+		p.badUTF8 = true
 	}
 	if e >= 0 {
 		p.i = start + e
@@ -81,15 +90,18 @@ func (p *scanner) str() (string, error) {
 	return v, nil
 }
 
-// hasControl reports whether s has a byte below 0x20 (not allowed
-// unescaped in a JSON string).
-func hasControl(s string) bool {
+// classify reports whether s has a byte below 0x20 (not allowed unescaped
+// in a JSON string) and whether it is all ASCII.
+func classify(s string) (ctrl, ascii bool) {
+	var or byte
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 {
-			return true
+		c := s[i]
+		if c < 0x20 {
+			return true, false
 		}
+		or |= c
 	}
-	return false
+	return false, or < 0x80
 }
 
 func (p *scanner) strSlow(start int) (string, error) {
@@ -100,6 +112,9 @@ func (p *scanner) strSlow(start int) (string, error) {
 		switch {
 		case c == '"':
 			p.i++
+			if !utf8.ValidString(b.String()) {
+				p.badUTF8 = true
+			}
 			return b.String(), nil
 		case c < 0x20:
 			return "", errSyntax
@@ -132,14 +147,20 @@ func (p *scanner) strSlow(start int) (string, error) {
 				return "", errSyntax
 			}
 			if utf16.IsSurrogate(r) {
-				r2 := utf8.RuneError
+				// A surrogate pair is one rune; a lone surrogate reads as
+				// U+FFFD and the escape after it is read on its own, as
+				// encoding/json does.
+				hi := r
+				r = utf8.RuneError
 				if strings.HasPrefix(p.s[p.i:], `\u`) {
+					save := p.i
 					p.i += 2
-					if lo, ok := p.hex4(); ok {
-						r2 = lo
+					if lo, ok := p.hex4(); ok && utf16.DecodeRune(hi, lo) != utf8.RuneError {
+						r = utf16.DecodeRune(hi, lo)
+					} else {
+						p.i = save
 					}
 				}
-				r = utf16.DecodeRune(r, r2)
 			}
 			b.WriteRune(r)
 		default:
@@ -180,7 +201,8 @@ func (p *scanner) skip() (string, error) {
 		for p.i < len(p.s) && strings.IndexByte(",]} \t\r\n", p.s[p.i]) < 0 {
 			p.i++
 		}
-		if p.i == start {
+		// Literals and numbers are short; encoding/json checks them.
+		if p.i == start || !json.Valid([]byte(p.s[start:p.i])) {
 			return "", errSyntax
 		}
 	}
