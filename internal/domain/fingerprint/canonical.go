@@ -53,8 +53,9 @@ func Canonical(text string) string {
 func appendCanonical(dst []byte, text string) []byte { return appendCanonicalPath(dst, text, true) }
 
 // appendCanonicalPath is appendCanonical; plain selects the eight-byte fast
-// path (appendPlain). Tests turn it off to check the fast path against the
-// byte-wise one, which alone defines the canonical form.
+// path (appendPlain), which the processor's 100k GenAI spans per CPU-second
+// target (issue 4) needs. Tests turn it off to check the fast path against
+// the byte-wise one, which alone defines the canonical form.
 func appendCanonicalPath(dst []byte, text string, plain bool) []byte {
 	start := len(dst)
 	space := false // a space is pending
@@ -74,13 +75,12 @@ func appendCanonicalPath(dst []byte, text string, plain bool) []byte {
 		}
 		c := text[i]
 		if c < utf8.RuneSelf {
-			f := byteClass[c]
 			switch {
-			case f&classSpace != 0:
+			case isSpaceASCII(c):
 				space, prevAlnum = len(dst) > start, false
 				i++
 				continue
-			case f&classAlnum != 0 && !prevAlnum:
+			case isAlnum(c) && !prevAlnum:
 				if space {
 					dst, space = append(dst, ' '), false
 				}
@@ -103,7 +103,7 @@ func appendCanonicalPath(dst []byte, text string, plain bool) []byte {
 				dst, space = append(dst, ' '), false
 			}
 			dst = append(dst, lowerASCII(c))
-			prevAlnum = f&classAlnum != 0
+			prevAlnum = isAlnum(c)
 			i++
 			continue
 		}
@@ -200,60 +200,34 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// byteClass flags, precomputed per byte value for the scanners' hot loops.
-const (
-	classAlnum  = 1 << iota // ASCII letter or digit
-	classDigit              // ASCII digit
-	classNonHex             // ASCII letter above f/F
-	classUpper              // ASCII upper-case letter
-	classWord               // belongs to a SimHash word (alnum, '<', '>', bytes >= 0x80)
-	classSpace              // ASCII white space
-)
+func isSpaceASCII(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
 
-var byteClass = func() (t [256]uint8) {
-	for c := 0; c < 256; c++ {
-		b := byte(c)
-		switch {
-		case b >= '0' && b <= '9':
-			t[c] = classAlnum | classWord | classDigit
-		case b|0x20 >= 'a' && b|0x20 <= 'z':
-			t[c] = classAlnum | classWord
-			if b|0x20 > 'f' {
-				t[c] |= classNonHex
-			}
-			if b <= 'Z' {
-				t[c] |= classUpper
-			}
-		case b == '<' || b == '>' || b >= 0x80:
-			t[c] = classWord
-		case b == ' ' || (b >= '\t' && b <= '\r'):
-			t[c] = classSpace
-		}
-	}
-	return t
-}()
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func isAlnum(c byte) bool { return byteClass[c]&classAlnum != 0 }
+func isLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlnum(c byte) bool { return isDigit(c) || isLetter(c) }
 
-func isHex(c byte) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+func isHex(c byte) bool { return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }
 
 // volatileAt classifies the alphanumeric token starting s. It returns the
 // number of bytes consumed, the placeholder or "" to keep the run, and
 // whether the run has upper-case letters.
-func volatileAt(s string) (int, string, bool) {
-	n, digits, acc := 0, 0, uint8(0)
-	for n < len(s) {
-		f := byteClass[s[n]]
-		if f&classAlnum == 0 {
+func volatileAt(s string) (n int, placeholder string, upper bool) {
+	digits, hex := 0, true
+	for ; n < len(s); n++ {
+		c := s[n]
+		if isDigit(c) {
+			digits++
+			continue
+		}
+		if !isLetter(c) {
 			break
 		}
-		acc |= f
-		digits += int(f&classDigit) >> 1
-		n++
+		hex = hex && isHex(c)
+		upper = upper || c < 'a'
 	}
-	letters, hex, upper := n-digits, acc&classNonHex == 0, acc&classUpper != 0
+	letters := n - digits
 	if n < len(s) {
 		switch {
 		case n == 8 && hex && s[n] == '-':

@@ -9,11 +9,9 @@ import (
 )
 
 // NearDuplicateThreshold is the largest Hamming distance between two
-// SimHashes for their prompts to count as near-duplicates. It was chosen from
-// the measurements in simhash_test.go: reworded, re-spaced and re-numbered
-// variants of prompts of a few sentences or more fall within it, while the
-// measured false-positive rate on 10,000 random pairs of unrelated prompts
-// is below 0.1% (see README).
+// SimHashes for their prompts to count as near-duplicates: reworded,
+// re-spaced and re-numbered variants fall within it and unrelated prompts
+// do not (simhash_test.go; rates in the README).
 const NearDuplicateThreshold = 12
 
 // ShingleSize is the number of consecutive words per SimHash feature.

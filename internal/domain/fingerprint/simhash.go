@@ -1,6 +1,9 @@
 package fingerprint
 
-import "math/bits"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // SimHash returns the 64-bit SimHash of Canonical(text).
 func SimHash(text string) uint64 { return simHashCanonical(Canonical(text)) }
@@ -73,4 +76,6 @@ func mixFinish(h uint64) uint64 { return h ^ h>>31 }
 // isWordByte reports the bytes that belong to SimHash words: ASCII letters
 // and digits, placeholder brackets, and all bytes of multi-byte UTF-8
 // sequences.
-func isWordByte(c byte) bool { return byteClass[c]&classWord != 0 }
+func isWordByte(c byte) bool {
+	return isLetter(c) || isDigit(c) || c >= utf8.RuneSelf || c == '<' || c == '>'
+}
