@@ -20,79 +20,85 @@ var keyPrefixes = []keyPrefix{
 	{"AIza", 30}, {"glpat-", 20}, {"hf_", 30}, {"gsk_", 30}, {"xai-", 30},
 }
 
-// keyStart marks the first bytes of the credential formats keyAt knows
-// (keyPrefixes, JWT "eyJ", "-----BEGIN", "Bearer ", "bearer ", "Basic "),
-// so most words cost one table lookup.
-var keyStart = func() (t [256]bool) {
+// minKeyWord is the shortest token run that can be a keyPrefixes
+// credential (prefix plus minLen), so shorter words skip the prefix list.
+var minKeyWord = func() int {
+	n := len(keyPrefixes[0].prefix) + keyPrefixes[0].minLen
 	for _, k := range keyPrefixes {
-		t[k.prefix[0]] = true
+		n = min(n, len(k.prefix)+k.minLen)
 	}
-	for _, c := range "e-Bb" {
-		t[c] = true
-	}
-	return t
+	return n
 }()
 
 // findCredentials finds API keys, JWTs, PEM private keys, bearer tokens,
 // the values of secret-named key=value pairs and the passwords of URLs
-// (scheme://user:password@host).
+// (scheme://user:password@host). Credentials start a run of token bytes,
+// so the text is read a run at a time.
 func findCredentials(s string, ms []match) []match {
-	prevTok := false // the byte before i is a token byte
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == '=' || c == ':':
-			ms = secretValue(s, i, ms)
-			if c == ':' {
-				ms = urlPassword(s, i, ms)
+		if !isTokenByte(c) {
+			if c == '=' || c == ':' {
+				ms = secretValue(s, i, ms)
+				if c == ':' {
+					ms = urlPassword(s, i, ms)
+				}
 			}
-		case keyStart[c] && !prevTok:
-			if end := keyAt(s, i); end > i {
-				ms = append(ms, match{i, end, presetAPIKey})
-				i = end - 1
-				prevTok = false // the byte after a credential starts a new run
-				continue
-			}
+			i++
+			continue
 		}
-		prevTok = isTokenByte(c)
+		end := i + 1
+		for end < len(s) && isTokenByte(s[end]) {
+			end++
+		}
+		if k := keyAt(s, i, end); k > i {
+			ms = append(ms, match{i, k, presetAPIKey})
+			end = k // the byte after a credential starts a new run
+		}
+		i = end
 	}
 	return ms
 }
 
 func isTokenByte(c byte) bool { return isAlnumByte(c) || c == '-' || c == '_' }
 
-// keyAt returns the end of a credential starting at i, or i.
-func keyAt(s string, i int) int {
-	rest := s[i:]
-	for _, k := range keyPrefixes {
-		if strings.HasPrefix(rest, k.prefix) {
-			end := i + len(k.prefix)
-			for end < len(s) && isTokenByte(s[end]) {
-				end++
-			}
-			if end-i-len(k.prefix) >= k.minLen {
+// keyAt returns the end of a credential starting at the token run
+// s[i:end], or i.
+func keyAt(s string, i, end int) int {
+	word := s[i:end]
+	if len(word) >= minKeyWord {
+		for _, k := range keyPrefixes {
+			if len(word)-len(k.prefix) >= k.minLen && strings.HasPrefix(word, k.prefix) {
 				return end
 			}
 		}
 	}
-	switch {
-	case strings.HasPrefix(rest, "eyJ"):
-		return jwtEnd(s, i)
-	case strings.HasPrefix(rest, "-----BEGIN") && strings.Contains(rest[:min(len(rest), 64)], "PRIVATE KEY-----"):
+	switch word[0] {
+	case 'e':
+		if strings.HasPrefix(word, "eyJ") {
+			return jwtEnd(s, i)
+		}
+	case '-':
+		rest := s[i:]
+		if !strings.HasPrefix(word, "-----BEGIN") || !strings.Contains(rest[:min(len(rest), 64)], "PRIVATE KEY-----") {
+			return i
+		}
 		if e := strings.Index(rest, "-----END"); e > 0 {
 			if f := strings.Index(rest[e+8:], "-----"); f >= 0 {
 				return i + e + 8 + f + 5
 			}
 		}
 		return len(s) // unterminated key block: redact the rest
-	case strings.HasPrefix(rest, "Bearer ") || strings.HasPrefix(rest, "bearer ") || strings.HasPrefix(rest, "Basic "):
-		start := i + strings.IndexByte(rest, ' ') + 1
-		end := start
-		for end < len(s) && (isTokenByte(s[end]) || strings.IndexByte("._~+/=", s[end]) >= 0) {
-			end++
-		}
-		if end-start >= 16 {
-			return end
+	case 'B', 'b':
+		if (word == "Bearer" || word == "bearer" || word == "Basic") && end < len(s) && s[end] == ' ' {
+			start := end + 1
+			end = start
+			for end < len(s) && (isTokenByte(s[end]) || strings.IndexByte("._~+/=", s[end]) >= 0) {
+				end++
+			}
+			if end-start >= 16 {
+				return end
+			}
 		}
 	}
 	return i
@@ -168,8 +174,9 @@ func secretName(name string) (minLen int, ok bool) {
 	if strings.EqualFold(name, "key") {
 		return 8, true
 	}
+	last := lowerASCII(name[len(name)-1])
 	for _, n := range secretNames {
-		if len(name) >= len(n.name) && strings.EqualFold(name[len(name)-len(n.name):], n.name) {
+		if last == n.name[len(n.name)-1] && len(name) >= len(n.name) && strings.EqualFold(name[len(name)-len(n.name):], n.name) {
 			return n.minLen, true
 		}
 	}
@@ -208,23 +215,21 @@ var secretKeys = []string{
 
 // isSecretKey reports whether the attribute key k names a credential.
 func isSecretKey(k string) bool {
-	if k == "" || !secretKeyLast[k[len(k)-1]] {
-		return false // most keys: one table lookup
+	if k == "" {
+		return false
 	}
+	last := lowerASCII(k[len(k)-1]) // most keys fail this cheap test for every name
 	for _, n := range secretKeys {
-		if len(k) >= len(n) && strings.EqualFold(k[len(k)-len(n):], n) {
+		if last == n[len(n)-1] && len(k) >= len(n) && strings.EqualFold(k[len(k)-len(n):], n) {
 			return true
 		}
 	}
 	return false
 }
 
-// secretKeyLast marks the last bytes of secretKeys, both cases.
-var secretKeyLast = func() (t [256]bool) {
-	for _, n := range secretKeys {
-		c := n[len(n)-1]
-		t[c] = true
-		t[c&^0x20] = true // the upper-case letter
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
 	}
-	return t
-}()
+	return c
+}
