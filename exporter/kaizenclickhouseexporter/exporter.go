@@ -116,7 +116,7 @@ func (e *chExporter) start(ctx context.Context, _ component.Host) error {
 	if e.traces, err = newTableWriter(ctx, conn, so.Database, schema.TableTraces, traceColumns, settings); err != nil {
 		return fail("prepare inserts on", err)
 	}
-	if e.calls, err = newTableWriter(ctx, conn, so.Database, schema.TableLLMCalls, llmColumns, settings); err != nil {
+	if e.calls, err = newTableWriter(ctx, conn, so.Database, schema.TableLLMCalls, schema.LLMCallColumns, settings); err != nil {
 		return fail("prepare inserts on", err)
 	}
 	e.replays = newReplayFilter(conn, so.Database, started)

@@ -11,18 +11,6 @@ import (
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
-// llmColumns lists the llm_calls columns the exporter writes, in the order
-// of llmRows' fields.
-var llmColumns = []string{
-	"Timestamp", "TraceId", "SpanId", "ParentSpanId", "ServiceName", "Workflow", "Agent",
-	"Operation", "Provider", "RequestModel", "ResponseModel",
-	"InputTokens", "OutputTokens", "CacheReadTokens", "CacheWriteTokens", "ReasoningTokens",
-	"CostUSD", "InputCostUSD", "OutputCostUSD", "ReportedCostUSD", "PriceVersion", "PriceStatus",
-	"Duration", "TimeToFirstChunk", "Stream", "FinishReasons", "StatusCode", "ErrorType",
-	"SystemInstructions", "InputMessages", "OutputMessages", "ContentPolicy",
-	"PromptHash", "PromptSimHash", "SystemHash", "PrefixHash",
-}
-
 // llmRows holds validated llm_calls rows column by column.
 type llmRows struct {
 	timestamp                                               []time.Time
@@ -44,7 +32,7 @@ type llmRows struct {
 	ids                                                     idHash
 }
 
-// columns returns the column slices in llmColumns order.
+// columns returns the column slices in schema.LLMCallColumns order.
 func (r *llmRows) columns() []any {
 	return []any{
 		r.timestamp, r.traceID, r.spanID, r.parentSpanID, r.serviceName, r.workflow, r.agent,

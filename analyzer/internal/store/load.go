@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -14,14 +15,18 @@ import (
 
 // The WHERE TraceId = {trace:String} predicates below are served by each
 // table's idx_trace_id bloom filter; only the columns the analyzer uses are
-// read.
-const selectCalls = `SELECT Timestamp, SpanId, ParentSpanId, ServiceName, Workflow, Agent, Operation,
- Provider, RequestModel, ResponseModel, InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens,
- ReasoningTokens, CostUSD, InputCostUSD, OutputCostUSD, PriceVersion, PriceStatus, Duration,
- TimeToFirstChunk, Stream, FinishReasons, StatusCode, ErrorType, SystemInstructions, InputMessages,
- OutputMessages, ContentPolicy, PromptHash, PromptSimHash, SystemHash, PrefixHash
-FROM ` + schema.TableLLMCalls + ` WHERE TraceId = {trace:String}
-ORDER BY Timestamp, SpanId`
+// read, named by the schema package's llm_calls columns.
+var selectCalls = "SELECT " + strings.Join([]string{schema.CallTimestamp, schema.CallSpanID, schema.CallParentSpanID,
+	schema.CallServiceName, schema.CallWorkflow, schema.CallAgent, schema.CallOperation, schema.CallProvider,
+	schema.CallRequestModel, schema.CallResponseModel, schema.CallInputTokens, schema.CallOutputTokens,
+	schema.CallCacheReadTokens, schema.CallCacheWriteTokens, schema.CallReasoningTokens, schema.CallCostUSD,
+	schema.CallInputCostUSD, schema.CallOutputCostUSD, schema.CallPriceVersion, schema.CallPriceStatus,
+	schema.CallDuration, schema.CallTimeToFirstChunk, schema.CallStream, schema.CallFinishReasons,
+	schema.CallStatusCode, schema.CallErrorType, schema.CallSystemInstructions, schema.CallInputMessages,
+	schema.CallOutputMessages, schema.CallContentPolicy, schema.CallPromptHash, schema.CallPromptSimHash,
+	schema.CallSystemHash, schema.CallPrefixHash}, ", ") + `
+FROM ` + schema.TableLLMCalls + ` WHERE ` + schema.CallTraceID + ` = {trace:String}
+ORDER BY ` + schema.CallTimestamp + `, ` + schema.CallSpanID
 
 const selectSpans = `SELECT Timestamp, SpanId, ParentSpanId, SpanName, ServiceName,
  SpanAttributes['gen_ai.operation.name'], SpanAttributes['gen_ai.agent.name'],
