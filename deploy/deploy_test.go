@@ -131,9 +131,9 @@ func TestKaizenServeCommandParses(t *testing.T) {
 	if !strings.HasPrefix(env["KAIZEN_CLICKHOUSE_DSN"], "clickhouse://kaizen_writer:w-pass@clickhouse:9000/kaizen") {
 		t.Errorf("DSN %q", env["KAIZEN_CLICKHOUSE_DSN"])
 	}
-	bin := filepath.Join(t.TempDir(), "kaizen")
-	if out, err := exec.Command("go", "build", "-o", bin, "../analyzer/cmd/kaizen").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := e2e.BuildKaizen(context.Background(), t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, append(slices.Clone(s.Command), "--help")...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -70,9 +69,9 @@ func TestServeEndToEnd(t *testing.T) {
 		<-release
 		return geminitest.Reply{Status: 500, Text: "gone"}
 	})
-	bin := filepath.Join(t.TempDir(), "kaizen")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := e2e.BuildKaizen(ctx, t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	addr, err := e2e.FreeAddr()
 	if err != nil {

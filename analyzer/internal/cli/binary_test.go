@@ -1,15 +1,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kaizenhq/kaizen/analyzer/internal/gemini/geminitest"
 	"github.com/kaizenhq/kaizen/analyzer/internal/store/storetest"
+	"github.com/kaizenhq/kaizen/internal/testkit/e2e"
 )
 
 // TestBinary builds the kaizen binary and runs it as a user would, against
@@ -19,10 +20,9 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "kaizen")
-	build := exec.Command("go", "build", "-o", bin, "github.com/kaizenhq/kaizen/analyzer/cmd/kaizen")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := e2e.BuildKaizen(context.Background(), t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	srv := geminitest.New(t, geminitest.Reply{Text: geminiAnswer, PromptTokens: 4000, OutputTokens: 300})
 	dsn := storetest.NewDatabase(t)

@@ -16,18 +16,28 @@ import (
 // CollectorPackage is the import path of the kaizen-collector main package.
 const CollectorPackage = "github.com/kaizenhq/kaizen/collector/cmd/kaizen-collector"
 
+// KaizenPackage is the import path of the kaizen CLI's main package.
+const KaizenPackage = "github.com/kaizenhq/kaizen/analyzer/cmd/kaizen"
+
 // BuildCollector builds kaizen-collector into dir and returns its path.
 // With race it is built with the race detector: a test binary built with
 // -race then reuses its compiled packages, and the collector runs checked.
 func BuildCollector(ctx context.Context, dir string, race bool) (string, error) {
-	bin := filepath.Join(dir, "kaizen-collector")
+	return build(ctx, filepath.Join(dir, "kaizen-collector"), CollectorPackage, race)
+}
+
+// BuildKaizen builds the kaizen CLI into dir and returns its path.
+func BuildKaizen(ctx context.Context, dir string, race bool) (string, error) {
+	return build(ctx, filepath.Join(dir, "kaizen"), KaizenPackage, race)
+}
+
+func build(ctx context.Context, bin, pkg string, race bool) (string, error) {
 	args := []string{"build", "-o", bin}
 	if race {
 		args = append(args, "-race")
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, CollectorPackage)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build %s: %w\n%s", CollectorPackage, err, out)
+	if out, err := exec.CommandContext(ctx, "go", append(args, pkg)...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
 	return bin, nil
 }
