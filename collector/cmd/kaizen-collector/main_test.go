@@ -78,7 +78,7 @@ func collectorSettings(uris ...string) otelcol.CollectorSettings {
 }
 
 // setEnv sets KAIZEN_* variables for the test.
-func setEnv(t *testing.T, env []string) {
+func setEnv(t testing.TB, env []string) {
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
@@ -87,7 +87,7 @@ func setEnv(t *testing.T, env []string) {
 
 // runInProcess starts the collector in this process from uris and stops it
 // when the test ends.
-func runInProcess(t *testing.T, uris ...string) {
+func runInProcess(t testing.TB, uris ...string) {
 	t.Helper()
 	col, err := otelcol.NewCollector(collectorSettings(uris...))
 	if err != nil {
