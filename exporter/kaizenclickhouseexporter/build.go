@@ -31,7 +31,6 @@ func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows
 	inference, calls := inferenceSpans(td)
 	out.traces.grow(len(inference))
 	out.calls.grow(calls)
-	lin := &lineage{td: td}
 	i := -1
 	for _, rs := range td.ResourceSpans().All() {
 		res := rs.Resource().Attributes()
@@ -49,7 +48,7 @@ func buildRows(td ptrace.Traces, maxValueBytes int, referenceContent bool) *rows
 				}
 				out.traces.add(s, &sc, span, referenceContent && inference[i])
 				if inference[i] {
-					out.calls.add(s, &sc, lin, span)
+					out.calls.add(s, &sc, span)
 				}
 			}
 		}

@@ -36,11 +36,13 @@ func addSpan(ss ptrace.ScopeSpans, t, s, p byte, name string, offset, dur time.D
 //
 //	1 invoke_workflow (workflow=research)
 //	├─ 2 invoke_agent (agent=planner)
-//	│  ├─ 3 chat gpt-4o, priced by the processor, inherits workflow and agent
+//	│  ├─ 3 chat gpt-4o, priced by the processor, which gave it the workflow and agent of its ancestors
 //	│  └─ 4 execute_tool (not a call)
 //	└─ 5 invoke_agent (agent=writer)
 //	   ├─ 6 chat claude, streamed, partial price, cache tokens, names its own agent
-//	   └─ 7 embeddings, the processor did not run: unpriced
+//	   └─ 7 embeddings, unpriced (no cost attributes)
+//
+// (the processor's TestInheritNames checks the names it gives 3, 6 and 7)
 //
 // plus, in a second resource, 8: a chat call with no ancestors in the batch.
 func workflowTraces() ptrace.Traces {
@@ -68,6 +70,8 @@ func workflowTraces() ptrace.Traces {
 	a.PutStr(attrProvider, "openai")
 	a.PutStr(attrRequestModel, "gpt-4o")
 	a.PutStr(attrResponseModel, "gpt-4o-2024-08-06")
+	a.PutStr(attrWorkflow, "research")
+	a.PutStr(attrAgent, "planner")
 	a.PutInt(attrInputTokens, 1200)
 	a.PutInt(attrOutputTokens, 350)
 	a.PutInt(attrCacheReadTokens, 1024)
@@ -115,6 +119,7 @@ func workflowTraces() ptrace.Traces {
 	c.PutStr(attrOperation, "chat")
 	c.PutStr(attrProvider, "anthropic")
 	c.PutStr(attrRequestModel, "claude-sonnet-4-5")
+	c.PutStr(attrWorkflow, "research")
 	c.PutStr(attrAgent, "writer-v2")
 	c.PutInt(attrInputTokens, 5000)
 	c.PutInt(attrOutputTokens, 800)
@@ -130,6 +135,8 @@ func workflowTraces() ptrace.Traces {
 	emb.Attributes().PutStr(attrOperation, "embeddings")
 	emb.Attributes().PutStr(attrRequestModel, "text-embedding-3-small")
 	emb.Attributes().PutInt(attrInputTokens, 64)
+	emb.Attributes().PutStr(attrWorkflow, "research")
+	emb.Attributes().PutStr(attrAgent, "writer")
 
 	rs2 := td.ResourceSpans().AppendEmpty()
 	rs2.Resource().Attributes().PutStr("service.name", "lone-service")

@@ -103,11 +103,12 @@ func (s *sanitizer) readCosts(span ptrace.Span) costs {
 	}
 }
 
-// add appends the call row of an inference span.
-func (r *llmRows) add(s *sanitizer, sc *spanContext, lin *lineage, span ptrace.Span) {
+// add appends the call row of an inference span. Its workflow and agent
+// are the span's own: the processor gives calls the names of their
+// ancestors.
+func (r *llmRows) add(s *sanitizer, sc *spanContext, span ptrace.Span) {
 	a := span.Attributes()
 	r.ids.add(span.TraceID(), span.SpanID())
-	workflow, agent := lin.resolve(span, s.text(a, attrWorkflow), s.text(a, attrAgent))
 	c := s.readCosts(span)
 
 	r.timestamp = append(r.timestamp, span.StartTimestamp().AsTime())
@@ -115,8 +116,8 @@ func (r *llmRows) add(s *sanitizer, sc *spanContext, lin *lineage, span ptrace.S
 	r.spanID = append(r.spanID, span.SpanID().String())
 	r.parentSpanID = append(r.parentSpanID, span.ParentSpanID().String())
 	r.serviceName = append(r.serviceName, sc.serviceName)
-	r.workflow = append(r.workflow, s.str(workflow))
-	r.agent = append(r.agent, s.str(agent))
+	r.workflow = append(r.workflow, s.text(a, attrWorkflow))
+	r.agent = append(r.agent, s.text(a, attrAgent))
 	r.operation = append(r.operation, s.text(a, attrOperation))
 	r.provider = append(r.provider, s.text(a, attrProvider))
 	r.requestModel = append(r.requestModel, s.text(a, attrRequestModel))
