@@ -11,9 +11,10 @@ export CGO_ENABLED ?= 1
 
 all: build
 
-## deps: download Go modules and install the chDB library into .deps/chdb.
+## deps: download Go modules (the root's and the instrumentation module's) and install the chDB library into .deps/chdb.
 deps:
 	$(GO) mod download
+	cd instrumentation && $(GO) mod download
 	./scripts/install-chdb.sh
 	./scripts/install-node-deps.sh
 	./scripts/install-lint.sh
@@ -25,9 +26,10 @@ build: deps
 	@if [ -d analyzer/cmd/kaizen ]; then $(GO) build -o $(BIN)/kaizen ./analyzer/cmd/kaizen; fi
 	@if [ -d collector/cmd/kaizen-collector ]; then $(GO) build -o $(BIN)/kaizen-collector ./collector/cmd/kaizen-collector; fi
 
-## vet: go vet every package.
+## vet: go vet every package, of both modules.
 vet:
 	$(GO) vet $(PKGS)
+	cd instrumentation && $(GO) vet ./...
 
 ## fmt: rewrite Go files with gofmt.
 fmt:
@@ -36,10 +38,12 @@ fmt:
 ## lint: golangci-lint (pinned; govet, staticcheck, errcheck, ineffassign, unused, revive's exported rules, gofmt; .golangci.yml).
 lint: deps
 	.deps/bin/golangci-lint run ./...
+	cd instrumentation && ../.deps/bin/golangci-lint run ./...
 
 ## test: deps, lint, then every test under the race detector.
 test: deps lint collector-check
 	$(GO) test -race -count=1 -timeout 45m $(PKGS)
+	cd instrumentation && $(GO) test -race -count=1 ./...
 	./scripts/demo-ci.sh
 
 ## collector: regenerate the ocb distribution and build bin/kaizen-collector.

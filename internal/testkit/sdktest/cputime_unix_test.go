@@ -1,6 +1,6 @@
 //go:build unix
 
-package instrumentation_test
+package sdktest
 
 import (
 	"syscall"

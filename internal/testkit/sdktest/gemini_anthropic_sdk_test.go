@@ -1,4 +1,4 @@
-package instrumentation_test
+package sdktest
 
 import (
 	"bytes"

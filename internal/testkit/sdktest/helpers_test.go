@@ -1,4 +1,4 @@
-package instrumentation_test
+package sdktest
 
 import (
 	"bytes"
@@ -25,9 +25,13 @@ func newTracing() (*tracetest.SpanRecorder, *sdktrace.TracerProvider) {
 	return rec, sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 }
 
+// fixtureDir holds the provider fixtures, kept once beside the parsers they
+// describe (whose fuzz targets use them as seeds).
+const fixtureDir = "../../../instrumentation/testdata"
+
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
 	if err != nil {
 		t.Fatalf("read fixture: %v", err)
 	}
