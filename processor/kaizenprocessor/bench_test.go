@@ -129,3 +129,41 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkRedact runs the preset scanners (default config) on the values
+// BenchmarkProcessor's spans carry: the about 2 KB message JSON of a GenAI
+// span, and the name and string values of a plain span.
+func BenchmarkRedact(b *testing.B) {
+	p := newFuzzProcessor(b)
+	var genaiText string
+	if v, ok := benchBatch(1).ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Get("gen_ai.input.messages"); ok {
+		genaiText = v.Str()
+	}
+	for _, bc := range []struct {
+		name   string
+		rules  rules
+		values []string
+	}{
+		{"genai", rulesGenAI, []string{genaiText}},
+		{"plain", ruleCredentials, []string{"GET /api/orders", "GET", "/api/orders/123", "orders.internal", "1.1"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := 0
+			for _, v := range bc.values {
+				n += len(v)
+			}
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			var t tally
+			c0 := cpuTime()
+			for b.Loop() {
+				for _, v := range bc.values {
+					if p.red.redact(v, bc.rules, &t) != v {
+						b.Fatalf("redacted %q", v)
+					}
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
