@@ -122,6 +122,9 @@ func TestParseMessagesFlags(t *testing.T) {
 		{"invalid UTF-8", "[{\"role\":\"user\",\"content\":\"a\xffb\"}]", ErrInvalidUTF8, []roleText{{"user", "a\xffb"}}},
 		{"flagged without text", "[{\"role\":\"\xff\"}]", ErrInvalidUTF8, []roleText{{"", "[{\"role\":\"\xff\"}]"}}},
 		{"too large", `["` + strings.Repeat("a", MaxMessagesBytes) + `"]`, ErrTooLarge, []roleText{{"", `["` + strings.Repeat("a", MaxMessagesBytes) + `"]`}}},
+		{"too many elements", "[" + strings.Repeat(`"a",`, MaxElements) + `"a"]`, ErrTooLarge, []roleText{{"", "[" + strings.Repeat(`"a",`, MaxElements) + `"a"]`}}},
+		{"too many parts", `[{"role":"user","parts":[` + strings.Repeat(`"a",`, MaxElements) + `"a"]}]`, ErrTooLarge,
+			[]roleText{{"", `[{"role":"user","parts":[` + strings.Repeat(`"a",`, MaxElements) + `"a"]}]`}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			msgs, err := ParseMessages(c.in)
@@ -132,6 +135,18 @@ func TestParseMessagesFlags(t *testing.T) {
 				t.Fatalf("got %.200q, want %.200q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestParseMessagesManyFlags checks that unreadable elements beyond the
+// first few are counted, not listed, and still kept as text.
+func TestParseMessagesManyFlags(t *testing.T) {
+	msgs, err := ParseMessages("[" + strings.Repeat("1,", 25) + `"a"]`)
+	if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "15 more") {
+		t.Fatalf("error %v, want the first %d listed and 15 more counted", err, maxFlags)
+	}
+	if len(msgs) != 26 || msgs[0].Text() != "1" || msgs[25].Text() != "a" {
+		t.Fatalf("got %d messages: %q", len(msgs), texts(msgs))
 	}
 }
 

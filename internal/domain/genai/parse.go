@@ -13,13 +13,24 @@ import (
 // memory.
 const MaxMessagesBytes = 16 << 20
 
+// MaxElements bounds the messages and parts ParseMessages builds from one
+// value; a value with more is kept whole as text, so a value of tiny
+// elements cannot cost many times its size in memory.
+const MaxElements = 10000
+
+// maxFlags bounds the unreadable members reported one by one.
+const maxFlags = 10
+
+// errTooMany stops a parse that reached MaxElements.
+var errTooMany = errors.New("too many elements")
+
 // Errors ParseMessages wraps; the messages it returns with them still hold
 // all of the value's content.
 var (
 	// ErrNotJSON: the value is not JSON; it is returned as one text part.
 	ErrNotJSON = errors.New("not JSON")
-	// ErrTooLarge: the value exceeds MaxMessagesBytes; it is returned as one
-	// text part.
+	// ErrTooLarge: the value exceeds MaxMessagesBytes or MaxElements; it is
+	// returned as one text part.
 	ErrTooLarge = errors.New("too large")
 	// ErrInvalidUTF8: a string of the value has invalid UTF-8, kept as
 	// given.
@@ -57,6 +68,9 @@ func ParseMessages(value string) ([]Message, error) {
 			if ok {
 				msgs = append(msgs, m)
 			}
+			if err == nil {
+				err = r.count()
+			}
 			return err
 		})
 	case '{':
@@ -73,8 +87,14 @@ func ParseMessages(value string) ([]Message, error) {
 	if err == nil && r.peek() != 0 {
 		err = errors.New("text after the value")
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooMany):
+		return textOnly(value), fmt.Errorf("parse messages: %w (more than %d messages and parts)", ErrTooLarge, MaxElements)
+	case err != nil:
 		return textOnly(value), fmt.Errorf("parse messages: %w at byte %d: %w", ErrNotJSON, r.i, err)
+	}
+	if r.unflagged > 0 {
+		r.flags = append(r.flags, fmt.Errorf("%w: %d more", ErrUnreadable, r.unflagged))
 	}
 	if r.badUTF8 {
 		r.flags = append(r.flags, ErrInvalidUTF8)
@@ -124,10 +144,25 @@ func textOnly(value string) []Message {
 type reader struct {
 	scanner
 	flags []error
+	// unflagged counts unreadable members beyond maxFlags.
+	unflagged int
+	elements  int
 }
 
 func (r *reader) flag(format string, args ...any) {
+	if len(r.flags) >= maxFlags {
+		r.unflagged++
+		return
+	}
 	r.flags = append(r.flags, fmt.Errorf("%w: "+format, append([]any{ErrUnreadable}, args...)...))
+}
+
+// count counts one message or part built, stopping at MaxElements.
+func (r *reader) count() error {
+	if r.elements++; r.elements > MaxElements {
+		return errTooMany
+	}
+	return nil
 }
 
 // element reads one array element: a message or part object, or a string;
@@ -319,7 +354,7 @@ func (r *reader) items(key string, toolCalls bool) ([]Part, error) {
 		} else {
 			out = w.appendPart(out)
 		}
-		return nil
+		return r.count()
 	})
 	return out, err
 }
