@@ -13,23 +13,23 @@ import (
 
 // llmRows holds validated llm_calls rows column by column.
 type llmRows struct {
-	timestamp                                               []time.Time
-	traceID, spanID, parentSpanID, serviceName              []string
-	workflow, agent, operation, provider                    []string
-	requestModel, responseModel                             []string
-	inputTokens, outputTokens, cacheRead, cacheWrite, reasn []uint64
-	cost, inputCost, outputCost                             []decimal.Decimal
-	reportedCost                                            []*decimal.Decimal
-	priceVersion, priceStatus                               []string
-	duration, timeToFirstChunk                              []uint64
-	stream                                                  []bool
-	finishReasons                                           [][]string
-	statusCode, errorType                                   []string
-	systemInstructions, inputMessages, outputMessages       []string
-	contentPolicy, promptHash                               []string
-	promptSimHash                                           []uint64
-	systemHash, prefixHash                                  []string
-	ids                                                     idHash
+	timestamp                                                         []time.Time
+	traceID, spanID, parentSpanID, serviceName                        []string
+	workflow, agent, operation, provider                              []string
+	requestModel, responseModel                                       []string
+	inputTokens, outputTokens, cacheRead, cacheWrite, reasoningTokens []uint64
+	cost, inputCost, outputCost                                       []decimal.Decimal
+	reportedCost                                                      []*decimal.Decimal
+	priceVersion, priceStatus                                         []string
+	duration, timeToFirstChunk                                        []uint64
+	stream                                                            []bool
+	finishReasons                                                     [][]string
+	statusCode, errorType                                             []string
+	systemInstructions, inputMessages, outputMessages                 []string
+	contentPolicy, promptHash                                         []string
+	promptSimHash                                                     []uint64
+	systemHash, prefixHash                                            []string
+	ids                                                               idHash
 }
 
 // columns returns the column slices in schema.LLMCallColumns order.
@@ -37,7 +37,7 @@ func (r *llmRows) columns() []any {
 	return []any{
 		r.timestamp, r.traceID, r.spanID, r.parentSpanID, r.serviceName, r.workflow, r.agent,
 		r.operation, r.provider, r.requestModel, r.responseModel,
-		r.inputTokens, r.outputTokens, r.cacheRead, r.cacheWrite, r.reasn,
+		r.inputTokens, r.outputTokens, r.cacheRead, r.cacheWrite, r.reasoningTokens,
 		r.cost, r.inputCost, r.outputCost, r.reportedCost, r.priceVersion, r.priceStatus,
 		r.duration, r.timeToFirstChunk, r.stream, r.finishReasons, r.statusCode, r.errorType,
 		r.systemInstructions, r.inputMessages, r.outputMessages, r.contentPolicy,
@@ -56,7 +56,7 @@ func (r *llmRows) grow(n int) {
 		&r.contentPolicy, &r.promptHash, &r.systemHash, &r.prefixHash} {
 		*c = make([]string, 0, n)
 	}
-	for _, c := range []*[]uint64{&r.inputTokens, &r.outputTokens, &r.cacheRead, &r.cacheWrite, &r.reasn,
+	for _, c := range []*[]uint64{&r.inputTokens, &r.outputTokens, &r.cacheRead, &r.cacheWrite, &r.reasoningTokens,
 		&r.duration, &r.timeToFirstChunk, &r.promptSimHash} {
 		*c = make([]uint64, 0, n)
 	}
@@ -126,7 +126,7 @@ func (r *llmRows) add(s *sanitizer, sc *spanContext, span ptrace.Span) {
 	r.outputTokens = append(r.outputTokens, s.count(a, attrOutputTokens))
 	r.cacheRead = append(r.cacheRead, s.count(a, attrCacheReadTokens))
 	r.cacheWrite = append(r.cacheWrite, s.count(a, attrCacheCreateTokens, attrCacheWriteTokens))
-	r.reasn = append(r.reasn, s.count(a, attrReasoningTokens))
+	r.reasoningTokens = append(r.reasoningTokens, s.count(a, attrReasoningTokens))
 	r.cost = append(r.cost, money(c.total))
 	r.inputCost = append(r.inputCost, money(c.input))
 	r.outputCost = append(r.outputCost, money(c.output))
