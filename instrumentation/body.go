@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
 // sink observes the bytes of a response body as the caller reads them and
@@ -15,7 +17,7 @@ type sink interface {
 	// finish returns the response and the error of the call. readErr is the
 	// read error that ended the body (nil at EOF); closed reports that the
 	// caller closed the body before EOF.
-	finish(readErr error, closed bool) (*Response, error)
+	finish(readErr error, closed bool) (*llmcall.Response, error)
 }
 
 // observedBody passes a response body through unchanged, byte for byte and
@@ -61,7 +63,7 @@ func (b *observedBody) Close() error {
 func (b *observedBody) finishLocked(readErr error, closed bool) {
 	b.done = true
 	resp, err := b.sink.finish(readErr, closed)
-	b.in.End(resp, err)
+	b.in.end(resp, err)
 }
 
 // captureSink keeps up to limit bytes of a whole body and parses them at the
@@ -71,8 +73,8 @@ type captureSink struct {
 	limit    int
 	overflow int
 	status   int // HTTP status of an error response; codec is unused then
-	codec    codec
-	capture  bool // content capture for codec.parseResponse
+	codec    llmcall.Codec
+	capture  bool // content capture for codec.ParseResponse
 	in       *Inference
 }
 
@@ -87,7 +89,7 @@ func (c *captureSink) write(p []byte) {
 	c.buf = append(c.buf, p...)
 }
 
-func (c *captureSink) finish(readErr error, closed bool) (*Response, error) {
+func (c *captureSink) finish(readErr error, closed bool) (*llmcall.Response, error) {
 	if c.status >= 400 {
 		return nil, &statusError{code: c.status, message: errorMessage(c.buf)}
 	}
@@ -98,26 +100,26 @@ func (c *captureSink) finish(readErr error, closed bool) (*Response, error) {
 		c.in.problem("response body larger than the parse bound; response not parsed")
 		return nil, nil
 	}
-	resp, err := c.codec.parseResponse(c.buf, c.capture)
+	resp, err := c.codec.ParseResponse(c.buf, c.capture)
 	if err != nil && closed {
-		return nil, &kindError{kind: ErrorTypeAborted, msg: "response body closed before it was fully read"}
+		return nil, &llmcall.Error{Type: ErrorTypeAborted, Message: "response body closed before it was fully read"}
 	}
 	return resp, err
 }
 
 // streamSink parses a streamed (SSE) body event by event.
 type streamSink struct {
-	sse     sseParser
-	acc     streamAccumulator
+	sse     llmcall.SSEParser
+	acc     llmcall.Stream
 	in      *Inference
 	events  int
 	ttfc    time.Duration // from the start of the call to the first event
 	lastErr error
 }
 
-func newStreamSink(acc streamAccumulator, in *Inference, limit int) *streamSink {
+func newStreamSink(acc llmcall.Stream, in *Inference, limit int) *streamSink {
 	s := &streamSink{acc: acc, in: in}
-	s.sse = sseParser{limit: limit, emit: s.event}
+	s.sse = llmcall.SSEParser{Limit: limit, Emit: s.event}
 	return s
 }
 
@@ -126,20 +128,20 @@ func (s *streamSink) event(name string, data []byte) {
 		s.ttfc = time.Since(s.in.start)
 	}
 	s.events++
-	if err := s.acc.event(name, data); err != nil && s.lastErr == nil {
+	if err := s.acc.Event(name, data); err != nil && s.lastErr == nil {
 		s.lastErr = err
 	}
 }
 
-func (s *streamSink) write(p []byte) { s.sse.feed(p) }
+func (s *streamSink) write(p []byte) { s.sse.Feed(p) }
 
-func (s *streamSink) finish(readErr error, closed bool) (*Response, error) {
+func (s *streamSink) finish(readErr error, closed bool) (*llmcall.Response, error) {
 	if readErr == nil && !closed {
-		s.sse.flush()
+		s.sse.Flush()
 	}
-	resp := s.acc.response()
+	resp := s.acc.Response()
 	resp.TimeToFirstChunk = s.ttfc
-	if s.sse.dropped > 0 {
+	if s.sse.Dropped > 0 {
 		s.in.problem("stream events larger than the parse bound were skipped")
 	}
 	if s.lastErr != nil {
@@ -148,12 +150,12 @@ func (s *streamSink) finish(readErr error, closed bool) (*Response, error) {
 	switch {
 	case readErr != nil:
 		return resp, readErr
-	case s.acc.failure() != nil:
-		return resp, s.acc.failure()
-	case s.acc.done():
+	case s.acc.Failure() != nil:
+		return resp, s.acc.Failure()
+	case s.acc.Done():
 		return resp, nil
 	case closed:
-		return resp, &kindError{kind: ErrorTypeAborted, msg: "stream closed by the client after " + strconv.Itoa(s.events) + " events, before completion"}
+		return resp, &llmcall.Error{Type: ErrorTypeAborted, Message: "stream closed by the client after " + strconv.Itoa(s.events) + " events, before completion"}
 	}
 	s.in.problem("stream ended without a completion event")
 	return resp, nil

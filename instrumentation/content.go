@@ -1,11 +1,10 @@
 package instrumentation
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
 // Message is one message of gen_ai.input.messages or gen_ai.output.messages in
@@ -41,106 +40,67 @@ type Part struct {
 }
 
 // TextPart returns a "text" part.
-func TextPart(text string) Part { return Part{Type: "text", Content: text} }
+func TextPart(text string) Part { return Part(llmcall.TextPart(text)) }
 
 // ToolCallPart returns a "tool_call" part; arguments is JSON (anything else is
 // recorded as a JSON string).
 func ToolCallPart(id, name string, arguments []byte) Part {
-	return Part{Type: "tool_call", ID: id, Name: name, Arguments: rawJSON(arguments)}
+	return Part(llmcall.ToolCallPart(id, name, arguments))
 }
 
 // ToolResponsePart returns a "tool_call_response" part; response is JSON
 // (anything else is recorded as a JSON string).
 func ToolResponsePart(id string, response []byte) Part {
-	return Part{Type: "tool_call_response", ID: id, Response: rawJSON(response)}
+	return Part(llmcall.ToolResponsePart(id, response))
 }
 
-// rawJSON returns b when it is a JSON value, and b encoded as a JSON string
-// otherwise. Empty input yields nil.
-func rawJSON(b []byte) json.RawMessage {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
+// callParts converts parts given to the public API, sharing nothing mutable
+// with the caller's slice.
+func callParts(parts []Part) []llmcall.Part {
+	if parts == nil {
 		return nil
 	}
-	if json.Valid(b) {
-		return json.RawMessage(bytes.Clone(b))
+	out := make([]llmcall.Part, len(parts))
+	for i, p := range parts {
+		out[i] = llmcall.Part(p)
 	}
-	return jsonString(string(b))
-}
-
-func jsonString(s string) json.RawMessage {
-	out, _ := json.Marshal(s) // marshaling a string cannot fail
 	return out
 }
 
-// modality returns the semconv modality of a MIME type.
-func modality(mime string) string {
-	for _, m := range []string{"image", "video", "audio"} {
-		if len(mime) > len(m) && mime[:len(m)] == m && mime[len(m)] == '/' {
-			return m
-		}
+// callMessages converts messages given to the public API.
+func callMessages(msgs []Message) []llmcall.Message {
+	if msgs == nil {
+		return nil
 	}
-	return ""
-}
-
-// truncMarker returns the marker appended where content was cut.
-func truncMarker(cut int) string {
-	return "…[truncated " + strconv.Itoa(cut) + " bytes]"
-}
-
-// truncateString shortens s to at most limit bytes of its text (cut on a rune
-// boundary) followed by the truncation marker.
-func truncateString(s string, limit int) string {
-	if len(s) <= limit {
-		return s
+	out := make([]llmcall.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = llmcall.Message{Role: m.Role, Parts: callParts(m.Parts), Name: m.Name, FinishReason: m.FinishReason}
 	}
-	cut := runeCut(s, limit)
-	return s[:cut] + truncMarker(len(s)-cut)
-}
-
-// runeCut returns the largest length of at most n (n < len(s)) at which s can
-// be cut without splitting a rune.
-func runeCut(s string, n int) int {
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return n
-}
-
-// encodeJSON marshals v without HTML escaping, so that prompts keep their
-// "<", ">" and "&" as written.
-func encodeJSON(v any) (string, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	return out
 }
 
 // capPart returns p with its text and JSON payloads shortened to limit bytes.
-func capPart(p Part, limit int) Part {
-	p.Content = truncateString(p.Content, limit)
+func capPart(p llmcall.Part, limit int) llmcall.Part {
+	p.Content = llmcall.Truncate(p.Content, limit)
 	if len(p.Arguments) > limit {
-		p.Arguments = jsonString(truncateString(string(p.Arguments), limit))
+		p.Arguments = llmcall.JSONString(llmcall.Truncate(string(p.Arguments), limit))
 	}
 	if len(p.Response) > limit {
-		p.Response = jsonString(truncateString(string(p.Response), limit))
+		p.Response = llmcall.JSONString(llmcall.Truncate(string(p.Response), limit))
 	}
 	return p
 }
 
-func capParts(parts []Part, limit int) []Part {
-	out := make([]Part, len(parts))
+func capParts(parts []llmcall.Part, limit int) []llmcall.Part {
+	out := make([]llmcall.Part, len(parts))
 	for i, p := range parts {
 		out[i] = capPart(p, limit)
 	}
 	return out
 }
 
-func capMessages(msgs []Message, limit int) []Message {
-	out := make([]Message, len(msgs))
+func capMessages(msgs []llmcall.Message, limit int) []llmcall.Message {
+	out := make([]llmcall.Message, len(msgs))
 	for i, m := range msgs {
 		m.Parts = capParts(m.Parts, limit)
 		out[i] = m
@@ -154,8 +114,8 @@ func capMessages(msgs []Message, limit int) []Message {
 // marker at each cut; if even that is too large, the oldest elements are
 // dropped and replaced by one marker element. The result is always valid
 // JSON. truncated reports whether anything was cut.
-func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) []T, marker func(int) T) (string, bool, error) {
-	full, err := encodeJSON(items)
+func encodeBounded[T llmcall.Part | llmcall.Message](items []T, limit int, capFn func([]T, int) []T, marker func(int) T) (string, bool, error) {
+	full, err := llmcall.EncodeJSON(items)
 	if err != nil {
 		return "", false, err
 	}
@@ -167,7 +127,7 @@ func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) 
 	best := ""
 	for lo < hi-1 {
 		mid := (lo + hi) / 2
-		enc, err := encodeJSON(capFn(items, mid))
+		enc, err := llmcall.EncodeJSON(capFn(items, mid))
 		if err != nil {
 			return "", false, err
 		}
@@ -184,7 +144,7 @@ func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) 
 	capped := capFn(items, 0)
 	for drop := 1; drop <= len(capped); drop *= 2 {
 		kept := append([]T{marker(drop)}, capped[drop:]...)
-		enc, err := encodeJSON(kept)
+		enc, err := llmcall.EncodeJSON(kept)
 		if err != nil {
 			return "", false, err
 		}
@@ -192,7 +152,7 @@ func encodeBounded[T Part | Message](items []T, limit int, capFn func([]T, int) 
 			return enc, true, nil
 		}
 	}
-	enc, err := encodeJSON([]T{marker(len(items))})
+	enc, err := llmcall.EncodeJSON([]T{marker(len(items))})
 	return enc, true, err
 }
 
@@ -201,13 +161,13 @@ func droppedText(n int) string {
 }
 
 // encodeParts encodes system instructions within limit bytes.
-func encodeParts(parts []Part, limit int) (string, bool, error) {
-	return encodeBounded(parts, limit, capParts, func(n int) Part { return TextPart(droppedText(n)) })
+func encodeParts(parts []llmcall.Part, limit int) (string, bool, error) {
+	return encodeBounded(parts, limit, capParts, func(n int) llmcall.Part { return llmcall.TextPart(droppedText(n)) })
 }
 
 // encodeMessages encodes input or output messages within limit bytes.
-func encodeMessages(msgs []Message, limit int) (string, bool, error) {
-	return encodeBounded(msgs, limit, capMessages, func(n int) Message {
-		return Message{Role: "truncated", Parts: []Part{TextPart(droppedText(n))}}
+func encodeMessages(msgs []llmcall.Message, limit int) (string, bool, error) {
+	return encodeBounded(msgs, limit, capMessages, func(n int) llmcall.Message {
+		return llmcall.Message{Role: "truncated", Parts: []llmcall.Part{llmcall.TextPart(droppedText(n))}}
 	})
 }

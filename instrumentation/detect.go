@@ -4,11 +4,16 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/anthropic"
+	"github.com/kaizenhq/kaizen/instrumentation/internal/gemini"
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
+	"github.com/kaizenhq/kaizen/instrumentation/internal/openai"
 )
 
 // endpoint is a recognized inference API call.
 type endpoint struct {
-	codec     codec
+	codec     llmcall.Codec
 	operation string
 	provider  string
 	model     string // from the path (Gemini, Azure deployments)
@@ -65,7 +70,7 @@ func detect(req *http.Request, cfg *config) (endpoint, bool) {
 func detectPath(path string) (endpoint, bool) {
 	if i := strings.LastIndex(path, "/models/"); i >= 0 {
 		if model, method, ok := strings.Cut(path[i+len("/models/"):], ":"); ok && model != "" {
-			ep := endpoint{codec: geminiCodec{}, model: model, provider: providerGemini}
+			ep := endpoint{codec: gemini.GenerateContent{}, model: model, provider: providerGemini}
 			if strings.Contains(path, "/projects/") && strings.Contains(path, "/locations/") {
 				ep.provider = providerVertex
 			}
@@ -75,7 +80,7 @@ func detectPath(path string) (endpoint, bool) {
 			case "streamGenerateContent":
 				ep.operation, ep.stream = OperationGenerateContent, true
 			case "embedContent":
-				ep.operation, ep.codec = OperationEmbeddings, geminiEmbedCodec{}
+				ep.operation, ep.codec = OperationEmbeddings, gemini.EmbedContent{}
 			default:
 				return endpoint{}, false
 			}
@@ -84,18 +89,18 @@ func detectPath(path string) (endpoint, bool) {
 	}
 	path = strings.TrimSuffix(path, "/")
 	if strings.HasSuffix(path, "/v1/messages") {
-		return endpoint{codec: anthropicCodec{}, operation: OperationChat, provider: providerAnthropic}, true
+		return endpoint{codec: anthropic.Messages{}, operation: OperationChat, provider: providerAnthropic}, true
 	}
 	ep := endpoint{provider: providerOpenAI}
 	switch {
 	case strings.HasSuffix(path, "/chat/completions"):
-		ep.codec, ep.operation = openaiCodec{chat: true}, OperationChat
+		ep.codec, ep.operation = openai.Completions{Chat: true}, OperationChat
 	case strings.HasSuffix(path, "/completions"):
-		ep.codec, ep.operation = openaiCodec{}, OperationTextCompletion
+		ep.codec, ep.operation = openai.Completions{}, OperationTextCompletion
 	case strings.HasSuffix(path, "/embeddings"):
-		ep.codec, ep.operation = openaiEmbedCodec{}, OperationEmbeddings
+		ep.codec, ep.operation = openai.Embeddings{}, OperationEmbeddings
 	case strings.HasSuffix(path, "/responses"):
-		ep.codec, ep.operation = responsesCodec{}, OperationChat
+		ep.codec, ep.operation = openai.Responses{}, OperationChat
 	default:
 		return endpoint{}, false
 	}

@@ -1,7 +1,6 @@
 package instrumentation
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -41,15 +40,6 @@ func (e *statusError) Error() string {
 
 func (e *statusError) ErrorType() string { return strconv.Itoa(e.code) }
 
-// kindError is an error with a fixed error.type.
-type kindError struct {
-	kind string
-	msg  string
-}
-
-func (e *kindError) Error() string     { return e.msg }
-func (e *kindError) ErrorType() string { return e.kind }
-
 // errorType returns the error.type value describing err.
 func errorType(err error) string {
 	var typed TypedError
@@ -67,20 +57,4 @@ func errorType(err error) string {
 		return ErrorTypeUnexpectedEOF
 	}
 	return ErrorTypeOther
-}
-
-// eventError is an error the provider reported inside a response or stream
-// (OpenAI and Anthropic "type", Gemini "status").
-type eventError struct {
-	Type    string `json:"type"`
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
-
-func (e *eventError) Error() string {
-	return "provider error: " + e.ErrorType() + ": " + e.Message
-}
-
-func (e *eventError) ErrorType() string {
-	return cmp.Or(e.Type, e.Status, ErrorTypeOther)
 }

@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
 // Attribute keys Kaizen records beside the semantic conventions.
@@ -47,7 +49,7 @@ type Inference struct {
 	rec      *Recorder
 	ctx      context.Context
 	span     trace.Span
-	req      *Request
+	req      *llmcall.Request
 	start    time.Time
 	redact   redactor
 	captured []string
@@ -63,13 +65,13 @@ func StartInference(ctx context.Context, req Request, opts ...Option) (context.C
 
 // StartInference starts the CLIENT span of a call described by req.
 func (r *Recorder) StartInference(ctx context.Context, req Request) (context.Context, *Inference) {
-	return r.start(ctx, &req, redactor{})
+	return r.start(ctx, req.call(), redactor{})
 }
 
 // clientKind is made once: each trace.WithSpanKind call allocates.
 var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 
-func (r *Recorder) start(ctx context.Context, req *Request, red redactor) (context.Context, *Inference) {
+func (r *Recorder) start(ctx context.Context, req *llmcall.Request, red redactor) (context.Context, *Inference) {
 	name := req.Operation
 	if req.Model != "" {
 		name += " " + req.Model
@@ -91,6 +93,11 @@ func (in *Inference) Span() trace.Span { return in.span }
 // metrics. A non-nil err sets error.type (see [TypedError]) and an error
 // status; an error that already ended the call should still be passed.
 func (in *Inference) End(resp *Response, err error) {
+	in.end(resp.call(), err)
+}
+
+// end is End with the neutral call model the transport's codecs produce.
+func (in *Inference) end(resp *llmcall.Response, err error) {
 	span := in.span
 	errType := ""
 	// Every attribute goes in one SetAttributes call: the SDK grows its
@@ -137,7 +144,7 @@ func (in *Inference) problem(msg string) {
 	in.problems = append(in.problems, in.redact.apply(msg))
 }
 
-func (in *Inference) appendParts(attrs []attribute.KeyValue, key attribute.Key, parts []Part) []attribute.KeyValue {
+func (in *Inference) appendParts(attrs []attribute.KeyValue, key attribute.Key, parts []llmcall.Part) []attribute.KeyValue {
 	if len(parts) == 0 {
 		return attrs
 	}
@@ -145,7 +152,7 @@ func (in *Inference) appendParts(attrs []attribute.KeyValue, key attribute.Key, 
 	return in.appendContent(attrs, key, s, cut, err)
 }
 
-func (in *Inference) appendMessages(attrs []attribute.KeyValue, key attribute.Key, msgs []Message) []attribute.KeyValue {
+func (in *Inference) appendMessages(attrs []attribute.KeyValue, key attribute.Key, msgs []llmcall.Message) []attribute.KeyValue {
 	if len(msgs) == 0 {
 		return attrs
 	}
@@ -165,7 +172,7 @@ func (in *Inference) appendContent(attrs []attribute.KeyValue, key attribute.Key
 }
 
 // endAttrCount is the most attributes End sets, to size their slice once.
-func endAttrCount(resp *Response, capture bool) int {
+func endAttrCount(resp *llmcall.Response, capture bool) int {
 	n := 3 // error.type, kaizen.content.truncated, kaizen.capture.error
 	if capture {
 		n += 3
@@ -186,7 +193,7 @@ func endAttrCount(resp *Response, capture bool) int {
 // startAttrs returns the attributes given when the span starts: the ones
 // semconv names as relevant to sampling, and the workflow and agent names.
 // The request parameters are set by End, with the response, in one call.
-func startAttrs(req *Request, n names) []attribute.KeyValue {
+func startAttrs(req *llmcall.Request, n names) []attribute.KeyValue {
 	var buf [8]attribute.KeyValue // sized on the stack, copied once at its length
 	attrs := append(buf[:0],
 		semconv.GenAIOperationNameKey.String(req.Operation),
@@ -204,7 +211,7 @@ func startAttrs(req *Request, n names) []attribute.KeyValue {
 }
 
 // requestParamCount is the number of attributes appendRequestParams adds.
-func requestParamCount(req *Request) int {
+func requestParamCount(req *llmcall.Request) int {
 	n := 1 // stream
 	for _, v := range []*int64{req.MaxTokens, req.Seed, req.ChoiceCount, req.Dimensions} {
 		if v != nil {
@@ -226,7 +233,7 @@ func requestParamCount(req *Request) int {
 }
 
 // appendRequestParams appends the request parameters.
-func appendRequestParams(attrs []attribute.KeyValue, req *Request) []attribute.KeyValue {
+func appendRequestParams(attrs []attribute.KeyValue, req *llmcall.Request) []attribute.KeyValue {
 	attrs = append(attrs, semconv.GenAIRequestStreamKey.Bool(req.Stream))
 	attrs = appendInt(attrs, semconv.GenAIRequestMaxTokensKey, req.MaxTokens)
 	attrs = appendInt(attrs, semconv.GenAIRequestSeedKey, req.Seed)
@@ -246,7 +253,7 @@ func appendRequestParams(attrs []attribute.KeyValue, req *Request) []attribute.K
 	return attrs
 }
 
-func appendResponseAttrs(attrs []attribute.KeyValue, resp *Response) []attribute.KeyValue {
+func appendResponseAttrs(attrs []attribute.KeyValue, resp *llmcall.Response) []attribute.KeyValue {
 	if resp.ID != "" {
 		attrs = append(attrs, semconv.GenAIResponseID(resp.ID))
 	}

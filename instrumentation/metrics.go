@@ -7,6 +7,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 	"go.opentelemetry.io/otel/semconv/v1.41.0/genaiconv"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
 // metrics holds the semconv GenAI client instruments; nil when no
@@ -35,7 +37,7 @@ func newMetrics(mp metric.MeterProvider) (*metrics, error) {
 }
 
 // record records the duration and token usage of one finished call.
-func (m *metrics) record(ctx context.Context, req *Request, resp *Response, errType string, seconds float64) {
+func (m *metrics) record(ctx context.Context, req *llmcall.Request, resp *llmcall.Response, errType string, seconds float64) {
 	if m == nil {
 		return
 	}

@@ -1,6 +1,10 @@
 package instrumentation
 
-import "time"
+import (
+	"time"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
+)
 
 // Operation names of inference calls, as defined by the GenAI semantic
 // conventions (gen_ai.operation.name).
@@ -81,19 +85,32 @@ func Int(v int64) *int64 { return &v }
 // Float returns a pointer to v, for the optional fields of [Request].
 func Float(v float64) *float64 { return &v }
 
-// sum returns a pointer to the sum of the reported values, or nil when none
-// of them was reported.
-func sum(vals ...*int64) *int64 {
-	var total int64
-	seen := false
-	for _, v := range vals {
-		if v != nil {
-			total += *v
-			seen = true
-		}
+// call returns the neutral call model that spans are recorded from.
+func (r *Request) call() *llmcall.Request {
+	return &llmcall.Request{
+		Operation: r.Operation, Provider: r.Provider, Model: r.Model,
+		ServerAddress: r.ServerAddress, ServerPort: r.ServerPort, Stream: r.Stream,
+		MaxTokens: r.MaxTokens, Temperature: r.Temperature, TopP: r.TopP, TopK: r.TopK,
+		FrequencyPenalty: r.FrequencyPenalty, PresencePenalty: r.PresencePenalty,
+		Seed: r.Seed, ChoiceCount: r.ChoiceCount, StopSequences: r.StopSequences,
+		EncodingFormats: r.EncodingFormats, Dimensions: r.Dimensions,
+		SystemInstructions: callParts(r.SystemInstructions),
+		InputMessages:      callMessages(r.InputMessages),
 	}
-	if !seen {
+}
+
+// call returns the neutral call model of r, nil when r is nil.
+func (r *Response) call() *llmcall.Response {
+	if r == nil {
 		return nil
 	}
-	return &total
+	out := &llmcall.Response{
+		ID: r.ID, Model: r.Model, FinishReasons: r.FinishReasons,
+		OutputMessages: callMessages(r.OutputMessages), TimeToFirstChunk: r.TimeToFirstChunk,
+	}
+	if r.Usage != nil {
+		u := llmcall.Usage(*r.Usage)
+		out.Usage = &u
+	}
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
 // maxErrorBody bounds how much of an error response body is kept to find the
@@ -44,7 +46,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if !ok {
 		return t.base.RoundTrip(r)
 	}
-	req := &Request{
+	req := &llmcall.Request{
 		Operation:     ep.operation,
 		Provider:      ep.provider,
 		Stream:        ep.stream,
@@ -54,11 +56,11 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	var problems []string
 	body, replacement, complete := readRequestBody(r, cfg.maxParseBytes)
 	if complete {
-		if err := ep.codec.parseRequest(body, req, cfg.captureContent); err != nil {
+		if err := ep.codec.ParseRequest(body, req, cfg.captureContent); err != nil {
 			problems = append(problems, "request: "+err.Error())
 		}
-		if rw, ok := ep.codec.(requestRewriter); ok {
-			if nb := rw.rewriteRequest(body, cfg); nb != nil {
+		if rw, ok := ep.codec.(llmcall.RequestRewriter); ok && cfg.streamUsage {
+			if nb := rw.RewriteRequest(body); nb != nil {
 				body = nb
 			}
 		}
@@ -91,7 +93,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 	resp, err := t.base.RoundTrip(out)
 	if err != nil {
-		in.End(nil, err)
+		in.end(nil, err)
 		return resp, err
 	}
 	t.observe(resp, ep, in)
@@ -106,10 +108,10 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 	case resp.StatusCode >= 400:
 		s = &captureSink{limit: maxErrorBody, status: resp.StatusCode, in: in}
 	case resp.StatusCode >= 300 || resp.Body == nil || resp.Body == http.NoBody:
-		in.End(nil, nil)
+		in.end(nil, nil)
 		return
 	case isEventStream(resp.Header.Get("Content-Type")):
-		s = newStreamSink(ep.codec.newStream(cfg.captureContent, cfg.maxContentBytes), in, cfg.maxParseBytes)
+		s = newStreamSink(ep.codec.NewStream(cfg.captureContent, cfg.maxContentBytes), in, cfg.maxParseBytes)
 	default:
 		s = &captureSink{limit: cfg.maxParseBytes, in: in, codec: ep.codec, capture: cfg.captureContent}
 	}
@@ -118,7 +120,7 @@ func (t *transport) observe(resp *http.Response, ep endpoint, in *Inference) {
 	}
 	if resp.Body == nil || resp.Body == http.NoBody {
 		resp, err := s.finish(nil, false)
-		in.End(resp, err)
+		in.end(resp, err)
 		return
 	}
 	resp.Body = &observedBody{rc: resp.Body, sink: s, in: in}
@@ -226,7 +228,7 @@ func errorMessage(body []byte) string {
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
 	if len(text) > 512 {
-		text = text[:runeCut(text, 512)] + "…"
+		text = text[:llmcall.RuneCut(text, 512)] + "…"
 	}
 	return text
 }

@@ -1,23 +1,25 @@
-package instrumentation
+package llmcall
 
 import "bytes"
 
-// sseParser splits a Server-Sent Events byte stream into events as bytes
+// SSEParser splits a Server-Sent Events byte stream into events as bytes
 // arrive, in any chunking. Lines end with "\n" or "\r\n". Memory is bounded:
-// a line or an event's data longer than limit is dropped and counted.
-type sseParser struct {
-	limit   int
+// a line or an event's data longer than Limit is dropped and counted in
+// Dropped.
+type SSEParser struct {
+	Limit int
+	// Emit receives each complete event; data is reused after it returns.
+	Emit    func(name string, data []byte)
+	Dropped int // events dropped for size
 	line    []byte
 	event   string
 	data    []byte
 	hasData bool
-	tooLong bool // the current line or event exceeded limit
-	dropped int  // events dropped for size
-	emit    func(name string, data []byte)
+	tooLong bool // the current line or event exceeded Limit
 }
 
-// feed consumes the next bytes of the stream, emitting complete events.
-func (s *sseParser) feed(p []byte) {
+// Feed consumes the next bytes of the stream, emitting complete events.
+func (s *SSEParser) Feed(p []byte) {
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
@@ -35,15 +37,15 @@ func (s *sseParser) feed(p []byte) {
 	}
 }
 
-func (s *sseParser) appendLine(p []byte) {
-	if len(s.line)+len(p) > s.limit {
+func (s *SSEParser) appendLine(p []byte) {
+	if len(s.line)+len(p) > s.Limit {
 		s.tooLong = true
 		return
 	}
 	s.line = append(s.line, p...)
 }
 
-func (s *sseParser) handleLine(line []byte) {
+func (s *SSEParser) handleLine(line []byte) {
 	line = bytes.TrimSuffix(line, []byte{'\r'})
 	if s.tooLong && len(line) > 0 {
 		// The rest of an oversized line: the event it belongs to is lost.
@@ -66,7 +68,7 @@ func (s *sseParser) handleLine(line []byte) {
 		if s.hasData {
 			s.data = append(s.data, '\n')
 		}
-		if len(s.data)+len(value) > s.limit {
+		if len(s.data)+len(value) > s.Limit {
 			s.tooLong = true
 			return
 		}
@@ -76,18 +78,18 @@ func (s *sseParser) handleLine(line []byte) {
 }
 
 // dispatch emits the pending event, if any.
-func (s *sseParser) dispatch() {
+func (s *SSEParser) dispatch() {
 	switch {
 	case s.tooLong:
-		s.dropped++
+		s.Dropped++
 	case s.hasData:
-		s.emit(s.event, s.data)
+		s.Emit(s.event, s.data)
 	}
 	s.event, s.data, s.hasData, s.tooLong = "", s.data[:0], false, false
 }
 
-// flush emits a final event not followed by a blank line.
-func (s *sseParser) flush() {
+// Flush emits a final event not followed by a blank line.
+func (s *SSEParser) Flush() {
 	if len(s.line) > 0 {
 		s.handleLine(s.line)
 		s.line = s.line[:0]

@@ -1,19 +1,21 @@
-package instrumentation
+package openai
 
 import (
 	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
-// openaiCodec handles OpenAI-compatible Chat Completions (chat=true) and
-// legacy Completions.
-type openaiCodec struct {
-	chat bool
+// Completions is the codec of OpenAI-compatible Chat Completions (with Chat
+// set) and of legacy Completions.
+type Completions struct {
+	Chat bool
 }
 
-type oaRequest struct {
+type chatRequest struct {
 	Model               string          `json:"model"`
 	Prompt              json.RawMessage `json:"prompt"`
 	MaxTokens           *int64          `json:"max_tokens"`
@@ -31,38 +33,38 @@ type oaRequest struct {
 	} `json:"stream_options"`
 }
 
-// oaRequestWithMessages decodes the messages in the same pass as the
+// chatRequestWithMessages decodes the messages in the same pass as the
 // parameters, when content is captured.
-type oaRequestWithMessages struct {
-	oaRequest
-	Messages []oaMessage `json:"messages"`
+type chatRequestWithMessages struct {
+	chatRequest
+	Messages []chatMessage `json:"messages"`
 }
 
-type oaMessage struct {
+type chatMessage struct {
 	Role string `json:"role"`
 	Name string `json:"name"`
 	// Content is a string or an array of parts. As an any, the common
 	// string is decoded in the same pass as the rest of the body.
-	Content          any          `json:"content"`
-	Refusal          string       `json:"refusal"`
-	ReasoningContent string       `json:"reasoning_content"`
-	ToolCalls        []oaToolCall `json:"tool_calls"`
-	ToolCallID       string       `json:"tool_call_id"`
-	FunctionCall     *oaFunction  `json:"function_call"`
+	Content          any           `json:"content"`
+	Refusal          string        `json:"refusal"`
+	ReasoningContent string        `json:"reasoning_content"`
+	ToolCalls        []toolCall    `json:"tool_calls"`
+	ToolCallID       string        `json:"tool_call_id"`
+	FunctionCall     *functionCall `json:"function_call"`
 }
 
-type oaToolCall struct {
-	Index    int        `json:"index"`
-	ID       string     `json:"id"`
-	Function oaFunction `json:"function"`
+type toolCall struct {
+	Index    int          `json:"index"`
+	ID       string       `json:"id"`
+	Function functionCall `json:"function"`
 }
 
-type oaFunction struct {
+type functionCall struct {
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
 }
 
-type oaContentPart struct {
+type contentPart struct {
 	Type     string `json:"type"`
 	Text     string `json:"text"`
 	Refusal  string `json:"refusal"`
@@ -79,23 +81,23 @@ type oaContentPart struct {
 	} `json:"file"`
 }
 
-type oaChoice struct {
-	Index        int        `json:"index"`
-	Message      *oaMessage `json:"message"`
-	Delta        *oaMessage `json:"delta"`
-	Text         *string    `json:"text"`
-	FinishReason string     `json:"finish_reason"`
+type choice struct {
+	Index        int          `json:"index"`
+	Message      *chatMessage `json:"message"`
+	Delta        *chatMessage `json:"delta"`
+	Text         *string      `json:"text"`
+	FinishReason string       `json:"finish_reason"`
 }
 
-type oaResponse struct {
-	ID      string      `json:"id"`
-	Model   string      `json:"model"`
-	Choices []oaChoice  `json:"choices"`
-	Usage   *oaUsage    `json:"usage"`
-	Error   *eventError `json:"error"`
+type chatResponse struct {
+	ID      string                 `json:"id"`
+	Model   string                 `json:"model"`
+	Choices []choice               `json:"choices"`
+	Usage   *chatUsage             `json:"usage"`
+	Error   *llmcall.ProviderError `json:"error"`
 }
 
-type oaUsage struct {
+type chatUsage struct {
 	PromptTokens        *int64 `json:"prompt_tokens"`
 	CompletionTokens    *int64 `json:"completion_tokens"`
 	PromptCacheHit      *int64 `json:"prompt_cache_hit_tokens"` // DeepSeek
@@ -109,11 +111,11 @@ type oaUsage struct {
 
 // usage maps OpenAI usage: prompt_tokens already includes cached tokens and
 // completion_tokens already includes reasoning tokens.
-func (u *oaUsage) usage() *Usage {
+func (u *chatUsage) callUsage() *llmcall.Usage {
 	if u == nil {
 		return nil
 	}
-	out := &Usage{InputTokens: u.PromptTokens, OutputTokens: u.CompletionTokens, CacheReadInputTokens: u.PromptCacheHit}
+	out := &llmcall.Usage{InputTokens: u.PromptTokens, OutputTokens: u.CompletionTokens, CacheReadInputTokens: u.PromptCacheHit}
 	if d := u.PromptTokensDetails; d != nil && d.CachedTokens != nil {
 		out.CacheReadInputTokens = d.CachedTokens
 	}
@@ -123,16 +125,18 @@ func (u *oaUsage) usage() *Usage {
 	return out
 }
 
-func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	var full oaRequestWithMessages
-	var target any = &full.oaRequest
-	if capture && c.chat {
+// ParseRequest reads the model and parameters of a Chat Completions or
+// Completions request and, with capture, its messages or prompts.
+func (c Completions) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var full chatRequestWithMessages
+	var target any = &full.chatRequest
+	if capture && c.Chat {
 		target = &full
 	}
-	if err := decode(body, target, "request"); err != nil {
+	if err := llmcall.Decode(body, target, "request"); err != nil {
 		return err
 	}
-	r := &full.oaRequest
+	r := &full.chatRequest
 	req.Model = r.Model
 	req.Stream = r.Stream
 	req.MaxTokens = r.MaxTokens
@@ -145,17 +149,17 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 	if !capture {
 		return nil
 	}
-	if !c.chat {
+	if !c.Chat {
 		for _, p := range stringOrList(r.Prompt) {
-			req.InputMessages = append(req.InputMessages, Message{Role: "user", Parts: []Part{TextPart(p)}})
+			req.InputMessages = append(req.InputMessages, llmcall.Message{Role: "user", Parts: []llmcall.Part{llmcall.TextPart(p)}})
 		}
 		return nil
 	}
 	if len(full.Messages) > 0 {
-		req.InputMessages = make([]Message, 0, len(full.Messages))
+		req.InputMessages = make([]llmcall.Message, 0, len(full.Messages))
 	}
 	for i := range full.Messages {
-		m := oaInputMessage(&full.Messages[i])
+		m := inputMessage(&full.Messages[i])
 		if m.Role == "system" || m.Role == "developer" {
 			if req.SystemInstructions == nil {
 				req.SystemInstructions = m.Parts[:len(m.Parts):len(m.Parts)] // shared; a later append copies
@@ -168,84 +172,84 @@ func (c openaiCodec) parseRequest(body []byte, req *Request, capture bool) error
 	return nil
 }
 
-// oaInputMessage converts one request message.
-func oaInputMessage(m *oaMessage) Message {
-	out := Message{Role: m.Role, Name: m.Name}
+// inputMessage converts one request message.
+func inputMessage(m *chatMessage) llmcall.Message {
+	out := llmcall.Message{Role: m.Role, Name: m.Name}
 	if m.Role == "tool" || m.Role == "function" {
 		var texts []string
-		for _, p := range oaContent(m) {
+		for _, p := range messageContent(m) {
 			texts = append(texts, p.Content)
 		}
 		id := m.ToolCallID
 		if id == "" {
 			id = m.Name
 		}
-		out.Parts = []Part{{Type: "tool_call_response", ID: id, Response: jsonString(strings.Join(texts, ""))}}
+		out.Parts = []llmcall.Part{{Type: "tool_call_response", ID: id, Response: llmcall.JSONString(strings.Join(texts, ""))}}
 		return out
 	}
-	out.Parts = oaMessageParts(m)
+	out.Parts = messageParts(m)
 	return out
 }
 
-// oaMessageParts returns the parts of a request or response message.
-func oaMessageParts(m *oaMessage) []Part {
-	content := oaContent(m)
+// messageParts returns the parts of a request or response message.
+func messageParts(m *chatMessage) []llmcall.Part {
+	content := messageContent(m)
 	if m.ReasoningContent == "" && m.Refusal == "" && len(m.ToolCalls) == 0 && m.FunctionCall == nil {
 		if content == nil {
-			return []Part{}
+			return []llmcall.Part{}
 		}
 		return content // the common case: no second slice
 	}
-	parts := make([]Part, 0, len(content)+len(m.ToolCalls)+3)
+	parts := make([]llmcall.Part, 0, len(content)+len(m.ToolCalls)+3)
 	if m.ReasoningContent != "" {
-		parts = append(parts, Part{Type: "reasoning", Content: m.ReasoningContent})
+		parts = append(parts, llmcall.Part{Type: "reasoning", Content: m.ReasoningContent})
 	}
 	parts = append(parts, content...)
 	if m.Refusal != "" {
-		parts = append(parts, Part{Type: "refusal", Content: m.Refusal})
+		parts = append(parts, llmcall.Part{Type: "refusal", Content: m.Refusal})
 	}
 	for _, tc := range m.ToolCalls {
-		parts = append(parts, ToolCallPart(tc.ID, tc.Function.Name, []byte(tc.Function.Arguments)))
+		parts = append(parts, llmcall.ToolCallPart(tc.ID, tc.Function.Name, []byte(tc.Function.Arguments)))
 	}
 	if f := m.FunctionCall; f != nil {
-		parts = append(parts, ToolCallPart("", f.Name, []byte(f.Arguments)))
+		parts = append(parts, llmcall.ToolCallPart("", f.Name, []byte(f.Arguments)))
 	}
 	return parts
 }
 
-// oaContent converts message content, a string or an array of parts.
-func oaContent(m *oaMessage) []Part {
+// messageContent converts message content, a string or an array of parts.
+func messageContent(m *chatMessage) []llmcall.Part {
 	switch c := m.Content.(type) {
 	case nil:
 		return nil
 	case string:
-		return []Part{TextPart(c)}
+		return []llmcall.Part{llmcall.TextPart(c)}
 	}
 	// An array of parts is rarer: it is re-encoded to decode its typed parts.
-	raw, err := encodeJSON(m.Content)
-	var items []oaContentPart
+	raw, err := llmcall.EncodeJSON(m.Content)
+	var items []contentPart
 	if err != nil || json.Unmarshal([]byte(raw), &items) != nil {
-		return []Part{{Type: "unknown", Content: raw}}
+		return []llmcall.Part{{Type: "unknown", Content: raw}}
 	}
-	parts := make([]Part, 0, len(items))
+	parts := make([]llmcall.Part, 0, len(items))
 	for _, it := range items {
 		switch it.Type {
 		case "text", "input_text", "output_text":
-			parts = append(parts, TextPart(it.Text))
+			parts = append(parts, llmcall.TextPart(it.Text))
 		case "refusal":
-			parts = append(parts, Part{Type: "refusal", Content: it.Refusal})
+			parts = append(parts, llmcall.Part{Type: "refusal", Content: it.Refusal})
 		case "image_url":
 			parts = append(parts, urlPart(it.ImageURL.URL, "image"))
 		case "input_audio":
-			parts = append(parts, Part{Type: "blob", Modality: "audio", MimeType: "audio/" + it.InputAudio.Format, OmittedBytes: len(it.InputAudio.Data)})
+			parts = append(parts, llmcall.Part{Type: "blob", Modality: "audio", MimeType: "audio/" + it.InputAudio.Format, OmittedBytes: len(it.InputAudio.Data)})
 		case "file":
 			if it.File.FileID != "" {
-				parts = append(parts, Part{Type: "file", FileID: it.File.FileID})
+				parts = append(parts, llmcall.Part{Type: "file", FileID: it.File.FileID})
 			} else {
-				parts = append(parts, Part{Type: "blob", OmittedBytes: len(it.File.FileData)})
+				parts = append(parts, llmcall.Part{Type: "blob", OmittedBytes: len(it.File.FileData)})
 			}
 		default:
-			parts = append(parts, Part{Type: it.Type})
+			parts = append(parts, llmcall.Part{Type: it.Type})
 		}
 	}
 	return parts
@@ -253,17 +257,17 @@ func oaContent(m *oaMessage) []Part {
 
 // urlPart returns a "uri" part, or a "blob" part without its data for data:
 // URLs.
-func urlPart(u, defaultModality string) Part {
+func urlPart(u, defaultModality string) llmcall.Part {
 	if rest, ok := strings.CutPrefix(u, "data:"); ok {
 		mime, data, _ := strings.Cut(rest, ",")
 		mime, _, _ = strings.Cut(mime, ";")
-		mod := modality(mime)
+		mod := llmcall.Modality(mime)
 		if mod == "" {
 			mod = defaultModality
 		}
-		return Part{Type: "blob", MimeType: mime, Modality: mod, OmittedBytes: len(data)}
+		return llmcall.Part{Type: "blob", MimeType: mime, Modality: mod, OmittedBytes: len(data)}
 	}
-	return Part{Type: "uri", URI: u, Modality: defaultModality}
+	return llmcall.Part{Type: "uri", URI: u, Modality: defaultModality}
 }
 
 // stringOrList decodes a JSON string or array of strings.
@@ -282,12 +286,14 @@ func stringOrList(raw json.RawMessage) []string {
 	return nil
 }
 
-func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
-	var r oaResponse
-	if err := decode(body, &r, "response"); err != nil {
+// ParseResponse reads the identity, usage, finish reasons and, with capture,
+// the choices of a Chat Completions or Completions response.
+func (c Completions) ParseResponse(body []byte, capture bool) (*llmcall.Response, error) {
+	var r chatResponse
+	if err := llmcall.Decode(body, &r, "response"); err != nil {
 		return nil, err
 	}
-	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+	resp := &llmcall.Response{ID: r.ID, Model: r.Model, Usage: r.Usage.callUsage()}
 	if len(r.Choices) > 0 {
 		resp.FinishReasons = make([]string, 0, len(r.Choices))
 	}
@@ -296,24 +302,24 @@ func (c openaiCodec) parseResponse(body []byte, capture bool) (*Response, error)
 		if !capture {
 			continue
 		}
-		msg := Message{Role: "assistant", FinishReason: outputFinishReason(ch.FinishReason)}
+		msg := llmcall.Message{Role: "assistant", FinishReason: llmcall.OutputFinishReason(ch.FinishReason)}
 		switch {
 		case ch.Message != nil:
-			msg.Parts = oaMessageParts(ch.Message)
+			msg.Parts = messageParts(ch.Message)
 		case ch.Text != nil:
-			msg.Parts = []Part{TextPart(*ch.Text)}
+			msg.Parts = []llmcall.Part{llmcall.TextPart(*ch.Text)}
 		}
 		resp.OutputMessages = append(resp.OutputMessages, msg)
 	}
 	return resp, nil
 }
 
-// rewriteRequest adds stream_options.include_usage=true to a streaming request
+// RewriteRequest adds stream_options.include_usage=true to a streaming request
 // that does not set it, so that the last chunk carries usage. The member is
 // inserted where it belongs and every other byte of the caller's body is
 // kept; nil means the body is sent as it is.
-func (c openaiCodec) rewriteRequest(body []byte, cfg *config) []byte {
-	if !cfg.streamUsage || !bytes.Contains(body, []byte(`"stream"`)) {
+func (c Completions) RewriteRequest(body []byte) []byte {
+	if !bytes.Contains(body, []byte(`"stream"`)) {
 		return nil
 	}
 	m, ok := topLevelMembers(body)
@@ -354,7 +360,7 @@ type member struct {
 	start int
 }
 
-// requestMembers are the top-level members rewriteRequest looks at, and the
+// requestMembers are the top-level members RewriteRequest looks at, and the
 // offset of the object's closing brace.
 type requestMembers struct {
 	stream        json.RawMessage

@@ -1,21 +1,23 @@
-package instrumentation
+package gemini
 
 import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
-// geminiCodec handles Gemini generateContent and streamGenerateContent on the
+// GenerateContent is the codec of Gemini generateContent and streamGenerateContent on the
 // Gemini API and on Vertex AI.
-type geminiCodec struct{}
+type GenerateContent struct{}
 
-type gmContent struct {
-	Role  string   `json:"role"`
-	Parts []gmPart `json:"parts"`
+type content struct {
+	Role  string `json:"role"`
+	Parts []part `json:"parts"`
 }
 
-type gmPart struct {
+type part struct {
 	Text       *string `json:"text"`
 	Thought    bool    `json:"thought"`
 	InlineData *struct {
@@ -38,7 +40,7 @@ type gmPart struct {
 	} `json:"functionResponse"`
 }
 
-type gmGenerationConfig struct {
+type generationConfig struct {
 	MaxOutputTokens  *int64   `json:"maxOutputTokens"`
 	Temperature      *float64 `json:"temperature"`
 	TopP             *float64 `json:"topP"`
@@ -50,15 +52,15 @@ type gmGenerationConfig struct {
 	FrequencyPenalty *float64 `json:"frequencyPenalty"`
 }
 
-type gmRequest struct {
-	Contents               json.RawMessage     `json:"contents"`
-	SystemInstruction      *gmContent          `json:"systemInstruction"`
-	SystemInstructionSnake *gmContent          `json:"system_instruction"`
-	GenerationConfig       *gmGenerationConfig `json:"generationConfig"`
-	GenerationConfigSnake  *gmGenerationConfig `json:"generation_config"`
+type generateRequest struct {
+	Contents               json.RawMessage   `json:"contents"`
+	SystemInstruction      *content          `json:"systemInstruction"`
+	SystemInstructionSnake *content          `json:"system_instruction"`
+	GenerationConfig       *generationConfig `json:"generationConfig"`
+	GenerationConfigSnake  *generationConfig `json:"generation_config"`
 }
 
-type geminiUsage struct {
+type usageMetadata struct {
 	PromptTokenCount        *int64 `json:"promptTokenCount"`
 	CandidatesTokenCount    *int64 `json:"candidatesTokenCount"`
 	CachedContentTokenCount *int64 `json:"cachedContentTokenCount"`
@@ -69,36 +71,38 @@ type geminiUsage struct {
 // usage maps Gemini usage metadata: promptTokenCount already includes cached
 // tokens; tool-use prompt tokens are input; thoughts are output tokens
 // reported beside candidatesTokenCount.
-func (u *geminiUsage) usage() *Usage {
+func (u *usageMetadata) callUsage() *llmcall.Usage {
 	if u == nil {
 		return nil
 	}
-	return &Usage{
-		InputTokens:           sum(u.PromptTokenCount, u.ToolUsePromptTokenCount),
-		OutputTokens:          sum(u.CandidatesTokenCount, u.ThoughtsTokenCount),
+	return &llmcall.Usage{
+		InputTokens:           llmcall.Sum(u.PromptTokenCount, u.ToolUsePromptTokenCount),
+		OutputTokens:          llmcall.Sum(u.CandidatesTokenCount, u.ThoughtsTokenCount),
 		CacheReadInputTokens:  u.CachedContentTokenCount,
 		ReasoningOutputTokens: u.ThoughtsTokenCount,
 	}
 }
 
-type gmResponse struct {
+type generateResponse struct {
 	Candidates []struct {
-		Index        int        `json:"index"`
-		Content      *gmContent `json:"content"`
-		FinishReason string     `json:"finishReason"`
+		Index        int      `json:"index"`
+		Content      *content `json:"content"`
+		FinishReason string   `json:"finishReason"`
 	} `json:"candidates"`
 	PromptFeedback *struct {
 		BlockReason string `json:"blockReason"`
 	} `json:"promptFeedback"`
-	UsageMetadata *geminiUsage `json:"usageMetadata"`
-	ModelVersion  string       `json:"modelVersion"`
-	ResponseID    string       `json:"responseId"`
-	Error         *eventError  `json:"error"`
+	UsageMetadata *usageMetadata         `json:"usageMetadata"`
+	ModelVersion  string                 `json:"modelVersion"`
+	ResponseID    string                 `json:"responseId"`
+	Error         *llmcall.ProviderError `json:"error"`
 }
 
-func (geminiCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	var r gmRequest
-	if err := decode(body, &r, "request"); err != nil {
+// ParseRequest reads the generation config and, with capture, the system
+// instruction and contents of a generateContent request.
+func (GenerateContent) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var r generateRequest
+	if err := llmcall.Decode(body, &r, "request"); err != nil {
 		return err
 	}
 	gc := r.GenerationConfig
@@ -118,23 +122,23 @@ func (geminiCodec) parseRequest(body []byte, req *Request, capture bool) error {
 		sys = r.SystemInstructionSnake
 	}
 	if sys != nil {
-		req.SystemInstructions = gmParts(sys.Parts)
+		req.SystemInstructions = callParts(sys.Parts)
 	}
-	var contents []gmContent
+	var contents []content
 	if len(r.Contents) > 0 {
-		if err := decode(r.Contents, &contents, "request contents"); err != nil {
+		if err := llmcall.Decode(r.Contents, &contents, "request contents"); err != nil {
 			return err
 		}
 	}
 	for _, c := range contents {
-		req.InputMessages = append(req.InputMessages, Message{Role: gmRole(c), Parts: gmParts(c.Parts)})
+		req.InputMessages = append(req.InputMessages, llmcall.Message{Role: messageRole(c), Parts: callParts(c.Parts)})
 	}
 	return nil
 }
 
-// gmRole maps a Gemini role: "model" is the assistant, and content made only
+// messageRole maps a Gemini role: "model" is the assistant, and content made only
 // of function responses is a tool message.
-func gmRole(c gmContent) string {
+func messageRole(c content) string {
 	if c.Role == "model" {
 		return "assistant"
 	}
@@ -149,51 +153,51 @@ func gmRole(c gmContent) string {
 	return cmp.Or(c.Role, "user")
 }
 
-func gmParts(in []gmPart) []Part {
-	parts := make([]Part, 0, len(in))
+func callParts(in []part) []llmcall.Part {
+	parts := make([]llmcall.Part, 0, len(in))
 	for _, p := range in {
-		parts = append(parts, gmPartOf(p))
+		parts = append(parts, callPart(p))
 	}
 	return parts
 }
 
-func gmPartOf(p gmPart) Part {
+func callPart(p part) llmcall.Part {
 	switch {
 	case p.Text != nil && p.Thought:
-		return Part{Type: "reasoning", Content: *p.Text}
+		return llmcall.Part{Type: "reasoning", Content: *p.Text}
 	case p.Text != nil:
-		return TextPart(*p.Text)
+		return llmcall.TextPart(*p.Text)
 	case p.FunctionCall != nil:
-		return ToolCallPart(p.FunctionCall.ID, p.FunctionCall.Name, p.FunctionCall.Args)
+		return llmcall.ToolCallPart(p.FunctionCall.ID, p.FunctionCall.Name, p.FunctionCall.Args)
 	case p.FunctionResponse != nil:
-		out := ToolResponsePart(p.FunctionResponse.ID, p.FunctionResponse.Response)
+		out := llmcall.ToolResponsePart(p.FunctionResponse.ID, p.FunctionResponse.Response)
 		out.Name = p.FunctionResponse.Name
 		return out
 	case p.InlineData != nil:
-		return Part{Type: "blob", MimeType: p.InlineData.MimeType, Modality: modality(p.InlineData.MimeType), OmittedBytes: len(p.InlineData.Data)}
+		return llmcall.Part{Type: "blob", MimeType: p.InlineData.MimeType, Modality: llmcall.Modality(p.InlineData.MimeType), OmittedBytes: len(p.InlineData.Data)}
 	case p.FileData != nil:
-		return Part{Type: "uri", MimeType: p.FileData.MimeType, Modality: modality(p.FileData.MimeType), URI: p.FileData.FileURI}
+		return llmcall.Part{Type: "uri", MimeType: p.FileData.MimeType, Modality: llmcall.Modality(p.FileData.MimeType), URI: p.FileData.FileURI}
 	}
-	return Part{Type: "unknown"}
+	return llmcall.Part{Type: "unknown"}
 }
 
-// parseResponse parses one response object, or the JSON array that
+// ParseResponse parses one response object, or the JSON array that
 // streamGenerateContent returns without alt=sse, through the stream
 // accumulator so that both shapes share one conversion.
-func (c geminiCodec) parseResponse(body []byte, capture bool) (*Response, error) {
-	acc := c.newStream(capture, len(body))
+func (c GenerateContent) ParseResponse(body []byte, capture bool) (*llmcall.Response, error) {
+	acc := c.NewStream(capture, len(body))
 	body = bytes.TrimSpace(body)
 	items := []json.RawMessage{body}
 	if len(body) > 0 && body[0] == '[' {
 		items = nil
-		if err := decode(body, &items, "response"); err != nil {
+		if err := llmcall.Decode(body, &items, "response"); err != nil {
 			return nil, err
 		}
 	}
 	for _, it := range items {
-		if err := acc.event("", it); err != nil {
+		if err := acc.Event("", it); err != nil {
 			return nil, err
 		}
 	}
-	return acc.response(), acc.failure()
+	return acc.Response(), acc.Failure()
 }

@@ -1,42 +1,36 @@
-package instrumentation
+package openai
 
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall/llmcalltest"
 )
 
-var allCodecs = []codec{openaiCodec{chat: true}, openaiCodec{}, openaiEmbedCodec{}, responsesCodec{}, geminiCodec{}, geminiEmbedCodec{}, anthropicCodec{}}
-
-func seedFixtures(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*")
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}],"stream":true}`))
-	f.Add([]byte(`{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"image/png","data":"AA"}}]}],"systemInstruction":{"parts":[{"text":"s"}]}}`))
-	f.Add([]byte(`{"system":[{"type":"text","text":"s"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"r"}]}]}`))
-}
+var codecs = []llmcall.Codec{Completions{Chat: true}, Completions{}, Embeddings{}, Responses{}}
 
 // FuzzRequestParsers: no request body makes a parser panic, and a body a
 // parser accepts is valid JSON.
 func FuzzRequestParsers(f *testing.F) {
-	seedFixtures(f)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, c := range allCodecs {
-			for _, capture := range []bool{true, false} {
-				var req Request
-				if err := c.parseRequest(body, &req, capture); err == nil && !json.Valid(body) {
-					t.Fatalf("%T accepted invalid JSON %q", c, body)
-				}
-			}
-		}
-	})
+	llmcalltest.Seed(f, "../../testdata")
+	llmcalltest.FuzzRequests(f, codecs...)
+}
+
+// FuzzResponseParsers: no response body makes a parser panic, and the output
+// messages encode as valid JSON.
+func FuzzResponseParsers(f *testing.F) {
+	llmcalltest.Seed(f, "../../testdata")
+	llmcalltest.FuzzResponses(f, codecs...)
+}
+
+// FuzzSSE: any byte stream, in any chunking, through every stream
+// accumulator.
+func FuzzSSE(f *testing.F) {
+	llmcalltest.Seed(f, "../../testdata")
+	llmcalltest.FuzzStreams(f, codecs...)
 }
 
 // FuzzRewriteRequest: include_usage is added exactly to the bodies the
@@ -59,7 +53,7 @@ func FuzzRewriteRequest(f *testing.F) {
 		if bytes.Contains(body, []byte(`"stream"`)) { // the pre-check both share
 			want = referenceRewrite(body)
 		}
-		got := openaiCodec{chat: true}.rewriteRequest(body, &config{streamUsage: true})
+		got := Completions{Chat: true}.RewriteRequest(body)
 		if (got == nil) != (want == nil) {
 			t.Fatalf("%s: got %s, reference %s", body, got, want)
 		}
@@ -92,7 +86,7 @@ func FuzzRewriteRequest(f *testing.F) {
 }
 
 // referenceRewrite is include_usage insertion through encoding/json maps
-// (sorted keys, compacted): what rewriteRequest must produce, as a JSON value.
+// (sorted keys, compacted): what RewriteRequest must produce, as a JSON value.
 func referenceRewrite(body []byte) []byte {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(body, &obj) != nil || string(obj["stream"]) != "true" {
@@ -118,47 +112,4 @@ func referenceRewrite(body []byte) []byte {
 		return nil
 	}
 	return out
-}
-
-// FuzzResponseParsers: no response body makes a parser panic, and content
-// encoding stays within its bound.
-func FuzzResponseParsers(f *testing.F) {
-	seedFixtures(f)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, c := range allCodecs {
-			resp, err := c.parseResponse(body, true)
-			if err != nil || resp == nil {
-				continue
-			}
-			if s, _, err := encodeMessages(resp.OutputMessages, 1024); err == nil && len(s) > 1024 {
-				t.Fatalf("encoded %d bytes over the bound", len(s))
-			}
-		}
-	})
-}
-
-// FuzzSSE: any byte stream, in any chunking, through every stream
-// accumulator; memory stays bounded by the parser limit.
-func FuzzSSE(f *testing.F) {
-	seedFixtures(f)
-	f.Fuzz(func(t *testing.T, stream []byte) {
-		for _, c := range allCodecs {
-			acc := c.newStream(true, 256)
-			p := &sseParser{limit: 4096, emit: func(n string, d []byte) {
-				if len(d) > 4096 {
-					t.Fatalf("event of %d bytes over the limit", len(d))
-				}
-				_ = acc.event(n, d)
-			}}
-			for i := 0; i < len(stream); i += 7 {
-				p.feed(stream[i:min(i+7, len(stream))])
-				if len(p.line) > 4096 || len(p.data) > 4096 {
-					t.Fatalf("parser holds %d+%d bytes", len(p.line), len(p.data))
-				}
-			}
-			p.flush()
-			acc.response()
-			acc.done()
-		}
-	})
 }

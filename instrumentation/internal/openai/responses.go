@@ -1,15 +1,17 @@
-package instrumentation
+package openai
 
 import (
 	"cmp"
 	"encoding/json"
 	"strings"
+
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 )
 
-// responsesCodec handles the OpenAI Responses API (POST /responses).
-type responsesCodec struct{}
+// Responses is the codec of the OpenAI Responses API (POST /responses).
+type Responses struct{}
 
-type rsRequest struct {
+type responsesRequest struct {
 	Model           string          `json:"model"`
 	Instructions    string          `json:"instructions"`
 	Input           json.RawMessage `json:"input"`
@@ -19,7 +21,7 @@ type rsRequest struct {
 	Stream          bool            `json:"stream"`
 }
 
-type rsItem struct {
+type item struct {
 	Type      string          `json:"type"`
 	Role      string          `json:"role"`
 	Content   json.RawMessage `json:"content"`
@@ -32,7 +34,7 @@ type rsItem struct {
 	} `json:"summary"`
 }
 
-type rsContentPart struct {
+type itemContentPart struct {
 	Type     string `json:"type"`
 	Text     string `json:"text"`
 	Refusal  string `json:"refusal"`
@@ -41,7 +43,7 @@ type rsContentPart struct {
 	FileData string `json:"file_data"`
 }
 
-type rsUsage struct {
+type responsesUsage struct {
 	InputTokens        *int64 `json:"input_tokens"`
 	OutputTokens       *int64 `json:"output_tokens"`
 	InputTokensDetails *struct {
@@ -54,11 +56,11 @@ type rsUsage struct {
 
 // usage maps Responses API usage: input_tokens includes cached tokens and
 // output_tokens includes reasoning tokens.
-func (u *rsUsage) usage() *Usage {
+func (u *responsesUsage) callUsage() *llmcall.Usage {
 	if u == nil {
 		return nil
 	}
-	out := &Usage{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens}
+	out := &llmcall.Usage{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens}
 	if d := u.InputTokensDetails; d != nil {
 		out.CacheReadInputTokens = d.CachedTokens
 	}
@@ -68,21 +70,23 @@ func (u *rsUsage) usage() *Usage {
 	return out
 }
 
-type rsResponse struct {
+type responseObject struct {
 	ID                string `json:"id"`
 	Model             string `json:"model"`
 	Status            string `json:"status"`
 	IncompleteDetails *struct {
 		Reason string `json:"reason"`
 	} `json:"incomplete_details"`
-	Output []rsItem    `json:"output"`
-	Usage  *rsUsage    `json:"usage"`
-	Error  *eventError `json:"error"`
+	Output []item                 `json:"output"`
+	Usage  *responsesUsage        `json:"usage"`
+	Error  *llmcall.ProviderError `json:"error"`
 }
 
-func (responsesCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	var r rsRequest
-	if err := decode(body, &r, "request"); err != nil {
+// ParseRequest reads the model and parameters of a Responses request and,
+// with capture, its instructions and input items.
+func (Responses) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var r responsesRequest
+	if err := llmcall.Decode(body, &r, "request"); err != nil {
 		return err
 	}
 	req.Model, req.MaxTokens, req.Temperature, req.TopP, req.Stream = r.Model, r.MaxOutputTokens, r.Temperature, r.TopP, r.Stream
@@ -90,20 +94,20 @@ func (responsesCodec) parseRequest(body []byte, req *Request, capture bool) erro
 		return nil
 	}
 	if r.Instructions != "" {
-		req.SystemInstructions = []Part{TextPart(r.Instructions)}
+		req.SystemInstructions = []llmcall.Part{llmcall.TextPart(r.Instructions)}
 	}
 	var s string
 	if json.Unmarshal(r.Input, &s) == nil {
-		req.InputMessages = []Message{{Role: "user", Parts: []Part{TextPart(s)}}}
+		req.InputMessages = []llmcall.Message{{Role: "user", Parts: []llmcall.Part{llmcall.TextPart(s)}}}
 		return nil
 	}
-	var items []rsItem
+	var items []item
 	if len(r.Input) > 0 {
-		if err := decode(r.Input, &items, "request input"); err != nil {
+		if err := llmcall.Decode(r.Input, &items, "request input"); err != nil {
 			return err
 		}
 	}
-	req.InputMessages = rsMessages(items, "user")
+	req.InputMessages = itemMessages(items, "user")
 	for _, m := range req.InputMessages {
 		if m.Role == "system" || m.Role == "developer" {
 			req.SystemInstructions = append(req.SystemInstructions, m.Parts...)
@@ -112,87 +116,88 @@ func (responsesCodec) parseRequest(body []byte, req *Request, capture bool) erro
 	return nil
 }
 
-// rsMessages converts input or output items; consecutive items of one role
+// itemMessages converts input or output items; consecutive items of one role
 // form one message.
-func rsMessages(items []rsItem, defaultRole string) []Message {
-	var msgs []Message
-	add := func(role string, p ...Part) {
+func itemMessages(items []item, defaultRole string) []llmcall.Message {
+	var msgs []llmcall.Message
+	add := func(role string, p ...llmcall.Part) {
 		if n := len(msgs); n > 0 && msgs[n-1].Role == role {
 			msgs[n-1].Parts = append(msgs[n-1].Parts, p...)
 			return
 		}
-		msgs = append(msgs, Message{Role: role, Parts: p})
+		msgs = append(msgs, llmcall.Message{Role: role, Parts: p})
 	}
 	for _, it := range items {
 		switch it.Type {
 		case "function_call":
-			add("assistant", ToolCallPart(it.CallID, it.Name, []byte(it.Arguments)))
+			add("assistant", llmcall.ToolCallPart(it.CallID, it.Name, []byte(it.Arguments)))
 		case "function_call_output":
 			var text string
 			if json.Unmarshal(it.Output, &text) == nil {
-				add("tool", Part{Type: "tool_call_response", ID: it.CallID, Response: jsonString(text)})
+				add("tool", llmcall.Part{Type: "tool_call_response", ID: it.CallID, Response: llmcall.JSONString(text)})
 			} else {
-				add("tool", ToolResponsePart(it.CallID, it.Output))
+				add("tool", llmcall.ToolResponsePart(it.CallID, it.Output))
 			}
 		case "reasoning":
 			var texts []string
 			for _, s := range it.Summary {
 				texts = append(texts, s.Text)
 			}
-			add("assistant", Part{Type: "reasoning", Content: strings.Join(texts, "\n")})
+			add("assistant", llmcall.Part{Type: "reasoning", Content: strings.Join(texts, "\n")})
 		case "message", "":
-			add(cmp.Or(it.Role, defaultRole), rsContent(it.Content)...)
+			add(cmp.Or(it.Role, defaultRole), itemContent(it.Content)...)
 		default:
-			add("assistant", Part{Type: it.Type})
+			add("assistant", llmcall.Part{Type: it.Type})
 		}
 	}
 	return msgs
 }
 
-func rsContent(raw json.RawMessage) []Part {
+func itemContent(raw json.RawMessage) []llmcall.Part {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return []Part{TextPart(s)}
+		return []llmcall.Part{llmcall.TextPart(s)}
 	}
-	var items []rsContentPart
+	var items []itemContentPart
 	if json.Unmarshal(raw, &items) != nil {
 		return nil
 	}
-	parts := make([]Part, 0, len(items))
+	parts := make([]llmcall.Part, 0, len(items))
 	for _, it := range items {
 		switch it.Type {
 		case "input_text", "output_text", "text":
-			parts = append(parts, TextPart(it.Text))
+			parts = append(parts, llmcall.TextPart(it.Text))
 		case "refusal":
-			parts = append(parts, Part{Type: "refusal", Content: it.Refusal})
+			parts = append(parts, llmcall.Part{Type: "refusal", Content: it.Refusal})
 		case "input_image":
 			if it.FileID != "" {
-				parts = append(parts, Part{Type: "file", FileID: it.FileID, Modality: "image"})
+				parts = append(parts, llmcall.Part{Type: "file", FileID: it.FileID, Modality: "image"})
 			} else {
 				parts = append(parts, urlPart(it.ImageURL, "image"))
 			}
 		case "input_file":
 			if it.FileID != "" {
-				parts = append(parts, Part{Type: "file", FileID: it.FileID})
+				parts = append(parts, llmcall.Part{Type: "file", FileID: it.FileID})
 			} else {
-				parts = append(parts, Part{Type: "blob", OmittedBytes: len(it.FileData)})
+				parts = append(parts, llmcall.Part{Type: "blob", OmittedBytes: len(it.FileData)})
 			}
 		default:
-			parts = append(parts, Part{Type: it.Type})
+			parts = append(parts, llmcall.Part{Type: it.Type})
 		}
 	}
 	return parts
 }
 
-func (responsesCodec) parseResponse(body []byte, capture bool) (*Response, error) {
-	var r rsResponse
-	if err := decode(body, &r, "response"); err != nil {
+// ParseResponse reads a Response object and the error it carries.
+func (Responses) ParseResponse(body []byte, capture bool) (*llmcall.Response, error) {
+	var r responseObject
+	if err := llmcall.Decode(body, &r, "response"); err != nil {
 		return nil, err
 	}
 	return r.response(capture), r.failure()
 }
 
-func (r *rsResponse) failure() error {
+func (r *responseObject) failure() error {
 	if r.Error == nil || r.Error.Message == "" {
 		return nil
 	}
@@ -201,7 +206,7 @@ func (r *rsResponse) failure() error {
 
 // finishReason derives a finish reason from the response status, the
 // incomplete reason, and the presence of function calls.
-func (r *rsResponse) finishReason() string {
+func (r *responseObject) finishReason() string {
 	switch {
 	case r.Status == "incomplete" && r.IncompleteDetails != nil:
 		return r.IncompleteDetails.Reason
@@ -216,45 +221,46 @@ func (r *rsResponse) finishReason() string {
 	return r.Status
 }
 
-func (r *rsResponse) response(capture bool) *Response {
-	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+func (r *responseObject) response(capture bool) *llmcall.Response {
+	resp := &llmcall.Response{ID: r.ID, Model: r.Model, Usage: r.Usage.callUsage()}
 	reason := r.finishReason()
 	if reason != "" {
 		resp.FinishReasons = []string{reason}
 	}
 	if capture {
-		resp.OutputMessages = rsMessages(r.Output, "assistant")
+		resp.OutputMessages = itemMessages(r.Output, "assistant")
 		if n := len(resp.OutputMessages); n > 0 {
-			resp.OutputMessages[n-1].FinishReason = outputFinishReason(reason)
+			resp.OutputMessages[n-1].FinishReason = llmcall.OutputFinishReason(reason)
 		}
 	}
 	return resp
 }
 
-// rsStream accumulates Responses API stream events. The terminal event
+// responsesStream accumulates Responses API stream events. The terminal event
 // (response.completed, response.incomplete, response.failed) carries the
 // whole response; text deltas are kept for streams that end before it.
-type rsStream struct {
+type responsesStream struct {
 	capture bool
-	final   *rsResponse
-	partial rsResponse
-	text    textBuilder
+	final   *responseObject
+	partial responseObject
+	text    llmcall.TextBuilder
 	err     error
 }
 
-func (responsesCodec) newStream(capture bool, limit int) streamAccumulator {
-	return &rsStream{capture: capture, text: textBuilder{limit: limit}}
+// NewStream returns the accumulator of Responses stream events.
+func (Responses) NewStream(capture bool, limit int) llmcall.Stream {
+	return &responsesStream{capture: capture, text: llmcall.TextBuilder{Limit: limit}}
 }
 
-func (s *rsStream) event(_ string, data []byte) error {
+func (s *responsesStream) Event(_ string, data []byte) error {
 	var ev struct {
-		Type     string      `json:"type"`
-		Response *rsResponse `json:"response"`
-		Delta    string      `json:"delta"`
-		Message  string      `json:"message"`
-		Code     string      `json:"code"`
+		Type     string          `json:"type"`
+		Response *responseObject `json:"response"`
+		Delta    string          `json:"delta"`
+		Message  string          `json:"message"`
+		Code     string          `json:"code"`
 	}
-	if err := decode(data, &ev, "stream event"); err != nil {
+	if err := llmcall.Decode(data, &ev, "stream event"); err != nil {
 		return err
 	}
 	switch ev.Type {
@@ -264,7 +270,7 @@ func (s *rsStream) event(_ string, data []byte) error {
 		}
 	case "response.output_text.delta":
 		if s.capture {
-			s.text.add(ev.Delta)
+			s.text.Add(ev.Delta)
 		}
 	case "response.completed", "response.incomplete", "response.failed":
 		s.final = ev.Response
@@ -272,21 +278,21 @@ func (s *rsStream) event(_ string, data []byte) error {
 			s.err = ev.Response.failure()
 		}
 	case "error":
-		s.err = &eventError{Type: cmp.Or(ev.Code, "error"), Message: ev.Message}
+		s.err = &llmcall.ProviderError{Type: cmp.Or(ev.Code, "error"), Message: ev.Message}
 	}
 	return nil
 }
 
-func (s *rsStream) done() bool     { return s.final != nil }
-func (s *rsStream) failure() error { return s.err }
+func (s *responsesStream) Done() bool     { return s.final != nil }
+func (s *responsesStream) Failure() error { return s.err }
 
-func (s *rsStream) response() *Response {
+func (s *responsesStream) Response() *llmcall.Response {
 	if s.final != nil {
 		return s.final.response(s.capture)
 	}
 	resp := s.partial.response(false)
-	if s.capture && !s.text.empty() {
-		resp.OutputMessages = []Message{{Role: "assistant", Parts: []Part{TextPart(s.text.String())}}}
+	if s.capture && !s.text.Empty() {
+		resp.OutputMessages = []llmcall.Message{{Role: "assistant", Parts: []llmcall.Part{llmcall.TextPart(s.text.String())}}}
 	}
 	return resp
 }

@@ -1,11 +1,15 @@
-package instrumentation
+package anthropic
 
-import "encoding/json"
+import (
+	"encoding/json"
 
-// anthropicCodec handles Anthropic Messages, plain and streamed.
-type anthropicCodec struct{}
+	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
+)
 
-type anRequest struct {
+// Messages is the codec of Anthropic Messages, plain and streamed.
+type Messages struct{}
+
+type messagesRequest struct {
 	Model         string          `json:"model"`
 	MaxTokens     *int64          `json:"max_tokens"`
 	Temperature   *float64        `json:"temperature"`
@@ -17,12 +21,12 @@ type anRequest struct {
 	Messages      json.RawMessage `json:"messages"`
 }
 
-type anMessage struct {
+type inputMessage struct {
 	Role    string          `json:"role"`
 	Content json.RawMessage `json:"content"`
 }
 
-type anBlock struct {
+type contentBlock struct {
 	Type      string          `json:"type"`
 	Text      string          `json:"text"`
 	Thinking  string          `json:"thinking"`
@@ -40,7 +44,7 @@ type anBlock struct {
 	} `json:"source"`
 }
 
-type anUsage struct {
+type tokenUsage struct {
 	InputTokens              *int64 `json:"input_tokens"`
 	OutputTokens             *int64 `json:"output_tokens"`
 	CacheCreationInputTokens *int64 `json:"cache_creation_input_tokens"`
@@ -49,7 +53,7 @@ type anUsage struct {
 
 // merge overwrites u with the fields present in o (stream usage is
 // cumulative).
-func (u *anUsage) merge(o *anUsage) {
+func (u *tokenUsage) merge(o *tokenUsage) {
 	if o == nil {
 		return
 	}
@@ -66,29 +70,31 @@ func (u *anUsage) merge(o *anUsage) {
 // usage maps Anthropic usage: input_tokens excludes cache reads and writes,
 // so the semconv input total adds them. Thinking tokens are part of
 // output_tokens and are not reported separately.
-func (u *anUsage) usage() *Usage {
+func (u *tokenUsage) callUsage() *llmcall.Usage {
 	if u == nil || (u.InputTokens == nil && u.OutputTokens == nil) {
 		return nil
 	}
-	return &Usage{
-		InputTokens:              sum(u.InputTokens, u.CacheCreationInputTokens, u.CacheReadInputTokens),
+	return &llmcall.Usage{
+		InputTokens:              llmcall.Sum(u.InputTokens, u.CacheCreationInputTokens, u.CacheReadInputTokens),
 		OutputTokens:             u.OutputTokens,
 		CacheReadInputTokens:     u.CacheReadInputTokens,
 		CacheCreationInputTokens: u.CacheCreationInputTokens,
 	}
 }
 
-type anResponse struct {
-	ID         string    `json:"id"`
-	Model      string    `json:"model"`
-	Content    []anBlock `json:"content"`
-	StopReason string    `json:"stop_reason"`
-	Usage      *anUsage  `json:"usage"`
+type messagesResponse struct {
+	ID         string         `json:"id"`
+	Model      string         `json:"model"`
+	Content    []contentBlock `json:"content"`
+	StopReason string         `json:"stop_reason"`
+	Usage      *tokenUsage    `json:"usage"`
 }
 
-func (anthropicCodec) parseRequest(body []byte, req *Request, capture bool) error {
-	var r anRequest
-	if err := decode(body, &r, "request"); err != nil {
+// ParseRequest reads the model and parameters of a Messages request and,
+// with capture, its system prompt and messages.
+func (Messages) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var r messagesRequest
+	if err := llmcall.Decode(body, &r, "request"); err != nil {
 		return err
 	}
 	req.Model, req.MaxTokens, req.Temperature, req.TopP, req.TopK = r.Model, r.MaxTokens, r.Temperature, r.TopP, r.TopK
@@ -96,25 +102,25 @@ func (anthropicCodec) parseRequest(body []byte, req *Request, capture bool) erro
 	if !capture {
 		return nil
 	}
-	req.SystemInstructions = anContent(r.System)
-	var msgs []anMessage
+	req.SystemInstructions = blockParts(r.System)
+	var msgs []inputMessage
 	if len(r.Messages) > 0 {
-		if err := decode(r.Messages, &msgs, "request messages"); err != nil {
+		if err := llmcall.Decode(r.Messages, &msgs, "request messages"); err != nil {
 			return err
 		}
 	}
 	for _, m := range msgs {
-		parts := anContent(m.Content)
+		parts := blockParts(m.Content)
 		role := m.Role
 		if allToolResults(parts) {
 			role = "tool"
 		}
-		req.InputMessages = append(req.InputMessages, Message{Role: role, Parts: parts})
+		req.InputMessages = append(req.InputMessages, llmcall.Message{Role: role, Parts: parts})
 	}
 	return nil
 }
 
-func allToolResults(parts []Part) bool {
+func allToolResults(parts []llmcall.Part) bool {
 	for _, p := range parts {
 		if p.Type != "tool_call_response" {
 			return false
@@ -123,75 +129,77 @@ func allToolResults(parts []Part) bool {
 	return len(parts) > 0
 }
 
-// anContent converts a string or an array of content blocks.
-func anContent(raw json.RawMessage) []Part {
+// blockParts converts a string or an array of content blocks.
+func blockParts(raw json.RawMessage) []llmcall.Part {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return []Part{TextPart(s)}
+		return []llmcall.Part{llmcall.TextPart(s)}
 	}
-	var blocks []anBlock
+	var blocks []contentBlock
 	if json.Unmarshal(raw, &blocks) != nil {
-		return []Part{{Type: "unknown", Content: string(raw)}}
+		return []llmcall.Part{{Type: "unknown", Content: string(raw)}}
 	}
-	parts := make([]Part, 0, len(blocks))
+	parts := make([]llmcall.Part, 0, len(blocks))
 	for i := range blocks {
-		parts = append(parts, anPart(&blocks[i]))
+		parts = append(parts, blockPart(&blocks[i]))
 	}
 	return parts
 }
 
-func anPart(b *anBlock) Part {
+func blockPart(b *contentBlock) llmcall.Part {
 	switch b.Type {
 	case "text":
-		return TextPart(b.Text)
+		return llmcall.TextPart(b.Text)
 	case "thinking":
-		return Part{Type: "reasoning", Content: b.Thinking}
+		return llmcall.Part{Type: "reasoning", Content: b.Thinking}
 	case "redacted_thinking":
-		return Part{Type: "reasoning"}
+		return llmcall.Part{Type: "reasoning"}
 	case "tool_use", "server_tool_use", "mcp_tool_use":
-		return ToolCallPart(b.ID, b.Name, b.Input)
+		return llmcall.ToolCallPart(b.ID, b.Name, b.Input)
 	case "tool_result", "mcp_tool_result":
 		var text string
 		if json.Unmarshal(b.Content, &text) == nil {
-			return Part{Type: "tool_call_response", ID: b.ToolUseID, Response: jsonString(text)}
+			return llmcall.Part{Type: "tool_call_response", ID: b.ToolUseID, Response: llmcall.JSONString(text)}
 		}
-		return ToolResponsePart(b.ToolUseID, b.Content)
+		return llmcall.ToolResponsePart(b.ToolUseID, b.Content)
 	case "image", "document":
 		if src := b.Source; src != nil {
-			mod := modality(src.MediaType)
+			mod := llmcall.Modality(src.MediaType)
 			if mod == "" && b.Type == "image" {
 				mod = "image"
 			}
 			switch src.Type {
 			case "url":
-				return Part{Type: "uri", URI: src.URL, MimeType: src.MediaType, Modality: mod}
+				return llmcall.Part{Type: "uri", URI: src.URL, MimeType: src.MediaType, Modality: mod}
 			case "file":
-				return Part{Type: "file", FileID: src.FileID, MimeType: src.MediaType, Modality: mod}
+				return llmcall.Part{Type: "file", FileID: src.FileID, MimeType: src.MediaType, Modality: mod}
 			}
-			return Part{Type: "blob", MimeType: src.MediaType, Modality: mod, OmittedBytes: len(src.Data)}
+			return llmcall.Part{Type: "blob", MimeType: src.MediaType, Modality: mod, OmittedBytes: len(src.Data)}
 		}
 	}
-	return Part{Type: b.Type}
+	return llmcall.Part{Type: b.Type}
 }
 
-func (anthropicCodec) parseResponse(body []byte, capture bool) (*Response, error) {
-	var r anResponse
-	if err := decode(body, &r, "response"); err != nil {
+// ParseResponse reads the identity, usage, stop reason and, with capture,
+// the content blocks of a Messages response.
+func (Messages) ParseResponse(body []byte, capture bool) (*llmcall.Response, error) {
+	var r messagesResponse
+	if err := llmcall.Decode(body, &r, "response"); err != nil {
 		return nil, err
 	}
-	resp := &Response{ID: r.ID, Model: r.Model, Usage: r.Usage.usage()}
+	resp := &llmcall.Response{ID: r.ID, Model: r.Model, Usage: r.Usage.callUsage()}
 	if r.StopReason != "" {
 		resp.FinishReasons = []string{r.StopReason}
 	}
 	if capture {
-		msg := Message{Role: "assistant", FinishReason: outputFinishReason(r.StopReason), Parts: make([]Part, 0, len(r.Content))}
+		msg := llmcall.Message{Role: "assistant", FinishReason: llmcall.OutputFinishReason(r.StopReason), Parts: make([]llmcall.Part, 0, len(r.Content))}
 		for i := range r.Content {
-			msg.Parts = append(msg.Parts, anPart(&r.Content[i]))
+			msg.Parts = append(msg.Parts, blockPart(&r.Content[i]))
 		}
-		resp.OutputMessages = []Message{msg}
+		resp.OutputMessages = []llmcall.Message{msg}
 	}
 	return resp, nil
 }
