@@ -6,6 +6,7 @@ import "github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 // (id, model, input usage), content_block_start/delta (content),
 // message_delta (stop reason, cumulative usage), message_stop, error.
 type messagesStream struct {
+	events  llmcall.EventDecoder
 	capture bool
 	limit   int
 
@@ -47,7 +48,7 @@ type streamDelta struct {
 
 func (s *messagesStream) Event(_ string, data []byte) error {
 	var ev streamEvent
-	if err := llmcall.Decode(data, &ev, "stream event"); err != nil {
+	if err := s.events.Decode(data, &ev, "stream event"); err != nil {
 		return err
 	}
 	switch ev.Type {

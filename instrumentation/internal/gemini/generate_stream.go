@@ -5,6 +5,7 @@ import "github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
 // generateStream accumulates Gemini GenerateContentResponse chunks. Usage metadata
 // is cumulative: the last one seen wins.
 type generateStream struct {
+	events  llmcall.EventDecoder
 	capture bool
 	limit   int
 
@@ -28,7 +29,7 @@ func (GenerateContent) NewStream(capture bool, limit int) llmcall.Stream {
 
 func (s *generateStream) Event(_ string, data []byte) error {
 	var chunk generateResponse
-	if err := llmcall.Decode(data, &chunk, "response chunk"); err != nil {
+	if err := s.events.Decode(data, &chunk, "response chunk"); err != nil {
 		return err
 	}
 	if chunk.ResponseID != "" {

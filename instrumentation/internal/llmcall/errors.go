@@ -1,9 +1,6 @@
 package llmcall
 
-import (
-	"cmp"
-	"encoding/json"
-)
+import "cmp"
 
 // Values of error.type that the codecs report; the public package documents
 // them as its ErrorType constants.
@@ -38,12 +35,4 @@ func (e *ProviderError) Error() string {
 // ErrorType returns the provider's error type or status.
 func (e *ProviderError) ErrorType() string {
 	return cmp.Or(e.Type, e.Status, ErrorTypeOther)
-}
-
-// Decode unmarshals a JSON body, naming what it is in the error.
-func Decode(body []byte, v any, what string) error {
-	if err := json.Unmarshal(body, v); err != nil {
-		return &Error{Type: ErrorTypeInvalidResponse, Message: "decode " + what + ": " + err.Error()}
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 // chatStream accumulates OpenAI Chat Completions / Completions chunks.
 type chatStream struct {
+	events   llmcall.EventDecoder
 	capture  bool
 	limit    int
 	finished bool
@@ -41,7 +42,7 @@ func (s *chatStream) Event(_ string, data []byte) error {
 		return nil
 	}
 	var chunk chatResponse
-	if err := llmcall.Decode(data, &chunk, "stream chunk"); err != nil {
+	if err := s.events.Decode(data, &chunk, "stream chunk"); err != nil {
 		return err
 	}
 	if s.resp.ID == "" {

@@ -240,6 +240,7 @@ func (r *responseObject) response(capture bool) *llmcall.Response {
 // (response.completed, response.incomplete, response.failed) carries the
 // whole response; text deltas are kept for streams that end before it.
 type responsesStream struct {
+	events  llmcall.EventDecoder
 	capture bool
 	final   *responseObject
 	partial responseObject
@@ -260,7 +261,7 @@ func (s *responsesStream) Event(_ string, data []byte) error {
 		Message  string          `json:"message"`
 		Code     string          `json:"code"`
 	}
-	if err := llmcall.Decode(data, &ev, "stream event"); err != nil {
+	if err := s.events.Decode(data, &ev, "stream event"); err != nil {
 		return err
 	}
 	switch ev.Type {
