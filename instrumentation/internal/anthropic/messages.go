@@ -134,8 +134,7 @@ func blockParts(raw json.RawMessage) []llmcall.Part {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := llmcall.StringValue(raw); ok {
 		return []llmcall.Part{llmcall.TextPart(s)}
 	}
 	var blocks []contentBlock
@@ -160,8 +159,7 @@ func blockPart(b *contentBlock) llmcall.Part {
 	case "tool_use", "server_tool_use", "mcp_tool_use":
 		return llmcall.ToolCallPart(b.ID, b.Name, b.Input)
 	case "tool_result", "mcp_tool_result":
-		var text string
-		if json.Unmarshal(b.Content, &text) == nil {
+		if text, ok := llmcall.StringValue(b.Content); ok {
 			return llmcall.Part{Type: "tool_call_response", ID: b.ToolUseID, Response: llmcall.JSONString(text)}
 		}
 		return llmcall.ToolResponsePart(b.ToolUseID, b.Content)

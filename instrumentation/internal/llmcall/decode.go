@@ -38,3 +38,13 @@ func (d *EventDecoder) Decode(data []byte, v any, what string) error {
 	d.dec = nil // a json.Decoder keeps its first error
 	return Decode(data, v, what)
 }
+
+// StringValue returns the string in raw, a value decoded as a
+// json.RawMessage, as json.Unmarshal into a string would (null is ""); ok is
+// false for any other value, which is then not scanned at all.
+func StringValue(raw json.RawMessage) (s string, ok bool) {
+	if len(raw) == 0 || (raw[0] != '"' && raw[0] != 'n') {
+		return "", false
+	}
+	return s, json.Unmarshal(raw, &s) == nil
+}

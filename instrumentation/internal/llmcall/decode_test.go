@@ -2,6 +2,7 @@ package llmcall
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -67,6 +68,25 @@ func FuzzEventDecoder(f *testing.F) {
 			if gotErr[i] != wantErr[i] || (wantErr[i] == "" && !reflect.DeepEqual(got[i], want[i])) {
 				t.Fatalf("event %q: got %#v (%q), want %#v (%q)", events[i], got[i], gotErr[i], want[i], wantErr[i])
 			}
+		}
+	})
+}
+
+// FuzzStringValue: for any JSON value, StringValue agrees with json.Unmarshal
+// into a string.
+func FuzzStringValue(f *testing.F) {
+	for _, s := range []string{`"a\u00e9\n"`, `null`, `[{"type":"text"}]`, `{"a":"b"}`, `12`, `true`, `""`, `"\ud800"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) || len(bytes.TrimSpace(raw)) != len(raw) {
+			return // a decoded json.RawMessage is one value with no surrounding space
+		}
+		var want string
+		wantOK := json.Unmarshal(raw, &want) == nil
+		got, ok := StringValue(raw)
+		if ok != wantOK || got != want {
+			t.Fatalf("%s: got %q %v, want %q %v", raw, got, ok, want, wantOK)
 		}
 	})
 }

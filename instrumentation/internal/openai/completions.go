@@ -275,8 +275,7 @@ func stringOrList(raw json.RawMessage) []string {
 	if len(raw) == 0 {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := llmcall.StringValue(raw); ok {
 		return []string{s}
 	}
 	var list []string

@@ -96,8 +96,7 @@ func (Responses) ParseRequest(body []byte, req *llmcall.Request, capture bool) e
 	if r.Instructions != "" {
 		req.SystemInstructions = []llmcall.Part{llmcall.TextPart(r.Instructions)}
 	}
-	var s string
-	if json.Unmarshal(r.Input, &s) == nil {
+	if s, ok := llmcall.StringValue(r.Input); ok {
 		req.InputMessages = []llmcall.Message{{Role: "user", Parts: []llmcall.Part{llmcall.TextPart(s)}}}
 		return nil
 	}
@@ -132,8 +131,7 @@ func itemMessages(items []item, defaultRole string) []llmcall.Message {
 		case "function_call":
 			add("assistant", llmcall.ToolCallPart(it.CallID, it.Name, []byte(it.Arguments)))
 		case "function_call_output":
-			var text string
-			if json.Unmarshal(it.Output, &text) == nil {
+			if text, ok := llmcall.StringValue(it.Output); ok {
 				add("tool", llmcall.Part{Type: "tool_call_response", ID: it.CallID, Response: llmcall.JSONString(text)})
 			} else {
 				add("tool", llmcall.ToolResponsePart(it.CallID, it.Output))
@@ -154,8 +152,7 @@ func itemMessages(items []item, defaultRole string) []llmcall.Message {
 }
 
 func itemContent(raw json.RawMessage) []llmcall.Part {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := llmcall.StringValue(raw); ok {
 		return []llmcall.Part{llmcall.TextPart(s)}
 	}
 	var items []itemContentPart
