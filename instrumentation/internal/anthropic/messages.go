@@ -67,7 +67,7 @@ func (u *tokenUsage) merge(o *tokenUsage) {
 	}
 }
 
-// usage maps Anthropic usage: input_tokens excludes cache reads and writes,
+// callUsage maps Anthropic usage: input_tokens excludes cache reads and writes,
 // so the semconv input total adds them. Thinking tokens are part of
 // output_tokens and are not reported separately.
 func (u *tokenUsage) callUsage() *llmcall.Usage {
@@ -90,15 +90,35 @@ type messagesResponse struct {
 	Usage      *tokenUsage    `json:"usage"`
 }
 
+// messagesRequestWithContent decodes the messages in the same pass as the
+// parameters, when content is captured; its Messages hides the embedded one.
+type messagesRequestWithContent struct {
+	messagesRequest
+	Messages []inputMessage `json:"messages"`
+}
+
 // ParseRequest reads the model and parameters of a Messages request and,
 // with capture, its system prompt and messages.
 func (Messages) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var full messagesRequestWithContent
+	if capture && json.Unmarshal(body, &full) == nil {
+		setParams(req, &full.messagesRequest)
+		req.SystemInstructions = blockParts(full.System)
+		req.InputMessages = messages(full.Messages)
+		return nil
+	}
+	return parseRequestInSteps(body, req, capture)
+}
+
+// parseRequestInSteps decodes the parameters and then the content, so that
+// the error of a malformed body says which part is malformed; for a body
+// ParseRequest decodes in one pass, it fills req the same way.
+func parseRequestInSteps(body []byte, req *llmcall.Request, capture bool) error {
 	var r messagesRequest
 	if err := llmcall.Decode(body, &r, "request"); err != nil {
 		return err
 	}
-	req.Model, req.MaxTokens, req.Temperature, req.TopP, req.TopK = r.Model, r.MaxTokens, r.Temperature, r.TopP, r.TopK
-	req.StopSequences, req.Stream = r.StopSequences, r.Stream
+	setParams(req, &r)
 	if !capture {
 		return nil
 	}
@@ -109,15 +129,28 @@ func (Messages) ParseRequest(body []byte, req *llmcall.Request, capture bool) er
 			return err
 		}
 	}
+	req.InputMessages = messages(msgs)
+	return nil
+}
+
+func setParams(req *llmcall.Request, r *messagesRequest) {
+	req.Model, req.MaxTokens, req.Temperature, req.TopP, req.TopK = r.Model, r.MaxTokens, r.Temperature, r.TopP, r.TopK
+	req.StopSequences, req.Stream = r.StopSequences, r.Stream
+}
+
+// messages converts the request messages; a message of tool results only is
+// a "tool" message.
+func messages(msgs []inputMessage) []llmcall.Message {
+	var out []llmcall.Message
 	for _, m := range msgs {
 		parts := blockParts(m.Content)
 		role := m.Role
 		if allToolResults(parts) {
 			role = "tool"
 		}
-		req.InputMessages = append(req.InputMessages, llmcall.Message{Role: role, Parts: parts})
+		out = append(out, llmcall.Message{Role: role, Parts: parts})
 	}
-	return nil
+	return out
 }
 
 func allToolResults(parts []llmcall.Part) bool {

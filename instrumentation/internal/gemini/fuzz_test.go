@@ -1,6 +1,8 @@
 package gemini
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
@@ -28,4 +30,17 @@ func FuzzResponseParsers(f *testing.F) {
 func FuzzSSE(f *testing.F) {
 	llmcalltest.Seed(f, "../../testdata")
 	llmcalltest.FuzzStreams(f, codecs...)
+}
+
+// FuzzParseRequestOnePass: the one-pass request decode fills the request
+// exactly as the decode in steps does, and fails with the same error.
+func FuzzParseRequestOnePass(f *testing.F) {
+	llmcalltest.Seed(f, "../../testdata")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var got, want llmcall.Request
+		gotErr, wantErr := codecs[0].ParseRequest(body, &got, true), parseRequestInSteps(body, &want, true)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\none pass %+v (%v)\nin steps %+v (%v)", body, got, gotErr, want, wantErr)
+		}
+	})
 }

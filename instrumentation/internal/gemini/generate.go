@@ -68,7 +68,7 @@ type usageMetadata struct {
 	ToolUsePromptTokenCount *int64 `json:"toolUsePromptTokenCount"`
 }
 
-// usage maps Gemini usage metadata: promptTokenCount already includes cached
+// callUsage maps Gemini usage metadata: promptTokenCount already includes cached
 // tokens; tool-use prompt tokens are input; thoughts are output tokens
 // reported beside candidatesTokenCount.
 func (u *usageMetadata) callUsage() *llmcall.Usage {
@@ -98,13 +98,49 @@ type generateResponse struct {
 	Error         *llmcall.ProviderError `json:"error"`
 }
 
+// generateRequestWithContents decodes the contents in the same pass as the
+// rest, when content is captured; its Contents hides the embedded one.
+type generateRequestWithContents struct {
+	generateRequest
+	Contents []content `json:"contents"`
+}
+
 // ParseRequest reads the generation config and, with capture, the system
 // instruction and contents of a generateContent request.
 func (GenerateContent) ParseRequest(body []byte, req *llmcall.Request, capture bool) error {
+	var full generateRequestWithContents
+	if capture && json.Unmarshal(body, &full) == nil {
+		setParams(req, &full.generateRequest)
+		setContent(req, &full.generateRequest, full.Contents)
+		return nil
+	}
+	return parseRequestInSteps(body, req, capture)
+}
+
+// parseRequestInSteps decodes the parameters and then the content, so that
+// the error of a malformed body says which part is malformed; for a body
+// ParseRequest decodes in one pass, it fills req the same way.
+func parseRequestInSteps(body []byte, req *llmcall.Request, capture bool) error {
 	var r generateRequest
 	if err := llmcall.Decode(body, &r, "request"); err != nil {
 		return err
 	}
+	setParams(req, &r)
+	if !capture {
+		return nil
+	}
+	var contents []content
+	if len(r.Contents) > 0 {
+		if err := llmcall.Decode(r.Contents, &contents, "request contents"); err != nil {
+			setContent(req, &r, nil)
+			return err
+		}
+	}
+	setContent(req, &r, contents)
+	return nil
+}
+
+func setParams(req *llmcall.Request, r *generateRequest) {
 	gc := r.GenerationConfig
 	if gc == nil {
 		gc = r.GenerationConfigSnake
@@ -114,9 +150,10 @@ func (GenerateContent) ParseRequest(body []byte, req *llmcall.Request, capture b
 		req.StopSequences, req.Seed, req.ChoiceCount = gc.StopSequences, gc.Seed, gc.CandidateCount
 		req.PresencePenalty, req.FrequencyPenalty = gc.PresencePenalty, gc.FrequencyPenalty
 	}
-	if !capture {
-		return nil
-	}
+}
+
+// setContent records the system instruction and the contents.
+func setContent(req *llmcall.Request, r *generateRequest, contents []content) {
 	sys := r.SystemInstruction
 	if sys == nil {
 		sys = r.SystemInstructionSnake
@@ -124,16 +161,9 @@ func (GenerateContent) ParseRequest(body []byte, req *llmcall.Request, capture b
 	if sys != nil {
 		req.SystemInstructions = callParts(sys.Parts)
 	}
-	var contents []content
-	if len(r.Contents) > 0 {
-		if err := llmcall.Decode(r.Contents, &contents, "request contents"); err != nil {
-			return err
-		}
-	}
 	for _, c := range contents {
 		req.InputMessages = append(req.InputMessages, llmcall.Message{Role: messageRole(c), Parts: callParts(c.Parts)})
 	}
-	return nil
 }
 
 // messageRole maps a Gemini role: "model" is the assistant, and content made only

@@ -109,7 +109,7 @@ type chatUsage struct {
 	} `json:"completion_tokens_details"`
 }
 
-// usage maps OpenAI usage: prompt_tokens already includes cached tokens and
+// callUsage maps OpenAI usage: prompt_tokens already includes cached tokens and
 // completion_tokens already includes reasoning tokens.
 func (u *chatUsage) callUsage() *llmcall.Usage {
 	if u == nil {

@@ -54,7 +54,7 @@ type responsesUsage struct {
 	} `json:"output_tokens_details"`
 }
 
-// usage maps Responses API usage: input_tokens includes cached tokens and
+// callUsage maps Responses API usage: input_tokens includes cached tokens and
 // output_tokens includes reasoning tokens.
 func (u *responsesUsage) callUsage() *llmcall.Usage {
 	if u == nil {
