@@ -1,7 +1,7 @@
 package instrumentation
 
 import (
-	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/kaizenhq/kaizen/instrumentation/internal/llmcall"
@@ -9,74 +9,37 @@ import (
 
 // Message is one message of gen_ai.input.messages or gen_ai.output.messages in
 // the semantic-convention JSON structure.
-type Message struct {
-	Role         string `json:"role"`
-	Parts        []Part `json:"parts"`
-	Name         string `json:"name,omitempty"`
-	FinishReason string `json:"finish_reason,omitempty"`
-}
+type Message = llmcall.Message
 
 // Part is one part of a [Message] or of gen_ai.system_instructions. Type is
 // one of "text", "reasoning", "tool_call", "tool_call_response", "blob",
 // "uri", "file" or a provider-specific type.
-type Part struct {
-	Type string `json:"type"`
-	// Content is the text of "text" and "reasoning" parts.
-	Content string `json:"content,omitempty"`
-	// ID and Name identify a tool call ("tool_call", "tool_call_response").
-	ID   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
-	// Arguments is the JSON of a "tool_call" part's arguments.
-	Arguments json.RawMessage `json:"arguments,omitempty"`
-	// Response is the JSON of a "tool_call_response" part's result.
-	Response json.RawMessage `json:"response,omitempty"`
-	// MimeType, Modality, URI and FileID describe "blob", "uri" and "file"
-	// parts. Inline binary data is never copied: OmittedBytes gives its size.
-	MimeType     string `json:"mime_type,omitempty"`
-	Modality     string `json:"modality,omitempty"`
-	URI          string `json:"uri,omitempty"`
-	FileID       string `json:"file_id,omitempty"`
-	OmittedBytes int    `json:"omitted_bytes,omitempty"`
-}
+type Part = llmcall.Part
 
 // TextPart returns a "text" part.
-func TextPart(text string) Part { return Part(llmcall.TextPart(text)) }
+func TextPart(text string) Part { return llmcall.TextPart(text) }
 
 // ToolCallPart returns a "tool_call" part; arguments is JSON (anything else is
 // recorded as a JSON string).
 func ToolCallPart(id, name string, arguments []byte) Part {
-	return Part(llmcall.ToolCallPart(id, name, arguments))
+	return llmcall.ToolCallPart(id, name, arguments)
 }
 
 // ToolResponsePart returns a "tool_call_response" part; response is JSON
 // (anything else is recorded as a JSON string).
 func ToolResponsePart(id string, response []byte) Part {
-	return Part(llmcall.ToolResponsePart(id, response))
+	return llmcall.ToolResponsePart(id, response)
 }
 
-// callParts converts parts given to the public API, sharing nothing mutable
-// with the caller's slice.
-func callParts(parts []Part) []llmcall.Part {
-	if parts == nil {
-		return nil
+// cloneRequest copies req's prompt, which is encoded only when the call
+// ends, so that the caller may reuse its slices meanwhile.
+func cloneRequest(req Request) *llmcall.Request {
+	req.SystemInstructions = slices.Clone(req.SystemInstructions)
+	req.InputMessages = slices.Clone(req.InputMessages)
+	for i := range req.InputMessages {
+		req.InputMessages[i].Parts = slices.Clone(req.InputMessages[i].Parts)
 	}
-	out := make([]llmcall.Part, len(parts))
-	for i, p := range parts {
-		out[i] = llmcall.Part(p)
-	}
-	return out
-}
-
-// callMessages converts messages given to the public API.
-func callMessages(msgs []Message) []llmcall.Message {
-	if msgs == nil {
-		return nil
-	}
-	out := make([]llmcall.Message, len(msgs))
-	for i, m := range msgs {
-		out[i] = llmcall.Message{Role: m.Role, Parts: callParts(m.Parts), Name: m.Name, FinishReason: m.FinishReason}
-	}
-	return out
+	return &req
 }
 
 // capPart returns p with its text and JSON payloads shortened to limit bytes.

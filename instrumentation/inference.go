@@ -65,7 +65,7 @@ func StartInference(ctx context.Context, req Request, opts ...Option) (context.C
 
 // StartInference starts the CLIENT span of a call described by req.
 func (r *Recorder) StartInference(ctx context.Context, req Request) (context.Context, *Inference) {
-	return r.start(ctx, req.call(), redactor{})
+	return r.start(ctx, cloneRequest(req), redactor{})
 }
 
 // clientKind is made once: each trace.WithSpanKind call allocates.
@@ -93,7 +93,7 @@ func (in *Inference) Span() trace.Span { return in.span }
 // metrics. A non-nil err sets error.type (see [TypedError]) and an error
 // status; an error that already ended the call should still be passed.
 func (in *Inference) End(resp *Response, err error) {
-	in.end(resp.call(), err)
+	in.end(resp, err)
 }
 
 // end is End with the neutral call model the transport's codecs produce.

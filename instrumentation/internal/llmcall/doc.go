@@ -7,5 +7,5 @@
 //
 // The public package github.com/kaizenhq/kaizen/instrumentation turns this
 // model into spans and metrics; its exported Request, Response, Usage,
-// Message and Part mirror the types here field for field.
+// Message and Part are aliases of the types here.
 package llmcall
