@@ -3,6 +3,8 @@ package kaizenclickhouseexporter
 import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 )
 
 // kvMap is an attribute map as alternating keys and values (strings held
@@ -60,7 +62,7 @@ const ContentReferencePrefix = "[kaizen: in llm_calls."
 // contentReferences maps the GenAI content attributes to the markers that
 // replace them, naming the llm_calls column that holds the content.
 var contentReferences = map[string]string{
-	attrSystemInstructions: ContentReferencePrefix + "SystemInstructions]",
-	attrInputMessages:      ContentReferencePrefix + "InputMessages]",
-	attrOutputMessages:     ContentReferencePrefix + "OutputMessages]",
+	genai.SystemInstructions: ContentReferencePrefix + "SystemInstructions]",
+	genai.InputMessages:      ContentReferencePrefix + "InputMessages]",
+	genai.OutputMessages:     ContentReferencePrefix + "OutputMessages]",
 }

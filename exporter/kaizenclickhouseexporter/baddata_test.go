@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -47,12 +48,12 @@ func badTraces() ptrace.Traces {
 
 	call := addSpan(ss, 1, 8, 1, "chat with bad values", 0, time.Second)
 	a := call.Attributes()
-	a.PutStr(attrOperation, "chat")
-	a.PutInt(attrInputTokens, -5)
-	a.PutStr(attrOutputTokens, "12")
-	a.PutStr(attrPriceStatus, "priced") // but no cost: never silently priced
-	a.PutStr(attrPromptSimHash, "not-hex")
-	a.PutStr(attrInputMessages, "\xff"+strings.Repeat("x", 5000))
+	a.PutStr(genai.Operation, "chat")
+	a.PutInt(genai.InputTokens, -5)
+	a.PutStr(genai.OutputTokens, "12")
+	a.PutStr(genai.PriceStatus, "priced") // but no cost: never silently priced
+	a.PutStr(genai.PromptSimHash, "not-hex")
+	a.PutStr(genai.InputMessages, "\xff"+strings.Repeat("x", 5000))
 	return td
 }
 

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -44,24 +45,24 @@ func benchTraces(seed int) ptrace.Traces {
 		a := span.Attributes()
 		if i%2 == 0 {
 			span.SetName("invoke_agent planner")
-			a.PutStr(attrOperation, "invoke_agent")
-			a.PutStr(attrAgent, "planner")
-			a.PutStr(attrWorkflow, "bench")
+			a.PutStr(genai.Operation, "invoke_agent")
+			a.PutStr(genai.Agent, "planner")
+			a.PutStr(genai.Workflow, "bench")
 			continue
 		}
 		span.SetParentSpanID(pcommon.SpanID(binary.BigEndian.AppendUint64(nil, uint64(seed)<<32|uint64(i))))
 		span.SetName("chat gpt-4o")
 		span.SetKind(ptrace.SpanKindClient)
-		a.PutStr(attrOperation, "chat")
-		a.PutStr(attrProvider, "openai")
-		a.PutStr(attrRequestModel, "gpt-4o")
-		a.PutInt(attrInputTokens, 1200)
-		a.PutInt(attrOutputTokens, 300)
-		a.PutStr(attrInputMessages, content)
-		a.PutDouble(attrCost, 0.006)
-		a.PutStr(attrPriceStatus, statusPriced)
-		a.PutStr(attrPromptHash, "0123456789abcdef")
-		a.PutStr(attrPromptSimHash, "0123456789abcdef")
+		a.PutStr(genai.Operation, "chat")
+		a.PutStr(genai.Provider, "openai")
+		a.PutStr(genai.RequestModel, "gpt-4o")
+		a.PutInt(genai.InputTokens, 1200)
+		a.PutInt(genai.OutputTokens, 300)
+		a.PutStr(genai.InputMessages, content)
+		a.PutDouble(genai.CostUSD, 0.006)
+		a.PutStr(genai.PriceStatus, statusPriced)
+		a.PutStr(genai.PromptHash, "0123456789abcdef")
+		a.PutStr(genai.PromptSimHash, "0123456789abcdef")
 	}
 	return td
 }

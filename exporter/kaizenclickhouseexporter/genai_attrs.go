@@ -13,42 +13,6 @@ import (
 	"github.com/kaizenhq/kaizen/internal/domain/pricing"
 )
 
-// Attribute names read from GenAI spans (internal/domain/genai holds them once).
-const (
-	attrOperation          = genai.Operation
-	attrProvider           = genai.Provider
-	attrRequestModel       = genai.RequestModel
-	attrResponseModel      = genai.ResponseModel
-	attrInputTokens        = genai.InputTokens
-	attrOutputTokens       = genai.OutputTokens
-	attrCacheReadTokens    = genai.CacheReadTokens
-	attrCacheCreateTokens  = genai.CacheCreateTokens
-	attrCacheWriteTokens   = genai.CacheWriteTokens
-	attrReasoningTokens    = genai.ReasoningTokens
-	attrFinishReasons      = genai.FinishReasons
-	attrSystemInstructions = genai.SystemInstructions
-	attrInputMessages      = genai.InputMessages
-	attrOutputMessages     = genai.OutputMessages
-	attrWorkflow           = genai.Workflow
-	attrAgent              = genai.Agent
-	attrTimeToFirstChunk   = genai.TimeToFirstChunk
-	attrStream             = genai.RequestStream
-	attrErrorType          = genai.ErrorType
-	attrCost               = genai.CostUSD
-	attrInputCost          = genai.CostInputUSD
-	attrOutputCost         = genai.CostOutputUSD
-	attrCostReported       = genai.CostReportedUSD
-	attrPriceVersion       = genai.PriceVersion
-	attrPriceStatus        = genai.PriceStatus
-	attrPromptHash         = genai.PromptHash
-	attrPromptSimHash      = genai.PromptSimHash
-	attrSystemHash         = genai.SystemHash
-	attrPrefixHash         = genai.PrefixHash
-	attrContentPolicy      = genai.ContentPolicy
-	// attrCallWrapper: the processor found the inner span that is the call.
-	attrCallWrapper = genai.CallWrapper
-)
-
 // Price statuses (kaizen.price.status).
 const (
 	statusPriced   = string(pricing.StatusPriced)
@@ -61,11 +25,11 @@ const (
 // names a model or reports token usage — unless the processor marked it as
 // a wrapper of another span of the same call.
 func isInference(attrs pcommon.Map) bool {
-	if v, ok := attrs.Get(attrCallWrapper); ok && v.Type() == pcommon.ValueTypeBool && v.Bool() {
+	if v, ok := attrs.Get(genai.CallWrapper); ok && v.Type() == pcommon.ValueTypeBool && v.Bool() {
 		return false // the call is the inner span the processor found
 	}
 	op := ""
-	if v, ok := attrs.Get(attrOperation); ok {
+	if v, ok := attrs.Get(genai.Operation); ok {
 		op = v.AsString()
 	}
 	if genai.IsInference(op) {
@@ -74,7 +38,7 @@ func isInference(attrs pcommon.Map) bool {
 	if genai.IsStructural(op) {
 		return false
 	}
-	for _, k := range []string{attrRequestModel, attrResponseModel, attrInputTokens, attrOutputTokens} {
+	for _, k := range []string{genai.RequestModel, genai.ResponseModel, genai.InputTokens, genai.OutputTokens} {
 		if _, ok := attrs.Get(k); ok {
 			return true
 		}
@@ -150,7 +114,7 @@ func (s *sanitizer) usd(attrs pcommon.Map, key string) (pricing.USD, bool) {
 // simHash reads kaizen.prompt.simhash: 16 hex digits (fingerprint.FormatHex)
 // or an int.
 func (s *sanitizer) simHash(attrs pcommon.Map) uint64 {
-	v, ok := attrs.Get(attrPromptSimHash)
+	v, ok := attrs.Get(genai.PromptSimHash)
 	if !ok {
 		return 0
 	}

@@ -81,19 +81,19 @@ type costs struct {
 // unpriced and counted, so a call is never silently priced at $0.
 func (s *sanitizer) readCosts(span ptrace.Span) costs {
 	attrs := span.Attributes()
-	c := costs{status: s.text(attrs, attrPriceStatus)}
+	c := costs{status: s.text(attrs, genai.PriceStatus)}
 	switch c.status {
 	case statusPriced, statusPartial:
-		total, ok := s.cost(attrs, genai.CostPico, attrCost)
+		total, ok := s.cost(attrs, genai.CostPico, genai.CostUSD)
 		if !ok {
-			if _, present := attrs.Get(attrCost); !present {
+			if _, present := attrs.Get(genai.CostUSD); !present {
 				s.note(reasonBadGenAIValue)
 			}
 			return costs{status: statusUnpriced}
 		}
 		c.total = total
-		c.input, _ = s.cost(attrs, genai.CostInputPico, attrInputCost)
-		c.output, _ = s.cost(attrs, genai.CostOutputPico, attrOutputCost)
+		c.input, _ = s.cost(attrs, genai.CostInputPico, genai.CostInputUSD)
+		c.output, _ = s.cost(attrs, genai.CostOutputPico, genai.CostOutputUSD)
 		return c
 	case "", statusUnpriced:
 		return costs{status: statusUnpriced}
@@ -116,46 +116,46 @@ func (r *llmRows) add(s *sanitizer, sc *spanContext, span ptrace.Span) {
 	r.spanID = append(r.spanID, span.SpanID().String())
 	r.parentSpanID = append(r.parentSpanID, span.ParentSpanID().String())
 	r.serviceName = append(r.serviceName, sc.serviceName)
-	r.workflow = append(r.workflow, s.text(a, attrWorkflow))
-	r.agent = append(r.agent, s.text(a, attrAgent))
-	r.operation = append(r.operation, s.text(a, attrOperation))
-	r.provider = append(r.provider, s.text(a, attrProvider))
-	r.requestModel = append(r.requestModel, s.text(a, attrRequestModel))
-	r.responseModel = append(r.responseModel, s.text(a, attrResponseModel))
-	r.inputTokens = append(r.inputTokens, s.count(a, attrInputTokens))
-	r.outputTokens = append(r.outputTokens, s.count(a, attrOutputTokens))
-	r.cacheRead = append(r.cacheRead, s.count(a, attrCacheReadTokens))
-	r.cacheWrite = append(r.cacheWrite, s.count(a, attrCacheCreateTokens, attrCacheWriteTokens))
-	r.reasoningTokens = append(r.reasoningTokens, s.count(a, attrReasoningTokens))
+	r.workflow = append(r.workflow, s.text(a, genai.Workflow))
+	r.agent = append(r.agent, s.text(a, genai.Agent))
+	r.operation = append(r.operation, s.text(a, genai.Operation))
+	r.provider = append(r.provider, s.text(a, genai.Provider))
+	r.requestModel = append(r.requestModel, s.text(a, genai.RequestModel))
+	r.responseModel = append(r.responseModel, s.text(a, genai.ResponseModel))
+	r.inputTokens = append(r.inputTokens, s.count(a, genai.InputTokens))
+	r.outputTokens = append(r.outputTokens, s.count(a, genai.OutputTokens))
+	r.cacheRead = append(r.cacheRead, s.count(a, genai.CacheReadTokens))
+	r.cacheWrite = append(r.cacheWrite, s.count(a, genai.CacheCreateTokens, genai.CacheWriteTokens))
+	r.reasoningTokens = append(r.reasoningTokens, s.count(a, genai.ReasoningTokens))
 	r.cost = append(r.cost, money(c.total))
 	r.inputCost = append(r.inputCost, money(c.input))
 	r.outputCost = append(r.outputCost, money(c.output))
 	r.reportedCost = append(r.reportedCost, s.reportedCost(a))
-	r.priceVersion = append(r.priceVersion, s.text(a, attrPriceVersion))
+	r.priceVersion = append(r.priceVersion, s.text(a, genai.PriceVersion))
 	r.priceStatus = append(r.priceStatus, c.status)
 	r.duration = append(r.duration, durationNanos(span))
-	r.timeToFirstChunk = append(r.timeToFirstChunk, s.seconds(a, attrTimeToFirstChunk))
-	r.stream = append(r.stream, s.flag(a, attrStream))
-	r.finishReasons = append(r.finishReasons, s.list(a, attrFinishReasons))
+	r.timeToFirstChunk = append(r.timeToFirstChunk, s.seconds(a, genai.TimeToFirstChunk))
+	r.stream = append(r.stream, s.flag(a, genai.RequestStream))
+	r.finishReasons = append(r.finishReasons, s.list(a, genai.FinishReasons))
 	r.statusCode = append(r.statusCode, s.statusCode(span.Status().Code()))
-	r.errorType = append(r.errorType, s.text(a, attrErrorType))
-	r.systemInstructions = append(r.systemInstructions, s.text(a, attrSystemInstructions))
-	r.inputMessages = append(r.inputMessages, s.text(a, attrInputMessages))
-	r.outputMessages = append(r.outputMessages, s.text(a, attrOutputMessages))
-	r.contentPolicy = append(r.contentPolicy, s.text(a, attrContentPolicy))
-	r.promptHash = append(r.promptHash, s.text(a, attrPromptHash))
+	r.errorType = append(r.errorType, s.text(a, genai.ErrorType))
+	r.systemInstructions = append(r.systemInstructions, s.text(a, genai.SystemInstructions))
+	r.inputMessages = append(r.inputMessages, s.text(a, genai.InputMessages))
+	r.outputMessages = append(r.outputMessages, s.text(a, genai.OutputMessages))
+	r.contentPolicy = append(r.contentPolicy, s.text(a, genai.ContentPolicy))
+	r.promptHash = append(r.promptHash, s.text(a, genai.PromptHash))
 	r.promptSimHash = append(r.promptSimHash, s.simHash(a))
-	r.systemHash = append(r.systemHash, s.text(a, attrSystemHash))
-	r.prefixHash = append(r.prefixHash, s.text(a, attrPrefixHash))
+	r.systemHash = append(r.systemHash, s.text(a, genai.SystemHash))
+	r.prefixHash = append(r.prefixHash, s.text(a, genai.PrefixHash))
 }
 
 // reportedCost is the instrumentation's own cost of the call, nil when it
 // reported none (or an unreadable one, which is counted).
 func (s *sanitizer) reportedCost(attrs pcommon.Map) *decimal.Decimal {
-	if _, ok := attrs.Get(attrCostReported); !ok {
+	if _, ok := attrs.Get(genai.CostReportedUSD); !ok {
 		return nil
 	}
-	u, ok := s.usd(attrs, attrCostReported)
+	u, ok := s.usd(attrs, genai.CostReportedUSD)
 	if !ok {
 		return nil
 	}

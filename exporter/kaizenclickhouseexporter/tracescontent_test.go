@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -34,7 +35,7 @@ func TestTracesContent(t *testing.T) {
 			td := workflowTraces()
 			for _, span := range td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().All() {
 				if span.SpanID() == spanID(2) {
-					span.Attributes().PutStr(attrInputMessages, "agent input")
+					span.Attributes().PutStr(genai.InputMessages, "agent input")
 				}
 			}
 			if err := exp.ConsumeTraces(context.Background(), td); err != nil {

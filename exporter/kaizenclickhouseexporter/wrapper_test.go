@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/kaizenhq/kaizen/internal/domain/genai"
 	"github.com/kaizenhq/kaizen/internal/testkit/chtest"
 )
 
@@ -32,19 +33,19 @@ func TestWrapperSpanIsNotACall(t *testing.T) {
 			td := ptrace.NewTraces()
 			ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
 			outer := addSpan(ss, 1, 1, 0, "anthropic.messages.create", 0, 2*time.Second)
-			outer.Attributes().PutStr(attrOperation, "chat")
-			outer.Attributes().PutStr(attrRequestModel, "claude-sonnet-4-5")
-			outer.Attributes().PutInt(attrInputTokens, 100)
+			outer.Attributes().PutStr(genai.Operation, "chat")
+			outer.Attributes().PutStr(genai.RequestModel, "claude-sonnet-4-5")
+			outer.Attributes().PutInt(genai.InputTokens, 100)
 			switch v := tt.wrapper.(type) {
 			case bool:
-				outer.Attributes().PutBool(attrCallWrapper, v)
+				outer.Attributes().PutBool(genai.CallWrapper, v)
 			case string:
-				outer.Attributes().PutStr(attrCallWrapper, v)
+				outer.Attributes().PutStr(genai.CallWrapper, v)
 			}
 			inner := addSpan(ss, 1, 2, 1, "chat claude-sonnet-4-5", time.Millisecond, time.Second)
-			inner.Attributes().PutStr(attrOperation, "chat")
-			inner.Attributes().PutStr(attrRequestModel, "claude-sonnet-4-5")
-			inner.Attributes().PutInt(attrInputTokens, 100)
+			inner.Attributes().PutStr(genai.Operation, "chat")
+			inner.Attributes().PutStr(genai.RequestModel, "claude-sonnet-4-5")
+			inner.Attributes().PutInt(genai.InputTokens, 100)
 			if err := exp.ConsumeTraces(context.Background(), td); err != nil {
 				t.Fatal(err)
 			}
