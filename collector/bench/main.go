@@ -147,8 +147,7 @@ func measure(store *e2e.Store, t target, o options, n int, dir string, seed uint
 	if err != nil {
 		return result{}, err
 	}
-	env := append(append(ports.Env(dir), store.Env()...), "KAIZEN_CLICKHOUSE_DATABASE="+t.db)
-	p, err := e2e.StartProcess(t.bin, t.configs, append(env, t.env...), filepath.Join(dir, "collector.log"))
+	p, err := e2e.StartProcess(t.bin, t.configs, append(collectorEnv(ports, dir, store, t.db), t.env...), filepath.Join(dir, "collector.log"))
 	if err != nil {
 		return result{}, err
 	}
@@ -322,4 +321,10 @@ func settle(store *e2e.Store, limit time.Duration) error {
 	}
 	fmt.Fprintf(os.Stderr, "bench-collector: the store was still busy after %v; measuring anyway\n", limit)
 	return nil
+}
+
+// collectorEnv is the environment both collectors' configs read: their
+// ports and data directory, and the store's endpoint, account and database.
+func collectorEnv(ports e2e.Ports, dir string, store *e2e.Store, db string) []string {
+	return append(append(ports.Env(dir), store.Env()...), "KAIZEN_CLICKHOUSE_DATABASE="+db)
 }
