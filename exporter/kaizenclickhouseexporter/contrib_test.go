@@ -3,13 +3,13 @@ package kaizenclickhouseexporter
 import (
 	"context"
 	"fmt"
-	"go.opentelemetry.io/collector/config/configopaque"
 	"strings"
 	"testing"
 
 	contrib "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
