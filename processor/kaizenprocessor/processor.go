@@ -211,6 +211,7 @@ func (p *kaizenProcessor) processSpan(span ptrace.Span, openlit bool, st *batchS
 	}
 }
 
-// expectedNewAttrs is about how many attributes processSpan adds to a
-// semconv inference span.
-const expectedNewAttrs = 14
+// expectedNewAttrs is about how many attributes processSpan and the pricing
+// after it add to an inference span (canonical names, fingerprints, policy,
+// price and cost), so that its attribute slice grows once.
+const expectedNewAttrs = 24
