@@ -177,12 +177,9 @@ func TestCredentialsNeverStored(t *testing.T) {
 				t.Errorf("table %s stores %q", table, c)
 			}
 		}
-	}
-	if !t.Failed() {
-		// The redacted spans must still say what was there.
-		dump, _ := dumpTable(ctx, ports.CHDB, writer.Name, writer.Password, "otel_traces")
+		// The redacted values must still say what was there.
 		if !bytes.Contains(dump, []byte("[REDACTED")) {
-			t.Error("otel_traces holds no [REDACTED marker: the credentials were dropped, not redacted")
+			t.Errorf("%s holds no [REDACTED marker: the credentials were dropped, not redacted", table)
 		}
 	}
 	conn.Close()
